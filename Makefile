@@ -1,0 +1,51 @@
+# Qoltanba — the two commands of the README are `make run` and `make test`; the rest serve them.
+SHELL := /bin/bash
+export PATH := $(PATH):/usr/local/go/bin
+export LANG ?= en_US.UTF-8
+
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+BIN      := bin/qoltanba
+FUZZTIME ?= 30s
+GOTEST   ?= go test
+
+.PHONY: run build test bench fuzz lint deps deps-test deps-bench clean
+
+## run: install what is missing, build, and open the GUI
+run: build
+	./$(BIN)
+
+## build: the one program, GUI and CLI
+build: deps
+	go build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
+
+## test: install the test dependencies and run every test (race detector off: 2 cores; see `make race`)
+test: deps-test
+	$(GOTEST) -count=1 ./...
+
+## bench: side-by-side figures against the reference tools (OpenSSL GOST engine, …)
+bench: deps-bench
+	scripts/bench.sh
+
+## fuzz: run every fuzz target for FUZZTIME each (e.g. make fuzz FUZZTIME=5m)
+fuzz: deps-test
+	scripts/fuzz.sh $(FUZZTIME)
+
+## lint: gofmt, go vet, staticcheck
+lint: deps
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+STATICCHECK_VERSION ?= 2025.1.1
+
+deps:
+	@scripts/deps.sh build
+deps-test:
+	@scripts/deps.sh test
+deps-bench:
+	@scripts/deps.sh bench
+
+clean:
+	rm -rf bin

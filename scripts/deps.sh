@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# deps.sh PROFILE... — install the Debian packages a make target needs, and the Go modules.
+#
+# Idempotent and silent when everything is present: it asks dpkg first and calls apt-get
+# only for what is missing. Profiles:
+#   build  cgo toolchain and the X11/OpenGL headers Fyne's GUI links against
+#   test   build + the independent verifiers and the virtual display the tests use
+#   bench  test + OpenSSL headers for the GOST engine comparison harness, hyperfine
+#   lint   nothing from apt; staticcheck is run through `go run` at a pinned version
+set -euo pipefail
+
+declare -A profile_packages=(
+	[build]="gcc pkg-config libc6-dev libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
+	[test]="openssl libengine-gost-openssl xvfb xauth"
+	[bench]="libssl-dev hyperfine"
+	[lint]=""
+)
+# Each profile includes the ones before it.
+declare -A profile_includes=([build]="" [test]="build" [bench]="build test" [lint]="")
+
+wanted=()
+for p in "$@"; do
+	[[ -v profile_packages[$p] ]] || { echo "deps.sh: unknown profile $p" >&2; exit 2; }
+	for inc in ${profile_includes[$p]} "$p"; do
+		# shellcheck disable=SC2206
+		wanted+=(${profile_packages[$inc]})
+	done
+done
+
+missing=()
+for pkg in "${wanted[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	[[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+# De-duplicate while keeping order.
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | awk 'NF && !seen[$0]++')
+
+if ((${#missing[@]})); then
+	sudo=""
+	if [[ $(id -u) -ne 0 ]]; then
+		command -v sudo >/dev/null || { echo "deps.sh: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+		sudo="sudo"
+	fi
+	echo "deps.sh: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq >/dev/null
+	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Go modules come through the module proxy; `go mod download` is a no-op when the cache is warm.
+command -v go >/dev/null || export PATH="$PATH:/usr/local/go/bin"
+go mod download
