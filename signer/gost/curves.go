@@ -76,7 +76,12 @@ type ecCurve struct {
 	gen      point // the base point, projective Montgomery form
 
 	baseOnce  sync.Once
-	baseTable [][15]affinePoint // baseTable[i][j-1] = j·16^i·G
+	baseTable []uint64 // packed x‖y of j·2^(baseW·i)·G, window i, j = 1..basePer (basemult.go)
+	baseW     int      // Booth window width of baseTable
+	basePer   int      // points per window, 2^(baseW-1)
+
+	gOddOnce sync.Once
+	gOdd     []affinePoint // gOdd[i] = (2i+1)·G, for verification (verifymult.go)
 }
 
 func (c *ecCurve) params() *CurveParams {

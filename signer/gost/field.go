@@ -1,5 +1,9 @@
 package gost
 
+// The unrolled arithmetic (pmmul.go, addsub.go, lookup.go) is written by
+// internal/genfield; edit the generator, not the output.
+//go:generate go run ./internal/genfield
+
 import (
 	"math/big"
 	"math/bits"
@@ -31,8 +35,9 @@ type field struct {
 	// pm is set when m = 2^(64n) - c for a small c: products are then
 	// reduced by folding (pmmul.go) and the radix R is 1, so rr = 1,
 	// rrr = 2^(64n) mod m = c and one = 1; the rest of the code is the same.
-	pm bool
-	c  uint64
+	pm    bool
+	c     uint64
+	chain pmChain // the addition chain of inv when pm (inv.go)
 }
 
 // newField precomputes the Montgomery constants of the odd modulus m.
@@ -63,6 +68,7 @@ func newField(m *big.Int) *field {
 	if c.Sign() > 0 && c.BitLen() <= 32 {
 		f.pm, f.c = true, c.Uint64()
 		f.one, f.rr, f.rrr = fe{1}, fe{1}, fe{f.c}
+		f.chain = newPMChain(n, f.c)
 	}
 	return f
 }
@@ -184,8 +190,16 @@ func (f *field) exp(z, x, e *fe) {
 	*z = acc
 }
 
-// inv sets z = x⁻¹ (0 maps to 0) by Fermat's little theorem, in constant time.
-func (f *field) inv(z, x *fe) { f.exp(z, x, &f.mm2) }
+// inv sets z = x⁻¹ (0 maps to 0) by Fermat's little theorem, in constant
+// time: an addition chain for a pseudo-Mersenne m (inv.go), a fixed window
+// otherwise.
+func (f *field) inv(z, x *fe) {
+	if f.pm {
+		f.invChain(z, x)
+		return
+	}
+	f.exp(z, x, &f.mm2)
+}
 
 // isZero returns 1 if x = 0 and 0 otherwise, in constant time.
 func (f *field) isZero(x *fe) uint64 {

@@ -181,38 +181,3 @@ func (c *ecCurve) jacNegate(r, p *jacPoint) {
 	c.fp.neg(&r.y, &p.y)
 	r.z = p.z
 }
-
-// verifyMult sets r = u1·G + u2·q for PUBLIC scalars, in Jacobian
-// coordinates: u1·G from the affine base table (one mixed addition per
-// nonzero 4-bit digit, no doubling), u2·q by width-5 wNAF.
-func (c *ecCurve) verifyMult(r *jacPoint, u1, u2 *fe, q *affinePoint) {
-	c.baseTableInit()
-	var a jacPoint
-	for i := 0; i < 2*c.size; i++ {
-		if d := nibble(u1, i); d != 0 {
-			c.jacAddMixed(&a, &a, &c.baseTable[i][d-1])
-		}
-	}
-	// Odd multiples q, 3q, ..., 15q.
-	var table [1 << (wnafWidth - 2)]jacPoint
-	table[0] = jacPoint{x: q.x, y: q.y, z: c.fp.one}
-	var q2 jacPoint
-	c.jacDouble(&q2, &table[0])
-	for i := 1; i < len(table); i++ {
-		c.jacAdd(&table[i], &table[i-1], &q2)
-	}
-	var buf [8*maxLimbs*8 + 2]int8
-	digits := wnaf(u2, buf[:])
-	var b, neg jacPoint
-	for i := len(digits) - 1; i >= 0; i-- {
-		c.jacDouble(&b, &b)
-		switch d := digits[i]; {
-		case d > 0:
-			c.jacAdd(&b, &b, &table[d/2])
-		case d < 0:
-			c.jacNegate(&neg, &table[(-d)/2])
-			c.jacAdd(&b, &b, &neg)
-		}
-	}
-	c.jacAdd(r, &a, &b)
-}

@@ -49,35 +49,6 @@ func (c *ecCurve) scalarMult(r, p *point, k *fe) {
 	*r = acc
 }
 
-// baseTableInit builds baseTable[i][j-1] = j·16^i·G in affine form, once.
-// The table lets k·G be computed with one mixed addition per 4-bit digit and
-// no doubling. It depends only on public parameters.
-func (c *ecCurve) baseTableInit() {
-	c.baseOnce.Do(func() {
-		windows := 2 * c.size
-		proj := make([]point, windows*15)
-		base := c.gen
-		for i := 0; i < windows; i++ {
-			row := proj[i*15 : i*15+15]
-			row[0] = base
-			for j := 1; j < 15; j++ {
-				if j%2 == 1 { // row[j] = (j+1)·base
-					c.double(&row[j], &row[j/2])
-				} else {
-					c.add(&row[j], &row[j-1], &base)
-				}
-			}
-			c.double(&base, &row[7]) // 16·base
-		}
-		aff := make([]affinePoint, len(proj))
-		c.batchToAffine(aff, proj)
-		c.baseTable = make([][15]affinePoint, windows)
-		for i := range c.baseTable {
-			copy(c.baseTable[i][:], aff[i*15:])
-		}
-	})
-}
-
 // batchToAffine normalises points (none the identity) to affine Montgomery
 // form with one inversion (Montgomery's trick). Public data only.
 func (c *ecCurve) batchToAffine(out []affinePoint, in []point) {
@@ -99,86 +70,45 @@ func (c *ecCurve) batchToAffine(out []affinePoint, in []point) {
 	}
 }
 
-// baseMult sets r = k·G in constant time for a secret plain scalar k: for
-// each 4-bit digit, every entry of its table row is read and one kept by
-// masking, the mixed sum is always computed, and it is kept only if the digit
-// is nonzero (again by masking).
-func (c *ecCurve) baseMult(r *point, k *fe) {
-	c.baseTableInit()
-	var acc, t point
-	var sel affinePoint
-	c.setIdentity(&acc)
-	for i := 0; i < 2*c.size; i++ {
-		d := nibble(k, i)
-		sel = affinePoint{}
-		row := &c.baseTable[i]
-		for j := 1; j < 16; j++ {
-			affineSelect(&sel, &row[j-1], ctEq(uint64(j), d))
-		}
-		c.addMixed(&t, &acc, &sel)
-		pointSelect(&acc, &t, &acc, 1^ctEq(d, 0))
-	}
-	*r = acc
-}
-
 // wnafWidth is the window of the variable-time multiplications.
 const wnafWidth = 5
 
-// wnaf returns the width-5 non-adjacent form of the PUBLIC plain scalar k,
-// least significant digit first: odd digits in [-15, 15] or 0.
-func wnaf(k *fe, out []int8) []int8 {
-	var v [maxLimbs + 1]uint64
+// wnaf returns the width-w non-adjacent form (2 ≤ w ≤ 8) of the PUBLIC
+// plain scalar k, least significant digit first: odd digits in
+// [-2^(w-1)+1, 2^(w-1)-1] or 0, at most one nonzero digit in any w in a row.
+// out needs room for 64·maxLimbs+1 digits. It skips runs of equal bits and
+// takes a whole window at each nonzero digit (as libsecp256k1's ecmult_wnaf
+// does), instead of shifting the scalar one bit at a time.
+func wnaf(k *fe, w uint, out []int8) []int8 {
+	var v [maxLimbs + 1]uint64 // one spare word: windows may read past the top
 	copy(v[:], k[:])
-	out = out[:0]
-	nonzero := func() bool {
-		for _, w := range v {
-			if w != 0 {
-				return true
-			}
+	const nbits = 64*maxLimbs + 1 // the last digit may be the final carry
+	out = out[:nbits]
+	clear(out)
+	last := -1
+	var carry uint64
+	for pos := 0; pos < nbits; {
+		if v[pos/64]>>(uint(pos)%64)&1 == carry {
+			pos++
+			continue
 		}
-		return false
+		now := int(w)
+		if now > nbits-pos {
+			now = nbits - pos
+		}
+		// bits pos .. pos+now-1 (the window may straddle two words)
+		word := v[pos/64] >> (uint(pos) % 64)
+		if sh := uint(pos) % 64; sh != 0 && pos/64+1 < len(v) {
+			word |= v[pos/64+1] << (64 - sh)
+		}
+		word = (word & (1<<uint(now) - 1)) + carry
+		carry = (word >> (w - 1)) & 1
+		d := int64(word) - int64(carry<<w)
+		out[pos] = int8(d)
+		last = pos
+		pos += now
 	}
-	for nonzero() {
-		var d int8
-		if v[0]&1 == 1 {
-			m := int64(v[0] & (1<<wnafWidth - 1))
-			if m >= 1<<(wnafWidth-1) {
-				m -= 1 << wnafWidth
-			}
-			d = int8(m)
-			// v -= m
-			if m > 0 {
-				sub := uint64(m)
-				for i := range v {
-					var b uint64
-					if v[i] < sub {
-						b = 1
-					}
-					v[i] -= sub
-					sub = b
-					if sub == 0 {
-						break
-					}
-				}
-			} else {
-				add := uint64(-m)
-				for i := range v {
-					v[i] += add
-					if v[i] >= add {
-						break
-					}
-					add = 1
-				}
-			}
-		}
-		out = append(out, d)
-		// v >>= 1
-		for i := 0; i < len(v)-1; i++ {
-			v[i] = v[i]>>1 | v[i+1]<<63
-		}
-		v[len(v)-1] >>= 1
-	}
-	return out
+	return out[:last+1]
 }
 
 // oddMultiples fills t[i] = (2i+1)·p.
@@ -197,7 +127,7 @@ func (c *ecCurve) scalarMultVartime(r, p *point, k *fe) {
 	var table [1 << (wnafWidth - 2)]point
 	c.oddMultiples(&table, p)
 	var buf [8*64*maxLimbs/8 + 2]int8
-	digits := wnaf(k, buf[:])
+	digits := wnaf(k, wnafWidth, buf[:])
 	var acc, neg point
 	c.setIdentity(&acc)
 	for i := len(digits) - 1; i >= 0; i-- {
@@ -208,19 +138,6 @@ func (c *ecCurve) scalarMultVartime(r, p *point, k *fe) {
 		case d < 0:
 			c.negate(&neg, &table[(-d)/2])
 			c.add(&acc, &acc, &neg)
-		}
-	}
-	*r = acc
-}
-
-// baseMultVartime sets r = k·G for a PUBLIC scalar k, skipping zero digits.
-func (c *ecCurve) baseMultVartime(r *point, k *fe) {
-	c.baseTableInit()
-	var acc point
-	c.setIdentity(&acc)
-	for i := 0; i < 2*c.size; i++ {
-		if d := nibble(k, i); d != 0 {
-			c.addMixed(&acc, &acc, &c.baseTable[i][d-1])
 		}
 	}
 	*r = acc

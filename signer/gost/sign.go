@@ -261,22 +261,7 @@ func verify(pub *PublicKey, digest, sig []byte) bool {
 	if ec.jacIsIdentity(&C) {
 		return false
 	}
-	// Accept iff x(C) mod q = r, i.e. x(C) = r + j·q for some j with
-	// r + j·q < p; compare X = x·Z² without inverting Z.
-	fp := ec.fp
-	var zz, cand, candM, t fe
-	fp.sqr(&zz, &C.z)
-	candB := feToBig(&r)
-	for candB.Cmp(fp.big) < 0 {
-		cand = feFromBig(candB)
-		fp.toMont(&candM, &cand)
-		fp.mul(&t, &candM, &zz)
-		if fp.equal(&t, &C.x) == 1 {
-			return true
-		}
-		candB.Add(candB, fq.big)
-	}
-	return false
+	return ec.xMatches(&C, &r)
 }
 
 // decodeTrusted decodes a public key that newPublicKey already validated,
