@@ -33,7 +33,9 @@ import (
 // in an OCTET STRING nested in privateKey, as RFC 4491 does for CryptoPro.
 // For 34.310-2004 keys privateKey holds a DER INTEGER with the scalar
 // big-endian (reported by kz-pki.md; not checked: no 2004 file was
-// available). The parser also accepts privateKey holding the bare scalar.
+// available). The parser accepts either form for any curve, and nothing
+// else: a bare scalar would be ambiguous with a DER INTEGER or OCTET STRING
+// of the same length.
 
 // IsPublicKeyOID reports whether oid is one of the KZ GOST public key
 // algorithms this package implements.
@@ -206,13 +208,11 @@ func ParsePKCS8PrivateKey(der []byte) (*PrivateKey, error) {
 }
 
 // scalarFromPKCS8 returns the little-endian scalar held by a privateKey
-// OCTET STRING's contents: raw little-endian bytes (NCA 2015), a DER INTEGER
-// (big-endian, NCA 2004) or a DER OCTET STRING of little-endian bytes
-// (RFC 4491). The result is a fresh buffer the caller must zero.
+// OCTET STRING's contents: a DER OCTET STRING of little-endian bytes (NCA
+// 2015, RFC 4491) or a DER INTEGER (big-endian, NCA 2004). The result is a
+// fresh buffer the caller must zero.
 func scalarFromPKCS8(b []byte, size int) ([]byte, error) {
 	switch {
-	case len(b) == size:
-		return append([]byte(nil), b...), nil
 	case len(b) >= 2 && b[0] == asn1.TagInteger:
 		var raw asn1.RawValue
 		rest, err := asn1.Unmarshal(b, &raw)
@@ -245,7 +245,7 @@ func scalarFromPKCS8(b []byte, size int) ([]byte, error) {
 		}
 		return append([]byte(nil), raw.Bytes...), nil
 	}
-	return nil, fmt.Errorf("%w: private key of %d bytes, want %d", ErrInvalidPrivateKey, len(b), size)
+	return nil, fmt.Errorf("%w: privateKey holds neither an OCTET STRING nor an INTEGER", ErrInvalidPrivateKey)
 }
 
 // MarshalPKCS8PrivateKey encodes key as a DER PKCS#8 PrivateKeyInfo in the

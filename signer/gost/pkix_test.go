@@ -76,7 +76,7 @@ func TestPKCS8ScalarForms(t *testing.T) {
 	}
 	intDER, _ := asn1.Marshal(asn1.RawValue{Tag: asn1.TagInteger, Bytes: append([]byte{0}, be...)})
 	octDER, _ := asn1.Marshal(d)
-	for name, body := range map[string][]byte{"raw": d, "integer": intDER, "octet string": octDER} {
+	for name, body := range map[string][]byte{"integer": intDER, "octet string": octDER} {
 		der, err := asn1.Marshal(privateKeyInfo{Algorithm: ai, PrivateKey: body})
 		if err != nil {
 			t.Fatal(err)
@@ -107,6 +107,7 @@ func TestPKCS8Errors(t *testing.T) {
 		{"short scalar", privateKeyInfo{Algorithm: ai, PrivateKey: short}, ErrInvalidPrivateKey},
 		{"negative integer", privateKeyInfo{Algorithm: ai, PrivateKey: negInt}, ErrInvalidPrivateKey},
 		{"empty", privateKeyInfo{Algorithm: ai}, ErrInvalidPrivateKey},
+		{"bare scalar", privateKeyInfo{Algorithm: ai, PrivateKey: bytes.Repeat([]byte{0x11}, 32)}, ErrInvalidPrivateKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -302,6 +303,9 @@ func FuzzParsePKCS8PrivateKey(f *testing.F) {
 		}
 		f.Add(der)
 	}
+	// Regression: a 2004 key whose INTEGER encoding is exactly 32 bytes was
+	// once mistaken for a bare little-endian scalar.
+	f.Add([]byte("0O\x02\x01\x000%\x06\t*\x83\x0e\x03\n\x01\x01\x01\x010\x18\x06\n*\x83\x0e\x03\n\x01\x01\x01\x01\x01\x06\n0000000000\x04#\x02!\x00\x00\x00\x7f00000000000000000000000000000"))
 	f.Fuzz(func(t *testing.T, der []byte) {
 		k, err := ParsePKCS8PrivateKey(der)
 		if err != nil {
