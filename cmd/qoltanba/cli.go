@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// stdio is the program's standard streams, passed explicitly so tests can run
+// the CLI in-process.
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// command is one CLI subcommand. run returns an error to print; a *usageError
+// prints the command's usage.
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, io stdio, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"keys info", "FILE.p12 [--json] [--password-stdin | --password-file F]", "show whose key a file holds", keysInfo},
+		{"keys list", "[--dir DIR]... [--json]", "list key files in the usual folders", keysList},
+		{"testpki init", "DIR [--url http://127.0.0.1:PORT]", "write an NCA-like test PKI (keys, CAs, CRLs)", testpkiInit},
+		{"version", "", "print the version", func(_ context.Context, s stdio, _ []string) error {
+			fmt.Fprintf(s.out, "qoltanba %s\n", version)
+			return nil
+		}},
+	}
+}
+
+// run is the whole program; it returns the exit code.
+func run(ctx context.Context, args []string, s stdio) int {
+	if len(args) == 0 {
+		if err := openGUI(ctx); err != nil {
+			return report(s, err)
+		}
+		return 0
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(s.out)
+		return 0
+	}
+	for _, c := range commands() {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
+			err := c.run(ctx, s, args[len(words):])
+			var ue *usageError
+			if errors.As(err, &ue) {
+				fmt.Fprintf(s.err, "qoltanba: error: %s\nusage: qoltanba %s %s\n", ue.msg, c.name, c.args)
+				return 1
+			}
+			return report(s, err)
+		}
+	}
+	fmt.Fprintf(s.err, "qoltanba: error: unknown command %q\n", strings.Join(args, " "))
+	fmt.Fprintln(s.err, "hint: run 'qoltanba help' to list the commands")
+	return 1
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Qoltanba — electronic digital signature for Kazakhstan (NCA RK keys)")
+	fmt.Fprintln(w, "\nUsage:\n  qoltanba                 open the window")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  qoltanba %s %s\n      %s\n", c.name, c.args, c.summary)
+	}
+}
+
+// report prints err as "qoltanba: error: …" plus its hints and returns the exit code.
+func report(s stdio, err error) int {
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(s.err, "qoltanba: error: %v\n", err)
+	var h *hintError
+	if errors.As(err, &h) {
+		for _, line := range h.hints {
+			fmt.Fprintf(s.err, "hint: %s\n", line)
+		}
+	}
+	return 1
+}
+
+// hintError carries advice for the user along with an error.
+type hintError struct {
+	err   error
+	hints []string
+}
+
+func (e *hintError) Error() string { return e.err.Error() }
+func (e *hintError) Unwrap() error { return e.err }
+
+func withHint(err error, hints ...string) error { return &hintError{err: err, hints: hints} }
+
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+// parseFlags parses flags wherever they stand among the positional arguments
+// ("keys info FILE --json" and "keys info --json FILE" alike) and returns the
+// positional ones.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usagef("%v", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

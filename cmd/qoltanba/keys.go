@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/keyfile"
+	"github.com/qoltanba/qoltanba/signer/pkcs12"
+	"github.com/qoltanba/qoltanba/signer/pki"
+)
+
+// keyInfo is what `keys info --json` prints: the file and its holder's identity.
+type keyInfo struct {
+	File string `json:"file"`
+	pki.Identity
+	Chain []string `json:"chain"` // subjects of the certificates that came with the key
+}
+
+func keysInfo(ctx context.Context, s stdio, args []string) error {
+	fs := flag.NewFlagSet("keys info", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON")
+	ui := &terminalUI{s: s}
+	ui.secrets.register(fs, "password")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return usagef("name one key file")
+	}
+	path := files[0]
+	if !fileExists(path) {
+		return withHint(fmt.Errorf("key file %s does not exist", path), "run 'qoltanba keys list' to see the key files in the usual folders")
+	}
+	key, err := openKeyFile(ctx, path, ui)
+	if err != nil {
+		return err
+	}
+	defer key.Close()
+
+	info := keyInfo{File: path, Identity: pki.IdentityOf(key.Certificate, time.Now()), Chain: []string{}}
+	for _, c := range key.Chain {
+		info.Chain = append(info.Chain, c.Subject.String())
+	}
+	if *asJSON {
+		enc := json.NewEncoder(s.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(info)
+	}
+	printIdentity(s.out, info)
+	return nil
+}
+
+// openKeyFile asks for the password and opens the file, turning the errors a
+// user can act on into messages with hints.
+func openKeyFile(ctx context.Context, path string, ui signer.UI) (*signer.Key, error) {
+	password, err := ui.RequestSecret(ctx, "Password for "+filepath.Base(path))
+	if err != nil {
+		return nil, err
+	}
+	defer signer.Zero(password)
+	key, err := keyfile.Open(path, password)
+	var unsupported *pkcs12.UnsupportedAlgorithmError
+	switch {
+	case err == nil:
+		return key, nil
+	case errors.Is(err, signer.ErrWrongPassword):
+		return nil, withHint(fmt.Errorf("wrong password for %s", path),
+			"passwords are case-sensitive: check Caps Lock and the keyboard layout (KZ/RU/EN)")
+	case errors.As(err, &unsupported):
+		return nil, withHint(err, "Qoltanba reads GOST 34.10-2015, GOST 34.310-2004, RSA and ECDSA keys; tell us about this file")
+	case errors.Is(err, pkcs12.ErrMalformed):
+		return nil, withHint(err, "is it a PKCS#12 key file (.p12) as NCA RK issues them? copy it again from the original media")
+	}
+	return nil, err
+}
+
+func printIdentity(w io.Writer, info keyInfo) {
+	id := info.Identity
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	row := func(label, value string) {
+		if value != "" {
+			fmt.Fprintf(tw, "%s:\t%s\n", label, value)
+		}
+	}
+	row("File", info.File)
+	row("Holder", id.CommonName)
+	row("IIN", id.IIN)
+	row("Organisation", id.Organization)
+	row("BIN", id.BIN)
+	roles := make([]string, len(id.Roles))
+	for i, r := range id.Roles {
+		roles[i] = string(r)
+	}
+	row("Roles", strings.Join(roles, ", "))
+	row("Purpose", string(id.Purpose))
+	row("Algorithm", id.Algorithm)
+	row("Valid", fmt.Sprintf("%s to %s (%s)", id.NotBefore.Format(time.DateOnly), id.NotAfter.Format(time.DateOnly), validity(id.DaysLeft)))
+	row("Issuer", id.Issuer)
+	row("Serial number", id.SerialNumber)
+	row("Subject", id.SubjectDN)
+	for i, c := range info.Chain {
+		row(fmt.Sprintf("Chain %d", i+1), c)
+	}
+	tw.Flush()
+}
+
+// validity says how long a certificate has left; NCA asks users to renew 30 days ahead.
+func validity(daysLeft int) string {
+	switch {
+	case daysLeft < 0:
+		return fmt.Sprintf("EXPIRED %d days ago", -daysLeft)
+	case daysLeft <= 30:
+		return fmt.Sprintf("%d days left — renew it now", daysLeft)
+	}
+	return fmt.Sprintf("%d days left", daysLeft)
+}
+
+func keysList(_ context.Context, s stdio, args []string) error {
+	fs := flag.NewFlagSet("keys list", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON")
+	var dirs multiFlag
+	fs.Var(&dirs, "dir", "search `DIR` instead of the usual folders (repeatable)")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	folders := []string(dirs)
+	if len(folders) == 0 {
+		folders = keyfile.UsualFolders()
+	}
+	found := keyfile.Find(folders)
+	if *asJSON {
+		type row struct {
+			URI      string    `json:"uri"`
+			Kind     string    `json:"kind"`
+			Size     int64     `json:"size"`
+			Modified time.Time `json:"modified"`
+		}
+		rows := make([]row, 0, len(found))
+		for _, f := range found {
+			rows = append(rows, row{f.Path, string(f.Kind), f.Size, f.ModTime})
+		}
+		enc := json.NewEncoder(s.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	if len(found) == 0 {
+		fmt.Fprintf(s.err, "no key files found in %s\n", strings.Join(folders, ", "))
+		fmt.Fprintln(s.err, "hint: name a folder with --dir DIR, or set QOLTANBA_KEYS_DIR")
+		return nil
+	}
+	tw := tabwriter.NewWriter(s.out, 0, 0, 2, ' ', 0)
+	for _, f := range found {
+		fmt.Fprintf(tw, "%s\t%s\n", f.Path, f.Kind)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# bench.sh — the figures of `make bench`, each beside the reference tool run on the same machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared=${QOLTANBA_SHARED:-../shared}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "# GOST signatures: Qoltanba vs OpenSSL's GOST engine"
+scripts/bench/gost.sh
+
+echo
+echo "# Whole-process time of 'qoltanba keys info' on an NCA key file (goal <= 50 ms)"
+go build -o "$tmp/qoltanba" ./cmd/qoltanba
+if [[ -d $shared/testdata/nca ]]; then
+	umask 077
+	printf 'Qwerty12\n' >"$tmp/password"
+	gost="$shared/testdata/nca/gost2015/legal/valid/head.p12"
+	rsa=$(ls "$shared"/testdata/nca/rsa2018/RSA256_*.p12 | head -1)
+	hyperfine -N --warmup 3 --runs 40 --style basic --export-markdown "$tmp/keys.md" \
+		-n "qoltanba keys info (GOST-512 head.p12)" "$tmp/qoltanba keys info $gost --password-file $tmp/password --json" \
+		-n "qoltanba keys info (RSA signing key)" "$tmp/qoltanba keys info $rsa --password-file $tmp/password --json" \
+		-n "openssl pkcs12 -info (same RSA file, reference)" "openssl pkcs12 -legacy -in $rsa -nokeys -passin file:$tmp/password -out /dev/null" \
+		>/dev/null
+	cat "$tmp/keys.md"
+else
+	echo "skipped: $shared/testdata/nca is absent"
+fi
