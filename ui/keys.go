@@ -7,7 +7,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -47,7 +46,11 @@ func NewKeysScreen(w fyne.Window, folders []string) *KeysScreen {
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			f := s.found[i]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s — %s", filepath.Base(f.Path), f.Kind))
+			text := f.Name()
+			if f.Kind != keyfile.KindUnknown {
+				text += " — " + string(f.Kind)
+			}
+			o.(*widget.Label).SetText(text)
 		},
 	)
 	s.list.OnSelected = s.choose

@@ -29,7 +29,8 @@ var skipDirs = map[string]bool{"node_modules": true, "go": true, "AppData": true
 // Found is a key file seen on disk; nothing secret is read to find it.
 type Found struct {
 	Path    string
-	Kind    Kind // guessed from NCA's file naming
+	Folder  string // the searched folder it was found under
+	Kind    Kind   // guessed from NCA's file naming
 	Size    int64
 	ModTime time.Time
 }
@@ -145,7 +146,7 @@ func Find(dirs []string) []Found {
 				return nil
 			}
 			seen[path] = true
-			f := Found{Path: path, Kind: KindOf(path)}
+			f := Found{Path: path, Folder: root, Kind: KindOf(path)}
 			if info, err := d.Info(); err == nil {
 				f.Size, f.ModTime = info.Size(), info.ModTime()
 			}
@@ -163,4 +164,13 @@ func depth(root, path string) int {
 		return 0
 	}
 	return strings.Count(rel, string(filepath.Separator)) + 1
+}
+
+// Name is the file's path relative to the folder it was found in, which
+// tells apart files of the same name in different subfolders.
+func (f Found) Name() string {
+	if rel, err := filepath.Rel(f.Folder, f.Path); err == nil && f.Folder != "" {
+		return rel
+	}
+	return filepath.Base(f.Path)
 }

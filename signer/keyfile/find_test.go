@@ -29,6 +29,9 @@ func TestFind(t *testing.T) {
 	got := map[string]Kind{}
 	for _, f := range Find([]string{root, root}) { // the same folder twice: listed once
 		rel, _ := filepath.Rel(root, f.Path)
+		if f.Name() != rel {
+			t.Errorf("Name() = %q, want %q", f.Name(), rel)
+		}
 		got[filepath.ToSlash(rel)] = f.Kind
 	}
 	for name, want := range files {
