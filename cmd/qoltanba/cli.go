@@ -28,6 +28,7 @@ func commands() []command {
 	return []command{
 		{"keys info", "FILE.p12 [--json] [--password-stdin | --password-file F]", "show whose key a file holds", keysInfo},
 		{"keys list", "[--dir DIR]... [--json]", "list key files in the usual folders", keysList},
+		{"sign", "--key KEY [--format xml|cms|raw] [--detached] [--tsa URL] [--xml-id ID] [--xml-parent XPATH] [--compact] [--cosign [--data ORIGINAL]] [--pem|--base64] IN [-o OUT]", "sign a file", signCmd},
 		{"testpki init", "DIR [--url http://127.0.0.1:PORT]", "write an NCA-like test PKI (keys, CAs, CRLs)", testpkiInit},
 		{"version", "", "print the version", func(_ context.Context, s stdio, _ []string) error {
 			fmt.Fprintf(s.out, "qoltanba %s\n", version)
