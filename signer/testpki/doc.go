@@ -11,6 +11,15 @@
 // (BaseURL/ca/<ca>.cer, BaseURL/crl/<ca>.crl), so an http.FileServer over
 // Dir serves the AIA and CRL addresses as they are.
 //
+// Each family also has an OCSP responder certificate (id-kp-OCSPSigning,
+// id-pkix-ocsp-nocheck) and a TSA certificate (critical id-kp-timeStamping).
+// NewServer serves the whole PKI over HTTP at the addresses its certificates
+// name: the OCSP responder (OCSPResponder, good/revoked/unknown from the
+// CRLs, nonce echoed, RSA or GOST signed), the CRLs, the CA certificates and
+// the TSA. Load rebuilds a PKI from its directory (the CA keys are written
+// as ca/<name>.TEST-CA-KEY.p12 for that), and Serve runs it until its
+// context ends ("qoltanba testpki serve").
+//
 // GOST certificates are built in two steps, because crypto/x509 can neither
 // sign with nor embed a GOST key: crypto/x509 encodes the TBSCertificate
 // with a throw-away ECDSA key (all extensions included), then the TBS's

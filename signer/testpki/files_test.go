@@ -121,7 +121,7 @@ func TestFilesAndManifest(t *testing.T) {
 		})
 	}
 	paths := p.Paths()
-	if want := 4*2 + 2*len(p.Entities) + 1; len(paths) != want {
+	if want := 4*3 + 2*len(p.Entities) + 2*len(p.Services()) + 1; len(paths) != want {
 		t.Errorf("Paths: %d, want %d", len(paths), want)
 	}
 	for _, path := range paths {

@@ -63,7 +63,8 @@ func Generate(opts Options) (*PKI, error) {
 		return nil, fmt.Errorf("generate draft key: %w", err)
 	}
 	g := &generator{opts: opts, throw: throw}
-	p := &PKI{Options: opts, Roots: map[Family]*CA{}, CAs: map[Family]*CA{}}
+	p := &PKI{Options: opts, Roots: map[Family]*CA{}, CAs: map[Family]*CA{},
+		OCSPResponders: map[Family]*Service{}, TSAs: map[Family]*Service{}}
 	for _, f := range opts.Families {
 		if err := g.family(p, f); err != nil {
 			return nil, fmt.Errorf("testpki: %s family: %w", f, err)
@@ -99,6 +100,12 @@ func (g *generator) family(p *PKI, f Family) error {
 			return fmt.Errorf("%s: %w", spec.name, err)
 		}
 		p.Entities = append(p.Entities, e)
+	}
+	if p.OCSPResponders[f], err = g.newService(f, "ocsp", ca); err != nil {
+		return fmt.Errorf("OCSP responder: %w", err)
+	}
+	if p.TSAs[f], err = g.newService(f, "tsa", ca); err != nil {
+		return fmt.Errorf("TSA: %w", err)
 	}
 	if err := g.signCRL(root, nil); err != nil {
 		return fmt.Errorf("root CRL: %w", err)

@@ -10,6 +10,19 @@ type Manifest struct {
 	Now      string          `json:"now"`
 	CAs      []ManifestCA    `json:"cas"`
 	Entities []ManifestEntry `json:"entities"`
+	// Services are the OCSP responders and TSAs.
+	Services []ManifestService `json:"services,omitempty"`
+}
+
+// ManifestService describes a responder's files (key and certificate).
+type ManifestService struct {
+	Name    string `json:"name"`
+	Family  Family `json:"family"`
+	Kind    string `json:"kind"` // "ocsp" or "tsa"
+	Path    string `json:"path"`
+	Cert    string `json:"cert"`
+	Subject string `json:"subject"`
+	Issuer  string `json:"issuer"`
 }
 
 // ManifestCA describes a CA's files. Paths are relative to Dir, with '/'.
@@ -20,7 +33,10 @@ type ManifestCA struct {
 	Subject string `json:"subject"`
 	Cert    string `json:"cert"`
 	CRL     string `json:"crl"`
-	Serial  string `json:"serialNumber"`
+	// Key is the CA's private key (ca/<name>.TEST-CA-KEY.p12), a test CA
+	// key written for Load and "testpki serve".
+	Key    string `json:"key,omitempty"`
+	Serial string `json:"serialNumber"`
 }
 
 // ManifestEntry describes an end-entity key's files.

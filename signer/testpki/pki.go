@@ -25,7 +25,10 @@ type CA struct {
 	CRL    *x509.RevocationList
 	CRLDER []byte
 	// CertPath and CRLPath are the files written, empty without Dir.
-	CertPath, CRLPath string
+	// KeyPath is the CA's key as ca/<Name>.TEST-CA-KEY.p12 (same password as
+	// the entity keys), written so that Load and "testpki serve" can sign
+	// CRLs and OCSP responses; a test CA key, never anything else.
+	CertPath, CRLPath, KeyPath string
 }
 
 // Entity is one end-entity key and certificate.
@@ -59,6 +62,32 @@ func (e *Entity) Chain() []*x509.Certificate {
 	return chain
 }
 
+// Service is the key and certificate of a responder the PKI runs: an OCSP
+// responder (EKU id-kp-OCSPSigning and id-pkix-ocsp-nocheck, so clients do
+// not ask about the responder itself) or a TSA (critical EKU
+// id-kp-timeStamping, as RFC 3161 requires). Both are issued by the
+// family's issuing CA.
+type Service struct {
+	// Name is "<family>/ocsp" or "<family>/tsa".
+	Name   string
+	Family Family
+	Cert   *x509.Certificate
+	// Key is *gost.PrivateKey or *rsa.PrivateKey.
+	Key    crypto.Signer
+	Issuer *CA
+	// P12Path and CertPath are the files written, empty without Dir.
+	P12Path, CertPath string
+}
+
+// Chain returns the service certificate followed by its issuing CA and root.
+func (s *Service) Chain() []*x509.Certificate {
+	chain := []*x509.Certificate{s.Cert}
+	for ca := s.Issuer; ca != nil; ca = ca.Issuer {
+		chain = append(chain, ca.Cert)
+	}
+	return chain
+}
+
 // PKI is a generated test PKI, all in memory, and its files if Dir was set.
 type PKI struct {
 	Options Options
@@ -67,6 +96,9 @@ type PKI struct {
 	CAs   map[Family]*CA
 	// Entities in generation order.
 	Entities []*Entity
+	// OCSPResponders and TSAs are the responder identities by family.
+	OCSPResponders map[Family]*Service
+	TSAs           map[Family]*Service
 	// Manifest describes the files; ManifestPath is manifest.json's path.
 	Manifest     Manifest
 	ManifestPath string
@@ -87,6 +119,25 @@ func (p *PKI) Root(f Family) *CA { return p.Roots[f] }
 
 // CA returns family's issuing CA.
 func (p *PKI) CA(f Family) *CA { return p.CAs[f] }
+
+// OCSPResponder returns family's OCSP responder identity.
+func (p *PKI) OCSPResponder(f Family) *Service { return p.OCSPResponders[f] }
+
+// TSA returns family's time-stamping authority identity.
+func (p *PKI) TSA(f Family) *Service { return p.TSAs[f] }
+
+// Services returns the OCSP responders and TSAs in family order.
+func (p *PKI) Services() []*Service {
+	var list []*Service
+	for _, f := range Families {
+		for _, s := range []*Service{p.OCSPResponders[f], p.TSAs[f]} {
+			if s != nil {
+				list = append(list, s)
+			}
+		}
+	}
+	return list
+}
 
 // AllCAs returns every CA, roots first, in family order.
 func (p *PKI) AllCAs() []*CA {
@@ -116,7 +167,10 @@ func (p *PKI) TrustPool() *x509.CertPool {
 func (p *PKI) Paths() []string {
 	var paths []string
 	for _, ca := range p.AllCAs() {
-		paths = appendNonEmpty(paths, ca.CertPath, ca.CRLPath)
+		paths = appendNonEmpty(paths, ca.CertPath, ca.CRLPath, ca.KeyPath)
+	}
+	for _, s := range p.Services() {
+		paths = appendNonEmpty(paths, s.P12Path, s.CertPath)
 	}
 	for _, e := range p.Entities {
 		paths = appendNonEmpty(paths, e.P12Path, e.CertPath)

@@ -26,6 +26,7 @@ func buildManifest(p *PKI) Manifest {
 			Subject: pki.IdentityOf(ca.Cert, p.Options.Now).SubjectDN,
 			Cert:    "ca/" + ca.Name + ".cer",
 			CRL:     "crl/" + ca.Name + ".crl",
+			Key:     "ca/" + ca.Name + ".TEST-CA-KEY.p12",
 			Serial:  hex.EncodeToString(ca.Cert.SerialNumber.Bytes()),
 		})
 	}
@@ -47,6 +48,18 @@ func buildManifest(p *PKI) Manifest {
 			Revoked:      e.Revoked,
 			Expired:      e.Expired,
 			NotAfter:     e.Cert.NotAfter.UTC().Format(time.RFC3339),
+		})
+	}
+	for _, s := range p.Services() {
+		kind := s.Name[len(s.Family)+1:]
+		m.Services = append(m.Services, ManifestService{
+			Name:    s.Name,
+			Family:  s.Family,
+			Kind:    kind,
+			Path:    s.Name + ".p12",
+			Cert:    s.Name + ".cer",
+			Subject: pki.IdentityOf(s.Cert, p.Options.Now).SubjectDN,
+			Issuer:  s.Issuer.Name,
 		})
 	}
 	return m
@@ -74,10 +87,17 @@ func write(p *PKI) error {
 		if ca.CRLPath, err = put(mc.CRL, ca.CRLDER, 0o644); err != nil {
 			return err
 		}
+		p12, err := encodeP12(p.Options, ca.Key, ca.Cert)
+		if err != nil {
+			return fmt.Errorf("%s key: %w", ca.Name, err)
+		}
+		if ca.KeyPath, err = put(mc.Key, p12, 0o600); err != nil {
+			return err
+		}
 	}
 	for i, e := range p.Entities {
 		me := p.Manifest.Entities[i]
-		p12, err := encodeP12(p.Options, e)
+		p12, err := encodeP12(p.Options, e.Key, e.Cert)
 		if err != nil {
 			return fmt.Errorf("%s: %w", e.Name, err)
 		}
@@ -85,6 +105,19 @@ func write(p *PKI) error {
 			return err
 		}
 		if e.CertPath, err = put(me.Cert, e.Cert.Raw, 0o644); err != nil {
+			return err
+		}
+	}
+	for i, s := range p.Services() {
+		ms := p.Manifest.Services[i]
+		p12, err := encodeP12(p.Options, s.Key, s.Cert)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.Name, err)
+		}
+		if s.P12Path, err = put(ms.Path, p12, 0o600); err != nil {
+			return err
+		}
+		if s.CertPath, err = put(ms.Cert, s.Cert.Raw, 0o644); err != nil {
 			return err
 		}
 	}
