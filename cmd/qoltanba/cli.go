@@ -28,8 +28,17 @@ func commands() []command {
 	return []command{
 		{"keys info", "FILE.p12 [--json] [--password-stdin | --password-file F]", "show whose key a file holds", keysInfo},
 		{"keys list", "[--dir DIR]... [--json]", "list key files in the usual folders", keysList},
+		{"keys tokens", "[--pkcs11 MODULE]... [--json]", "list hardware tokens (PKCS#11) and their keys", keysTokens},
 		{"sign", "--key KEY [--format xml|cms|raw] [--detached] [--tsa URL] [--xml-id ID] [--xml-parent XPATH] [--compact] [--cosign [--data ORIGINAL]] [--pem|--base64] IN [-o OUT]", "sign a file", signCmd},
+		{"verify", "SIGNED [--data ORIGINAL] [--trust FILE_OR_DIR]... [--offline] [--json]", "verify the signatures of a file (exit 0 all valid, 2 indeterminate, 1 failed)", verifyCmd},
 		{"testpki init", "DIR [--url http://127.0.0.1:PORT]", "write an NCA-like test PKI (keys, CAs, CRLs)", testpkiInit},
+		{"docs add", "FILE [--title T] [--kind K] [--counterparty C] [--json] [--data-dir DIR]", "import a document (prints its id)", docsAdd},
+		{"docs list", "[--state S] [--kind K] [--query Q] [--limit N] [--after ID] [--json] [--data-dir DIR]", "list documents, newest first", docsList},
+		{"docs show", "ID [--json] [--data-dir DIR]", "show a document, its versions, signatures and journal", docsShow},
+		{"journal verify", "[--json] [--data-dir DIR]", "check the journal's hash chain and every stored document against it", journalVerify},
+		{"db backup", "FILE [--json] [--data-dir DIR]", "write a backup of the documents and the journal", dbBackup},
+		{"db restore", "FILE [--json] [--data-dir DIR]", "replace the database with a verified backup (the old one is kept as .bak)", dbRestore},
+		{"testpki serve", "DIR [--addr 127.0.0.1:PORT]", "run the test PKI's OCSP, CRL, CA and TSA services until Ctrl-C", testpkiServe},
 		{"version", "", "print the version", func(_ context.Context, s stdio, _ []string) error {
 			fmt.Fprintf(s.out, "qoltanba %s\n", version)
 			return nil
@@ -53,6 +62,10 @@ func run(ctx context.Context, args []string, s stdio) int {
 		words := strings.Fields(c.name)
 		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
 			err := c.run(ctx, s, args[len(words):])
+			var status exitStatus
+			if errors.As(err, &status) {
+				return int(status)
+			}
 			var ue *usageError
 			if errors.As(err, &ue) {
 				fmt.Fprintf(s.err, "qoltanba: error: %s\nusage: qoltanba %s %s\n", ue.msg, c.name, c.args)

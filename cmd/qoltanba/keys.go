@@ -14,6 +14,7 @@ import (
 
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/keyfile"
+	"github.com/qoltanba/qoltanba/signer/pkcs11"
 	"github.com/qoltanba/qoltanba/signer/pkcs12"
 	"github.com/qoltanba/qoltanba/signer/pki"
 )
@@ -28,6 +29,8 @@ type keyInfo struct {
 func keysInfo(ctx context.Context, s stdio, args []string) error {
 	fs := flag.NewFlagSet("keys info", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
+	var modules multiFlag
+	fs.Var(&modules, "pkcs11", "look for token keys through the PKCS#11 `MODULE` (repeatable; default: the usual drivers)")
 	ui := &terminalUI{s: s}
 	ui.secrets.register(fs, "password")
 	files, err := parseFlags(fs, args)
@@ -38,6 +41,9 @@ func keysInfo(ctx context.Context, s stdio, args []string) error {
 		return usagef("name one key file")
 	}
 	path := files[0]
+	if pkcs11.IsURI(path) {
+		return tokenKeyInfo(ctx, s, path, modules, *asJSON)
+	}
 	if !fileExists(path) {
 		return withHint(fmt.Errorf("key file %s does not exist", path), "run 'qoltanba keys list' to see the key files in the usual folders")
 	}
@@ -51,7 +57,11 @@ func keysInfo(ctx context.Context, s stdio, args []string) error {
 	for _, c := range key.Chain {
 		info.Chain = append(info.Chain, c.Subject.String())
 	}
-	if *asJSON {
+	return printKeyInfo(s, info, *asJSON)
+}
+
+func printKeyInfo(s stdio, info keyInfo, asJSON bool) error {
+	if asJSON {
 		enc := json.NewEncoder(s.out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(info)
@@ -125,11 +135,12 @@ func validity(daysLeft int) string {
 	return fmt.Sprintf("%d days left", daysLeft)
 }
 
-func keysList(_ context.Context, s stdio, args []string) error {
+func keysList(ctx context.Context, s stdio, args []string) error {
 	fs := flag.NewFlagSet("keys list", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
-	var dirs multiFlag
+	var dirs, modules multiFlag
 	fs.Var(&dirs, "dir", "search `DIR` instead of the usual folders (repeatable)")
+	fs.Var(&modules, "pkcs11", "list token keys through the PKCS#11 `MODULE` (repeatable; default: the usual drivers)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -142,6 +153,11 @@ func keysList(_ context.Context, s stdio, args []string) error {
 		folders = keyfile.UsualFolders()
 	}
 	found := keyfile.Find(folders)
+	// Tokens never stop the listing: a driver that fails is reported beside the keys found.
+	tokens, tokenErr := listTokenKeys(ctx, modules)
+	if tokenErr != nil {
+		report(stdio{err: s.err}, tokenListError(tokenErr))
+	}
 	if *asJSON {
 		type row struct {
 			URI      string    `json:"uri"`
@@ -149,22 +165,29 @@ func keysList(_ context.Context, s stdio, args []string) error {
 			Size     int64     `json:"size"`
 			Modified time.Time `json:"modified"`
 		}
-		rows := make([]row, 0, len(found))
+		rows := make([]any, 0, len(found)+len(tokens))
 		for _, f := range found {
 			rows = append(rows, row{f.Path, string(f.Kind), f.Size, f.ModTime})
+		}
+		for _, t := range tokens {
+			rows = append(rows, t)
 		}
 		enc := json.NewEncoder(s.out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	}
-	if len(found) == 0 {
-		fmt.Fprintf(s.err, "no key files found in %s\n", strings.Join(folders, ", "))
-		fmt.Fprintln(s.err, "hint: name a folder with --dir DIR, or set QOLTANBA_KEYS_DIR")
+	if len(found) == 0 && len(tokens) == 0 {
+		fmt.Fprintf(s.err, "no key files found in %s, and no token keys\n", strings.Join(folders, ", "))
+		fmt.Fprintln(s.err, "hint: name a folder with --dir DIR (or set QOLTANBA_KEYS_DIR), or a token driver with --pkcs11 MODULE")
 		return nil
 	}
 	tw := tabwriter.NewWriter(s.out, 0, 0, 2, ' ', 0)
 	for _, f := range found {
 		fmt.Fprintf(tw, "%s\t%s\n", f.Path, f.Kind)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	printTokenKeys(s.out, tokens)
+	return nil
 }

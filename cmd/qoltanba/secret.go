@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 
@@ -35,7 +36,10 @@ type terminalUI struct {
 
 var _ signer.UI = (*terminalUI)(nil)
 
-var errNoSecret = errors.New("no password given and standard input is not a terminal")
+var (
+	errNoSecret = errors.New("no password given and standard input is not a terminal")
+	errNoPIN    = errors.New("no PIN given and standard input is not a terminal")
+)
 
 func (u *terminalUI) RequestSecret(_ context.Context, prompt string) ([]byte, error) {
 	switch {
@@ -51,6 +55,9 @@ func (u *terminalUI) RequestSecret(_ context.Context, prompt string) ([]byte, er
 	}
 	in, ok := u.s.in.(*os.File)
 	if !ok || !term.IsTerminal(int(in.Fd())) {
+		if strings.Contains(prompt, "PIN") {
+			return nil, withHint(errNoPIN, "give it with --pin-stdin or --pin-file FILE")
+		}
 		return nil, withHint(errNoSecret, "give it with --password-stdin or --password-file FILE")
 	}
 	fmt.Fprintf(u.s.err, "%s: ", prompt)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/pkcs11"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/rawsig"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
@@ -25,6 +26,7 @@ type signFlags struct {
 	xmlID, xmlParent            string
 	detached, compact, cosign   bool
 	pem, base64                 bool
+	modules                     multiFlag
 }
 
 func signCmd(ctx context.Context, s stdio, args []string) error {
@@ -42,8 +44,10 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	fs.BoolVar(&f.pem, "pem", false, "cms: write PEM instead of DER")
 	fs.BoolVar(&f.base64, "base64", false, "raw, cms: write base64 instead of binary")
 	fs.StringVar(&f.out, "o", "", "write to `OUT` ('-' for standard output; default: next to IN)")
+	fs.Var(&f.modules, "pkcs11", "look for token keys through the PKCS#11 `MODULE` (repeatable; default: the usual drivers)")
 	ui := &terminalUI{s: s}
 	ui.secrets.register(fs, "password")
+	registerPINFlags(fs, ui)
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -52,7 +56,7 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 		return usagef("name one file to sign")
 	}
 	if f.key == "" {
-		return usagef("name the key with --key FILE.p12")
+		return usagef("name the key with --key FILE.p12 or --key 'pkcs11:token=…;object=…'")
 	}
 	in := files[0]
 	if f.format == "" {
@@ -71,7 +75,7 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 
 	// Nothing blind: say what is about to be signed before the secret is asked.
 	ui.DisplayMessage(ctx, fmt.Sprintf("Signing %s (%s) as %s with %s", in, humanSize(info.Size()), f.describe(), f.key))
-	key, err := openSigningKey(ctx, f.key, ui)
+	key, err := openSigningKey(ctx, f.key, f.modules, ui)
 	if err != nil {
 		return err
 	}
@@ -268,22 +272,23 @@ func writeOutput(s stdio, path string, data []byte) error {
 	return nil
 }
 
-// openSigningKey opens a key named on the command line: a PKCS#12 file now,
-// PKCS#11 URIs through keyOpeners.
-func openSigningKey(ctx context.Context, name string, ui signer.UI) (*signer.Key, error) {
-	for prefix, open := range keyOpeners {
-		if strings.HasPrefix(name, prefix) {
-			return open(ctx, name, ui)
+// openSigningKey opens a key named on the command line: a PKCS#11 URI
+// (RFC 7512) on a token of modules (the usual drivers when empty), or a
+// PKCS#12 file.
+func openSigningKey(ctx context.Context, name string, modules []string, ui signer.UI) (*signer.Key, error) {
+	if pkcs11.IsURI(name) {
+		key, store, err := openTokenKey(ctx, name, modules, ui)
+		if err != nil {
+			return nil, err
 		}
+		// Closing the key logs out and closes the session; then the module goes.
+		return signer.NewKey(key.URI, key.Signer, key.Certificate, key.Chain, func() { key.Close(); store.Close() }), nil
 	}
 	if !fileExists(name) {
 		return nil, withHint(fmt.Errorf("key file %s does not exist", name), "run 'qoltanba keys list' to see the keys Qoltanba finds")
 	}
 	return openKeyFile(ctx, name, ui)
 }
-
-// keyOpeners open keys named by URI scheme ("pkcs11:"); backends register here.
-var keyOpeners = map[string]func(ctx context.Context, uri string, ui signer.UI) (*signer.Key, error){}
 
 func humanSize(n int64) string {
 	switch {

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/pki"
+	"github.com/qoltanba/qoltanba/signer/xmldsig"
+)
+
+// exitStatus ends a command with a status but no error message: verify
+// reports everything itself and exits 2 when the worst result is INDETERMINATE.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func verifyCmd(ctx context.Context, s stdio, args []string) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	data := fs.String("data", "", "the original `FILE` of a detached CMS signature")
+	var trust multiFlag
+	fs.Var(&trust, "trust", "trust the root certificates in `FILE_OR_DIR` (repeatable); intermediates found there help build chains")
+	offline := fs.Bool("offline", false, "no network: revocation status from the cache only")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	dataDirValue := dataDirFlag(fs)
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return usagef("name one signed file")
+	}
+	signed, err := os.ReadFile(files[0])
+	if err != nil {
+		return fmt.Errorf("read signed file: %w", err)
+	}
+	evidence, err := examine(signed, *data)
+	if err != nil {
+		return err
+	}
+
+	verifier, err := newVerifier(*dataDirValue, trust, *offline)
+	if err != nil {
+		return err
+	}
+	report := verifier.Verify(ctx, evidence)
+	if *asJSON {
+		enc := json.NewEncoder(s.out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(report); err != nil {
+			return err
+		}
+	} else if err := report.Text(s.out); err != nil {
+		return err
+	}
+	if code := report.ExitCode(); code != 0 {
+		return exitStatus(code)
+	}
+	return nil
+}
+
+// examine recognises the format (XML or CMS in DER, PEM or base64) and
+// returns what its verifier establishes about each signature.
+func examine(signed []byte, dataPath string) ([]pki.Evidence, error) {
+	if looksLikeXML(signed) {
+		if dataPath != "" {
+			return nil, usagef("--data is for detached CMS; an XML signature carries its document")
+		}
+		ev, err := xmldsig.Verify(signed)
+		if err != nil {
+			return nil, withHint(fmt.Errorf("cannot check this XML: %w", err), "is it the signed document as the portal or Qoltanba wrote it?")
+		}
+		return ev, nil
+	}
+	der, err := cms.Decode(signed)
+	if err != nil {
+		return nil, withHint(fmt.Errorf("not a signature Qoltanba recognises: %w", err), "give a signed XML document or a CMS signature (.cms, .p7s, .sig: DER, PEM or base64)")
+	}
+	var detached io.Reader
+	if dataPath != "" {
+		f, err := os.Open(dataPath)
+		if err != nil {
+			return nil, fmt.Errorf("read the original: %w", err)
+		}
+		defer f.Close()
+		detached = f
+	}
+	ev, err := cms.Verify(der, detached)
+	if errors.Is(err, cms.ErrNoContent) {
+		return nil, withHint(errors.New("this is a detached signature: the signed file is not inside it"), "name the original with --data FILE")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot check this CMS: %w", err)
+	}
+	return ev, nil
+}
+
+func looksLikeXML(b []byte) bool {
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && b[0] == '<'
+}
+
+// newVerifier builds the trust store (roots imported before into the data
+// folder, and --trust) and the revocation cache that makes offline checks possible.
+func newVerifier(dataDirValue string, trust []string, offline bool) (*pki.Verifier, error) {
+	dir, err := dataDir(dataDirValue)
+	if err != nil {
+		return nil, err
+	}
+	store, err := pki.OpenTrustStore(filepath.Join(dir, "trust"), pki.ProductionRootPins)
+	if err != nil {
+		return nil, fmt.Errorf("open the trust store: %w", err)
+	}
+	for _, t := range trust {
+		info, err := os.Stat(t)
+		if err != nil {
+			return nil, fmt.Errorf("--trust: %w", err)
+		}
+		if info.IsDir() {
+			_, err = store.LoadDir(t)
+		} else {
+			_, err = store.LoadFile(t)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--trust %s: %w", t, err)
+		}
+	}
+	return &pki.Verifier{
+		Trust:   store,
+		Offline: offline,
+		HTTP:    &http.Client{Timeout: 10 * time.Second},
+		Cache:   &pki.Cache{Dir: filepath.Join(dir, "cache")},
+	}, nil
+}
