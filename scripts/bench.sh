@@ -10,6 +10,18 @@ echo "# GOST signatures: Qoltanba vs OpenSSL's GOST engine"
 scripts/bench/gost.sh
 
 echo
+echo "# Signature formats: Qoltanba vs openssl cms, xmlsec1 and sha256sum"
+scripts/bench/formats.sh
+
+echo
+echo "# Tokens: signatures through SoftHSM, Qoltanba vs a loop of pkcs11-tool --sign"
+go test -run 'Pkcs11ToolSignLoopFigure' -bench 'SoftHSM' -benchtime 2s -v ./signer/pkcs11/ | grep -E '^(Benchmark|ok)|pkcs11-tool|listing' || true
+
+echo
+echo "# Document store with 100,000 documents"
+go test -run '^$' -bench . -benchtime 20x ./sync/store/ | grep -E '^(Benchmark|ok)' || true
+
+echo
 echo "# Whole-process time of 'qoltanba keys info' on an NCA key file (goal <= 50 ms)"
 go build -o "$tmp/qoltanba" ./cmd/qoltanba
 if [[ -d $shared/testdata/nca ]]; then

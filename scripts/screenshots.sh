@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# scripts/screenshots.sh OUTDIR — runs the real program under Xvfb and writes
+# a PNG of every screen in every language (OUTDIR/<screen>-<lang>.png), with
+# a TEST PKI for keys and signatures, plus the cold-start time to the first
+# frame (OUTDIR/first-frame.txt).
+#
+# Needs: go, xvfb, xauth, x11-apps (xwd), imagemagick (convert).
+set -euo pipefail
+out=${1:?usage: scripts/screenshots.sh OUTDIR}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+root=$(cd "$(dirname "$0")/.." && pwd)
+export PATH=$PATH:/usr/local/go/bin
+for tool in Xvfb xwd convert; do
+	command -v "$tool" >/dev/null || { echo "screenshots: $tool is missing (apt-get install xvfb x11-apps imagemagick)" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+xvfb_pid="" serve_pid="" app_pid=""
+cleanup() {
+	for pid in $app_pid $serve_pid $xvfb_pid; do kill "$pid" 2>/dev/null || true; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "building…"
+(cd "$root" && go build -ldflags "-X main.version=$(git -C "$root" describe --tags --always --dirty 2>/dev/null || echo dev)" -o "$work/qoltanba" ./cmd/qoltanba)
+bin=$work/qoltanba
+
+# A private home (Fyne keeps its preferences there), a data folder holding a
+# TEST PKI (the GUI trusts the test roots it finds there), its responders on
+# 127.0.0.1, key files with their certificates beside them, and documents.
+export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config
+mkdir -p "$HOME" "$work/keys" "$work/docs"
+data=$work/data
+port=${QOLTANBA_SCREENSHOT_PORT:-8800}
+"$bin" testpki init "$data/testpki" --url "http://127.0.0.1:$port" >/dev/null
+"$bin" testpki serve "$data/testpki" --addr "127.0.0.1:$port" >/dev/null 2>&1 &
+serve_pid=$!
+for stem in legal_head individual legal_signer; do
+	cp "$data/testpki/gost/$stem.p12" "$data/testpki/gost/$stem.cer" "$work/keys/"
+done
+cat >"$work/docs/invoice-2026-118.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<invoice number="2026-118"><seller bin="260140000015">АО "QOLTANBA TEST"</seller><total currency="KZT">1250000</total></invoice>
+XML
+printf 'Шарт № 17 / Договор № 17\n' >"$work/docs/contract-17.pdf"
+printf 'Qwerty12\n' >"$work/pw"
+"$bin" sign --key "$work/keys/legal_head.p12" --password-file "$work/pw" "$work/docs/contract-17.pdf" 2>/dev/null
+export QOLTANBA_KEYS_DIR=$work/keys QOLTANBA_DATA_DIR=$data
+
+Xvfb :99 -screen 0 1120x780x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+export DISPLAY=:99
+sleep 1
+
+# shoot waits until the window is drawn (the frame is no longer all black),
+# lets late work finish, and writes the window's part of the screen.
+shoot() {
+	local file=$1 settle=$2 i
+	for i in $(seq 1 100); do
+		if [ "$(xwd -root -silent | convert xwd:- -format '%[fx:maxima]' info:)" != "0" ]; then break; fi
+		sleep 0.1
+	done
+	sleep "$settle"
+	xwd -root -silent | convert xwd:- -crop 1040x700+0+0 +repage "$file"
+}
+
+run() { # run SCREEN LANG [FILE]
+	QOLTANBA_SCREEN=$1 QOLTANBA_LANG=$2 QOLTANBA_OPEN=${3:-} "$bin" >/dev/null 2>&1 &
+	app_pid=$!
+}
+
+# Cold start: exec to the first non-black frame, measured from outside.
+start=$(date +%s%N)
+QOLTANBA_FIRST_FRAME=1 QOLTANBA_SCREEN=keys "$bin" 2>"$work/first-frame.log" &
+app_pid=$!
+for i in $(seq 1 200); do
+	if [ "$(xwd -root -silent | convert xwd:- -format '%[fx:maxima]' info:)" != "0" ]; then break; fi
+	sleep 0.02
+done
+end=$(date +%s%N)
+sleep 0.5
+kill $app_pid; wait $app_pid 2>/dev/null || true
+{
+	echo "exec to first non-black frame (xwd polling, includes ~20–60 ms per poll): $(( (end - start) / 1000000 )) ms"
+	grep -h "first frame" "$work/first-frame.log" || true
+} | tee "$out/first-frame.txt"
+
+for lang in kk ru en; do
+	for screen in welcome keys sign verify settings about; do
+		file=""
+		settle=0.6
+		case $screen in
+		sign) file=$work/docs/invoice-2026-118.xml ;;
+		verify) file=$work/docs/contract-17.pdf.cms; settle=2.5 ;;
+		esac
+		run "$screen" "$lang" "$file"
+		shoot "$out/$screen-$lang.png" "$settle"
+		kill $app_pid; wait $app_pid 2>/dev/null || true
+		echo "$out/$screen-$lang.png"
+	done
+done
