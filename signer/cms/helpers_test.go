@@ -34,12 +34,10 @@ type party struct {
 // rsaSet is a small RSA PKI made with crypto/x509: a root, two signers and
 // a TSA whose certificate has the critical timeStamping usage.
 type rsaSet struct {
-	root         party
-	alice, bob   party
-	tsa          party
-	ecdsa        party
-	rootPEMPath  string
-	tsaChainPath string
+	root       party
+	alice, bob party
+	tsa        party
+	ecdsa      party
 }
 
 var (

@@ -139,7 +139,7 @@ func pmSqr4(z, x *fe, c uint64) {
 	t4, c0 = bits.Add64(t4, l2, c0)
 	t5, c0 = bits.Add64(t5, h2, c0)
 	t6, c0 = bits.Add64(t6, l3, c0)
-	t7, c0 = bits.Add64(t7, h3, c0)
+	t7, _ = bits.Add64(t7, h3, c0)
 	// r = low + high·c; the top word is at most c+1.
 	h0, l0 = bits.Mul64(t4, c)
 	h1, l1 = bits.Mul64(t5, c)
@@ -542,7 +542,7 @@ func pmSqr8(z, x *fe, c uint64) {
 	t12, c0 = bits.Add64(t12, l6, c0)
 	t13, c0 = bits.Add64(t13, h6, c0)
 	t14, c0 = bits.Add64(t14, l7, c0)
-	t15, c0 = bits.Add64(t15, h7, c0)
+	t15, _ = bits.Add64(t15, h7, c0)
 	// r = low + high·c; the top word is at most c+1.
 	h0, l0 = bits.Mul64(t8, c)
 	h1, l1 = bits.Mul64(t9, c)

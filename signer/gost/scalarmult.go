@@ -11,12 +11,6 @@ func nibble(k *fe, i int) uint64 {
 	return (k[i/16] >> (4 * (uint(i) % 16))) & 15
 }
 
-// affineSelect sets r = a if cond = 1, else leaves r unchanged, in constant time.
-func affineSelect(r, a *affinePoint, cond uint64) {
-	feSelect(&r.x, &a.x, &r.x, cond)
-	feSelect(&r.y, &a.y, &r.y, cond)
-}
-
 // scalarMult sets r = k·p in constant time for a secret plain scalar k
 // (limbs, below 2^(8·size)) with a fixed 4-bit window: a table of 0..15·p,
 // four doublings and one complete addition per digit, and a table lookup
@@ -141,12 +135,4 @@ func (c *ecCurve) scalarMultVartime(r, p *point, k *fe) {
 		}
 	}
 	*r = acc
-}
-
-// doubleMultVartime sets r = u1·G + u2·q for PUBLIC scalars (verification).
-func (c *ecCurve) doubleMultVartime(r *point, u1, u2 *fe, q *point) {
-	var a, b point
-	c.baseMultVartime(&a, u1)
-	c.scalarMultVartime(&b, q, u2)
-	c.add(r, &a, &b)
 }

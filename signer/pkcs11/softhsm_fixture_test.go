@@ -231,8 +231,10 @@ var oidP256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 7}
 
 func (h *hsm) importEC(s p11.SessionHandle, k *ecdsa.PrivateKey, id []byte, label string, withPublic bool) error {
 	params, _ := asn1.Marshal(oidP256)
-	d := make([]byte, 32)
-	k.D.FillBytes(d)
+	d, err := k.Bytes()
+	if err != nil {
+		return err
+	}
 	tpl := append(idAttrs(id, label),
 		p11.NewAttribute(p11.CKA_CLASS, p11.CKO_PRIVATE_KEY),
 		p11.NewAttribute(p11.CKA_KEY_TYPE, p11.CKK_EC),

@@ -2,7 +2,6 @@ package pkcs11
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"sync"
@@ -210,9 +209,3 @@ func unjoin(err error) []error {
 }
 
 // certOf returns the pair's certificate or nil.
-func (p pair) certificate() *x509.Certificate {
-	if p.cert == nil {
-		return nil
-	}
-	return p.cert.cert
-}

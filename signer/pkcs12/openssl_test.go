@@ -1,7 +1,6 @@
 package pkcs12
 
 import (
-	"crypto"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -141,7 +140,7 @@ func TestReadOpenSSLFiles(t *testing.T) {
 				t.Fatalf("Decode: %v", err)
 			}
 			e := f.Entries[0]
-			if k, ok := e.PrivateKey.(crypto.Signer); !ok || !key.Equal(k) {
+			if !key.Equal(e.PrivateKey) {
 				t.Fatal("different key")
 			}
 			if !e.Certificate.Equal(cert) || len(e.Chain) != 2 || !e.Chain[0].Equal(p.ca) || !e.Chain[1].Equal(p.root) {

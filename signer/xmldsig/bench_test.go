@@ -44,7 +44,7 @@ func BenchmarkSignGOST512Agreement(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sig/s")
 }
-func BenchmarkSignRSA(b *testing.B)     { benchmarkSign(b, "RSA") }
+func BenchmarkSignRSA(b *testing.B) { benchmarkSign(b, "RSA") }
 
 func BenchmarkVerify(b *testing.B) {
 	for _, name := range []string{"GOST512", "RSA"} {

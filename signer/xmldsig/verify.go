@@ -87,9 +87,7 @@ func (v *verifier) verifySignature(index int, sig *etree.Element) (ev pki.Eviden
 		return ev
 	}
 	ev.Certificates = info.certs
-	for _, e := range info.certErrors {
-		ev.Warnings = append(ev.Warnings, e)
-	}
+	ev.Warnings = append(ev.Warnings, info.certErrors...)
 	if info.method != nil {
 		ev.SignatureAlgorithm = info.method.name
 		if info.method.weak {

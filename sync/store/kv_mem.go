@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // memKV is kvDB in memory: sorted keys per bucket, a readers-writer lock
@@ -94,7 +95,7 @@ func (t *memTx) bucket(name []byte) kvBucket {
 
 func (t *memTx) createBucket(name []byte) (kvBucket, error) {
 	if !t.writable {
-		return nil, bolt.ErrTxNotWritable
+		return nil, bolterrors.ErrTxNotWritable
 	}
 	if b := t.bucket(name); b != nil {
 		return b, nil
@@ -108,12 +109,12 @@ func (t *memTx) createBucket(name []byte) (kvBucket, error) {
 
 func (t *memTx) deleteBucket(name []byte) error {
 	if !t.writable {
-		return bolt.ErrTxNotWritable
+		return bolterrors.ErrTxNotWritable
 	}
 	n := string(name)
 	b, ok := t.db.buckets[n]
 	if !ok {
-		return bolt.ErrBucketNotFound
+		return bolterrors.ErrBucketNotFound
 	}
 	delete(t.db.buckets, n)
 	t.undo = append(t.undo, func() { t.db.buckets[n] = b })
@@ -173,10 +174,10 @@ func (b memBucketTx) get(k []byte) []byte {
 
 func (b memBucketTx) put(k, v []byte) error {
 	if !b.tx.writable {
-		return bolt.ErrTxNotWritable
+		return bolterrors.ErrTxNotWritable
 	}
 	if len(k) == 0 {
-		return bolt.ErrKeyRequired
+		return bolterrors.ErrKeyRequired
 	}
 	key := string(k)
 	old, existed := b.b.vals[key]
@@ -198,7 +199,7 @@ func (b memBucketTx) put(k, v []byte) error {
 
 func (b memBucketTx) delete(k []byte) error {
 	if !b.tx.writable {
-		return bolt.ErrTxNotWritable
+		return bolterrors.ErrTxNotWritable
 	}
 	key := string(k)
 	old, existed := b.b.vals[key]

@@ -97,16 +97,3 @@ func limbVars(name string, n int) string {
 	}
 	return l.String() + " := " + r.String()
 }
-
-// mulAcc writes t[k] += a·b + carry with the product's high word (plus the
-// carries out of the two additions) left in carry: the inner step of a
-// schoolbook row.
-func (w *writer) mulAcc(a, b string, k int) {
-	w.p("\thi, lo = bits.Mul64(%s, %s)", a, b)
-	w.p("\tlo, cc = bits.Add64(lo, t[%d], 0)", k)
-	w.p("\thi += cc")
-	w.p("\tlo, cc = bits.Add64(lo, carry, 0)")
-	w.p("\thi += cc")
-	w.p("\tt[%d] = lo", k)
-	w.p("\tcarry = hi")
-}

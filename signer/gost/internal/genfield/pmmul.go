@@ -129,6 +129,10 @@ func pmSqr(w *writer, n int) {
 	w.p("\tt1, c0 = bits.Add64(t1, h0, 0)")
 	for i := 1; i < n; i++ {
 		w.p("\tt%d, c0 = bits.Add64(t%d, l%d, c0)", 2*i, 2*i, i)
+		if i == n-1 { // a square fits in 2n words: the last carry is zero
+			w.p("\tt%d, _ = bits.Add64(t%d, h%d, c0)", 2*i+1, 2*i+1, i)
+			continue
+		}
 		w.p("\tt%d, c0 = bits.Add64(t%d, h%d, c0)", 2*i+1, 2*i+1, i)
 	}
 	pmReduce(w, n)
