@@ -9,7 +9,7 @@ BIN      := bin/qoltanba
 FUZZTIME ?= 30s
 GOTEST   ?= go test
 
-.PHONY: run build test bench fuzz lint deps deps-test deps-bench clean
+.PHONY: run build test bench fuzz lint screenshots deps deps-test deps-bench clean
 
 ## run: install what is missing, build, and open the GUI
 run: build
@@ -30,6 +30,11 @@ bench: deps-bench
 ## fuzz: run every fuzz target for FUZZTIME each (e.g. make fuzz FUZZTIME=5m)
 fuzz: deps-test
 	scripts/fuzz.sh $(FUZZTIME)
+
+## screenshots: every screen in kk, ru and en from the real program under Xvfb (OUT=dir, default screenshots/)
+screenshots: build
+	@scripts/deps.sh shots
+	scripts/screenshots.sh $(or $(OUT),screenshots)
 
 ## lint: gofmt, go vet, staticcheck
 lint: deps

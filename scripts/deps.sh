@@ -6,6 +6,7 @@
 #   build  cgo toolchain and the X11/OpenGL headers Fyne's GUI links against
 #   test   build + the independent verifiers and the virtual display the tests use
 #   bench  test + OpenSSL headers for the GOST engine comparison harness, hyperfine
+#   shots  build + a virtual X display and the tools that photograph it (make screenshots)
 #   lint   nothing from apt; staticcheck is run through `go run` at a pinned version
 set -euo pipefail
 
@@ -14,9 +15,10 @@ declare -A profile_packages=(
 	[test]="openssl libengine-gost-openssl xmlsec1 softhsm2 opensc xvfb xauth"
 	[bench]="libssl-dev hyperfine time"
 	[lint]=""
+	[shots]="xvfb xauth x11-apps imagemagick"
 )
 # Each profile includes the ones before it.
-declare -A profile_includes=([build]="" [test]="build" [bench]="build test" [lint]="")
+declare -A profile_includes=([build]="" [test]="build" [bench]="build test" [lint]="" [shots]="build")
 
 wanted=()
 for p in "$@"; do

@@ -87,8 +87,8 @@ kill $app_pid; wait $app_pid 2>/dev/null || true
 	grep -h "first frame" "$work/first-frame.log" || true
 } | tee "$out/first-frame.txt"
 
-for lang in kk ru en; do
-	for screen in welcome keys sign verify settings about; do
+for lang in ${LANGS:-kk ru en}; do
+	for screen in ${SCREENS:-welcome keys sign verify settings about}; do
 		file=""
 		settle=0.6
 		case $screen in

@@ -1,18 +1,14 @@
-// Package ui is Qoltanba's Fyne GUI. Screens are functions of a window that
-// return a canvas object; widgets are touched only on Fyne's goroutine
-// (fyne.Do) once work leaves it. The package never imports fyne/v2/app, so
-// its tests run headless with fyne.io/fyne/v2/test and CGO_ENABLED=0.
 package ui
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/signer"
@@ -20,142 +16,328 @@ import (
 	"github.com/qoltanba/qoltanba/signer/pki"
 )
 
-// KeysScreen lists the key files found in folders and lets the user open one
-// with its password to see whose key it is.
-type KeysScreen struct {
-	window  fyne.Window
-	folders []string
-	found   []keyfile.Found
-
-	where    *widget.Label
-	list     *widget.List
-	selected *widget.Label
-	password *widget.Entry
-	open     *widget.Button
-	result   *widget.Label
-	current  int
+// keysState is the Keys screen's state across rebuilds.
+type keysState struct {
+	selected  string // URI of the key shown
+	notice    string // e.g. the TEST key was created
+	unlockMsg string
+	tokenMsg  string
+	tokenLvl  level
+	busy      bool
+	pw        *widget.Entry // the unlock password entry on screen (tests)
 }
 
-// NewKeysScreen builds the screen and searches folders for key files.
-func NewKeysScreen(w fyne.Window, folders []string) *KeysScreen {
-	s := &KeysScreen{window: w, current: -1}
-	s.where = widget.NewLabel("")
-	s.where.Wrapping = fyne.TextWrapWord
-	s.list = widget.NewList(
-		func() int { return len(s.found) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+// keysScreen lists the keys: files the user opened, files found in the
+// usual folders, token keys. With none, the welcome stands in.
+func (g *App) keysScreen() fyne.CanvasObject {
+	if len(g.keys) == 0 {
+		return g.welcomeScreen()
+	}
+	if g.keyByURI(g.keysUI.selected) == nil {
+		g.keysUI.selected = g.keys[0].URI
+	}
+	list := widget.NewList(
+		func() int { return len(g.keys) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			name.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), container.NewHBox(), container.NewVBox(name, sub))
+		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			f := s.found[i]
-			text := f.Name()
-			if f.Kind != keyfile.KindUnknown {
-				text += " — " + string(f.Kind)
+			k := g.keys[i]
+			c := o.(*fyne.Container)
+			text := c.Objects[0].(*fyne.Container)
+			text.Objects[0].(*widget.Label).SetText(k.name())
+			text.Objects[1].(*widget.Label).SetText(g.keySubtitle(k))
+			icon := c.Objects[1].(*widget.Icon)
+			if k.Source == sourceToken {
+				icon.SetResource(theme.StorageIcon())
+			} else {
+				icon.SetResource(theme.AccountIcon())
 			}
-			o.(*widget.Label).SetText(text)
+			badges := c.Objects[2].(*fyne.Container)
+			badges.Objects = nil
+			if k.Test {
+				badges.Add(testBadge())
+			}
+			v, _ := validityOf(k.Cert, now())
+			switch v {
+			case validExpiring:
+				badges.Add(badge(T("badge.expiring"), theme.ColorNameWarning))
+			case validExpired, validNotYet:
+				badges.Add(badge(T("badge.invalid"), theme.ColorNameError))
+			case validUnknown:
+				badges.Add(widget.NewIcon(theme.NewThemedResource(theme.VisibilityOffIcon())))
+			}
+			badges.Refresh()
 		},
 	)
-	s.list.OnSelected = s.choose
-	s.selected = widget.NewLabel("Choose a key file")
-	s.password = widget.NewPasswordEntry()
-	s.password.SetPlaceHolder("Key password")
-	s.password.OnSubmitted = func(string) { s.openSelected() }
-	s.open = widget.NewButton("Open", s.openSelected)
-	s.open.Importance = widget.HighImportance
-	s.result = widget.NewLabel("")
-	s.result.Wrapping = fyne.TextWrapWord
-	s.setFolders(folders)
-	return s
-}
-
-// Content is the screen's canvas object.
-func (s *KeysScreen) Content() fyne.CanvasObject {
-	other := widget.NewButton("Search another folder…", func() {
-		dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
-			if err == nil && dir != nil {
-				s.setFolders([]string{dir.Path()})
-			}
-		}, s.window)
-	})
-	details := container.NewVBox(
-		s.selected,
-		s.password,
-		s.open,
-		widget.NewSeparator(),
-		s.result,
-	)
-	split := container.NewHSplit(s.list, container.NewVScroll(details))
-	split.Offset = 0.45
-	return container.NewBorder(container.NewVBox(s.where, other), nil, nil, nil, split)
-}
-
-func (s *KeysScreen) setFolders(folders []string) {
-	s.folders = folders
-	s.found = keyfile.Find(folders)
-	s.current = -1
-	s.list.UnselectAll()
-	s.list.Refresh()
-	switch {
-	case len(folders) == 0:
-		s.where.SetText("No key folder found. Put your .p12 key files in Documents, or search another folder.")
-	case len(s.found) == 0:
-		s.where.SetText("No key files in " + strings.Join(folders, ", ") + ".")
-	default:
-		s.where.SetText(fmt.Sprintf("%d key files in %s", len(s.found), strings.Join(folders, ", ")))
+	for i, k := range g.keys {
+		if k.URI == g.keysUI.selected {
+			list.Select(i)
+		}
 	}
-}
-
-func (s *KeysScreen) choose(i widget.ListItemID) {
-	s.current = i
-	s.selected.SetText(s.found[i].Path)
-	s.result.SetText("")
-	s.password.SetText("")
-	s.window.Canvas().Focus(s.password)
-}
-
-// openSelected decodes the chosen file off the UI goroutine: PBKDF work on a
-// big file must not freeze the window.
-func (s *KeysScreen) openSelected() {
-	if s.current < 0 {
-		s.result.SetText("Choose a key file first.")
-		return
+	details := container.NewStack(g.keyDetails(g.keyByURI(g.keysUI.selected)))
+	list.OnSelected = func(i widget.ListItemID) {
+		if g.keys[i].URI != g.keysUI.selected {
+			g.keysUI.selected = g.keys[i].URI
+			g.keysUI.unlockMsg = ""
+			details.Objects = []fyne.CanvasObject{g.keyDetails(g.keys[i])}
+			details.Refresh()
+		}
 	}
-	path := s.found[s.current].Path
-	password := []byte(s.password.Text)
-	s.password.SetText("")
-	s.open.Disable()
-	s.result.SetText("Opening…")
-	go func() {
-		text := describeKey(path, password)
-		signer.Zero(password)
-		fyne.Do(func() {
-			s.result.SetText(text)
-			s.open.Enable()
+
+	openBtn := widget.NewButtonWithIcon(T("keys.openFile"), theme.FolderOpenIcon(), g.openKeyFileDialog)
+	tokenBtn := widget.NewButtonWithIcon(T("keys.lookTokens"), theme.StorageIcon(), nil)
+	tokenBtn.OnTapped = func() {
+		tokenBtn.Disable()
+		g.lookForTokens(func(msg string, l level) {
+			g.keysUI.tokenMsg, g.keysUI.tokenLvl = msg, l
+			g.show("keys")
 		})
-	}()
+	}
+	top := container.NewVBox(container.NewHBox(openBtn, tokenBtn))
+	if g.keysUI.notice != "" {
+		top.Add(banner(levelOK, g.keysUI.notice, ""))
+	}
+	if g.keysUI.tokenMsg != "" {
+		top.Add(banner(g.keysUI.tokenLvl, g.keysUI.tokenMsg, ""))
+	}
+	hint := wrapped(T("keys.dropHint"))
+	left := container.NewBorder(nil, hint, nil, nil, list)
+	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(details)))
+	split.Offset = 0.42
+
+	title := widget.NewLabelWithStyle(T("keys.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	sub := wrapped(T("keys.subtitle"))
+	head := container.NewPadded(container.NewVBox(title, sub, top, widget.NewSeparator()))
+	return container.NewBorder(head, nil, nil, nil, split)
 }
 
-func describeKey(path string, password []byte) string {
-	key, err := keyfile.Open(path, password)
-	if errors.Is(err, signer.ErrWrongPassword) {
-		return "Wrong password. Passwords are case-sensitive: check Caps Lock and the keyboard layout."
+// keySubtitle is a key's second line: where it is and what it is.
+func (g *App) keySubtitle(k *keyItem) string {
+	switch {
+	case k.Source == sourceToken:
+		return T("keys.onToken", map[string]any{"Token": k.Token})
+	case k.Cert != nil:
+		id := pki.IdentityOf(k.Cert, now())
+		parts := []string{}
+		if id.Organization != "" {
+			parts = append(parts, id.Organization)
+		}
+		if r := rolesText(id.Roles); r != "" {
+			parts = append(parts, r)
+		}
+		if len(parts) == 0 {
+			parts = append(parts, k.Label)
+		}
+		return strings.Join(parts, " · ")
 	}
-	if err != nil {
-		return "Cannot open this file: " + err.Error()
+	return k.Label + " · " + T("keys.locked")
+}
+
+// keyDetails is the right-hand panel for one key.
+func (g *App) keyDetails(k *keyItem) fyne.CanvasObject {
+	if k == nil {
+		return wrapped(T("keys.choose"))
 	}
-	defer key.Close()
-	id := pki.IdentityOf(key.Certificate, time.Now())
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n", id.CommonName)
-	if id.IIN != "" {
-		fmt.Fprintf(&b, "IIN %s\n", id.IIN)
+	name := widget.NewLabelWithStyle(k.name(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.SizeName = theme.SizeNameSubHeadingText
+	name.Wrapping = fyne.TextWrapWord
+	var head fyne.CanvasObject = name
+	if k.Test {
+		head = container.NewBorder(nil, nil, nil, testBadge(), name)
 	}
-	if id.Organization != "" {
-		fmt.Fprintf(&b, "%s, BIN %s\n", id.Organization, id.BIN)
+	box := container.NewVBox(head)
+	switch {
+	case k.Generated:
+		box.Add(wrapped(T("keys.testNote", map[string]any{"Password": TestKeyPassword})))
+	case k.Test:
+		box.Add(wrapped(T("keys.testIssuer")))
 	}
-	roles := make([]string, len(id.Roles))
-	for i, r := range id.Roles {
-		roles[i] = string(r)
+
+	if k.Cert == nil {
+		box.Add(g.unlockPanel(k))
+	} else {
+		id := pki.IdentityOf(k.Cert, now())
+		v, days := validityOf(k.Cert, now())
+		box.Add(banner(v.level(), v.text(k.Cert, days), expiryAdvice(v)))
+		box.Add(identityFields(id, k))
 	}
-	fmt.Fprintf(&b, "Roles: %s\nPurpose: %s\nAlgorithm: %s\n", strings.Join(roles, ", "), id.Purpose, id.Algorithm)
-	fmt.Fprintf(&b, "Valid until %s (%d days left)\nIssuer: %s", id.NotAfter.Format(time.DateOnly), id.DaysLeft, id.Issuer)
-	return b.String()
+
+	signBtn := widget.NewButtonWithIcon(T("keys.signWith"), theme.DocumentCreateIcon(), func() {
+		g.sign.keyURI = k.URI
+		g.show("sign")
+	})
+	signBtn.Importance = widget.HighImportance
+	actions := container.NewHBox(signBtn)
+	if k.Cert != nil {
+		cert := k
+		actions.Add(widget.NewButtonWithIcon(T("keys.details"), theme.InfoIcon(), func() { g.showCertificate(cert) }))
+	}
+	if k.Source == sourceOpened {
+		uri := k.URI
+		actions.Add(widget.NewButtonWithIcon(T("keys.forget"), theme.DeleteIcon(), func() {
+			g.forgetKey(uri)
+			g.show("keys")
+		}))
+	}
+	box.Add(actions)
+	return box
+}
+
+// expiryAdvice says what to do about a key near or past its end.
+func expiryAdvice(v validity) string {
+	switch v {
+	case validExpiring:
+		return T("validity.renewSoon")
+	case validExpired:
+		return T("validity.renewNow")
+	}
+	return ""
+}
+
+// identityFields are the facts an accountant checks on a key.
+func identityFields(id pki.Identity, k *keyItem) fyne.CanvasObject {
+	where := ""
+	if k != nil {
+		where = k.URI
+		if k.Source == sourceToken {
+			where = k.Token
+		}
+	}
+	return fields(
+		[2]string{T("field.iin"), id.IIN},
+		[2]string{T("field.bin"), id.BIN},
+		[2]string{T("field.organization"), id.Organization},
+		[2]string{T("field.role"), rolesText(id.Roles)},
+		[2]string{T("field.purpose"), purposeText(id.Purpose)},
+		[2]string{T("field.algorithm"), algorithmText(id.Algorithm)},
+		[2]string{T("field.validFrom"), id.NotBefore.Format(time.DateOnly)},
+		[2]string{T("field.validTo"), id.NotAfter.Format(time.DateOnly)},
+		[2]string{T("field.issuer"), id.Issuer},
+		[2]string{T("field.location"), where},
+	)
+}
+
+// unlockPanel asks for a key file's password once per session to read its
+// certificate (PKCS#12 files keep it encrypted).
+func (g *App) unlockPanel(k *keyItem) fyne.CanvasObject {
+	info := wrapped(T("keys.unlockHint"))
+	pw := widget.NewPasswordEntry()
+	pw.SetPlaceHolder(T("keys.password"))
+	g.keysUI.pw = pw
+	msg := wrapped(g.keysUI.unlockMsg)
+	msg.Importance = widget.DangerImportance
+	btn := widget.NewButtonWithIcon(T("keys.unlock"), theme.VisibilityIcon(), nil)
+	uri := k.URI
+	unlock := func() {
+		if g.keysUI.busy {
+			return
+		}
+		password := []byte(pw.Text)
+		pw.SetText("")
+		g.keysUI.busy = true
+		btn.Disable()
+		msg.Importance = widget.MediumImportance
+		msg.SetText(T("keys.opening"))
+		go func() {
+			key, err := keyfile.Open(uri, password)
+			signer.Zero(password)
+			fyne.Do(func() {
+				g.keysUI.busy = false
+				if err != nil {
+					g.keysUI.unlockMsg = keyErrorText(err)
+					g.show("keys")
+					return
+				}
+				g.learnCertificate(uri, key.Certificate)
+				key.Close()
+				g.keysUI.unlockMsg = ""
+				g.show("keys")
+			})
+		}()
+	}
+	pw.OnSubmitted = func(string) { unlock() }
+	btn.OnTapped = unlock
+	if k.Source == sourceToken {
+		return wrapped(T("keys.tokenNoCert"))
+	}
+	return card("", container.NewVBox(info, container.NewBorder(nil, nil, nil, btn, pw), msg))
+}
+
+// keyErrorText is a plain message for a key that would not open.
+func keyErrorText(err error) string {
+	switch {
+	case errors.Is(err, signer.ErrWrongPassword):
+		return T("error.wrongPassword")
+	case errors.Is(err, signer.ErrPINLocked):
+		return T("error.pinLocked")
+	case errors.Is(err, signer.ErrCancelled):
+		return T("error.cancelled")
+	case errors.Is(err, signer.ErrNoKey):
+		return T("error.noKey")
+	}
+	return T("error.keyOpen", map[string]any{"Error": err.Error()})
+}
+
+// showCertificate is the certificate details view.
+func (g *App) showCertificate(k *keyItem) {
+	id := pki.IdentityOf(k.Cert, now())
+	policies := strings.Join(id.Policies, ", ")
+	body := container.NewVBox(
+		identityFields(id, k),
+		widget.NewSeparator(),
+		fields(
+			[2]string{T("field.subject"), id.SubjectDN},
+			[2]string{T("field.issuerDN"), id.IssuerDN},
+			[2]string{T("field.serial"), id.SerialNumber},
+			[2]string{T("field.email"), id.Email},
+			[2]string{T("field.ski"), id.SubjectKeyID},
+			[2]string{T("field.fingerprint"), id.Fingerprint},
+			[2]string{T("field.policies"), policies},
+		),
+	)
+	scroll := container.NewVScroll(body)
+	scroll.SetMinSize(fyne.NewSize(640, 420))
+	d := dialog.NewCustom(T("keys.certTitle"), T("action.close"), scroll, g.win)
+	d.Show()
+}
+
+// rolesText names the holder's roles in the user's language.
+func rolesText(roles []pki.Role) string {
+	var out []string
+	for _, r := range roles {
+		if r == pki.RoleLegal && len(roles) > 1 {
+			continue // "legal" is implied by the more precise role that follows
+		}
+		out = append(out, T("role."+string(r)))
+	}
+	return strings.Join(out, ", ")
+}
+
+func purposeText(p pki.Purpose) string {
+	switch p {
+	case pki.PurposeSign:
+		return T("purpose.sign")
+	case pki.PurposeAuth:
+		return T("purpose.auth")
+	}
+	return ""
+}
+
+// algorithmText spells an algorithm the way NCA's documents name it.
+func algorithmText(a string) string {
+	switch a {
+	case pki.AlgorithmGOST2015_512:
+		return "GOST 34.10-2015 (512)"
+	case pki.AlgorithmGOST2015_256:
+		return "GOST 34.10-2015 (256)"
+	case pki.AlgorithmGOST2004:
+		return "GOST 34.310-2004"
+	}
+	return a
 }

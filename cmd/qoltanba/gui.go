@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -10,14 +13,42 @@ import (
 	"github.com/qoltanba/qoltanba/ui"
 )
 
+// Environment for screenshots and start-up measurements: which screen to
+// open, in which language, with which file, and whether to print the time
+// from exec to the first frame.
+const (
+	envScreen     = "QOLTANBA_SCREEN"      // welcome, keys, sign, verify, settings, about
+	envLang       = "QOLTANBA_LANG"        // kk, ru, en
+	envOpen       = "QOLTANBA_OPEN"        // a file for the first screen
+	envDataDir    = "QOLTANBA_DATA_DIR"    // the data folder (default: Settings)
+	envFirstFrame = "QOLTANBA_FIRST_FRAME" // "1": print "first frame after N ms" to stderr
+)
+
+// started is as close to exec as Go lets us measure from.
+var started = time.Now()
+
 // openGUI runs the window until the user closes it.
 func openGUI(ctx context.Context) error {
-	a := app.NewWithID("kz.qoltanba.desktop")
+	a := app.NewWithID(ui.AppID)
 	a.SetIcon(assets.Icon)
+	opts := ui.Options{
+		Version:  version,
+		Icon:     assets.Icon,
+		Screen:   os.Getenv(envScreen),
+		Language: os.Getenv(envLang),
+		Open:     os.Getenv(envOpen),
+		DataDir:  os.Getenv(envDataDir),
+	}
+	if os.Getenv(envFirstFrame) == "1" {
+		opts.FirstFrame = func() {
+			fmt.Fprintf(os.Stderr, "first frame after %d ms\n", time.Since(started).Milliseconds())
+		}
+	}
+	g := ui.New(a, opts)
 	go func() { // Ctrl-C in the terminal closes the window cleanly
 		<-ctx.Done()
 		fyne.Do(a.Quit)
 	}()
-	ui.NewMainWindow(a, version).ShowAndRun()
+	g.ShowAndRun()
 	return nil
 }

@@ -1,0 +1,44 @@
+// Package translations embeds Qoltanba's user-visible words in Kazakh,
+// Russian and English: one JSON file per language (go-i18n's flat format,
+// "key": "text"), loaded by the GUI through Fyne's lang package. Keeping them
+// here, out of the code, is what lets a translator work without Go.
+package translations
+
+import (
+	"embed"
+	"fmt"
+	"path"
+	"strings"
+)
+
+//go:embed *.json
+var files embed.FS
+
+// Languages are the supported language codes, in the order the GUI offers them.
+var Languages = []string{"kk", "ru", "en"}
+
+// File returns the JSON translation file of a language ("kk", "ru", "en").
+func File(code string) ([]byte, error) {
+	data, err := files.ReadFile(code + ".json")
+	if err != nil {
+		return nil, fmt.Errorf("translations for %q: %w", code, err)
+	}
+	return data, nil
+}
+
+// All returns every embedded file by language code.
+func All() (map[string][]byte, error) {
+	entries, err := files.ReadDir(".")
+	if err != nil {
+		return nil, fmt.Errorf("list translations: %w", err)
+	}
+	out := make(map[string][]byte, len(entries))
+	for _, e := range entries {
+		data, err := files.ReadFile(e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("read translations %s: %w", e.Name(), err)
+		}
+		out[strings.TrimSuffix(e.Name(), path.Ext(e.Name()))] = data
+	}
+	return out, nil
+}

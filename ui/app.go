@@ -1,0 +1,344 @@
+// Package ui is Qoltanba's Fyne GUI: keys, signing, verification, settings,
+// in Kazakh, Russian and English.
+//
+// Screens are entries of one registry (screens.go), each a function of the
+// App returning a canvas object. Widgets are touched only on Fyne's
+// goroutine: signing, verifying and key decoding run on worker goroutines
+// and hand their results back through fyne.Do. The package never imports
+// fyne/v2/app, so its tests run headless with fyne.io/fyne/v2/test.
+package ui
+
+import (
+	"crypto/x509"
+	"image/color"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/qoltanba/qoltanba/signer/keyfile"
+)
+
+// AppID is the application ID (also in FyneApp.toml); Fyne files the
+// preferences under it.
+const AppID = "kz.qoltanba.desktop"
+
+// Options configure the GUI; the zero value is the real program's.
+type Options struct {
+	Version string
+	// Icon is the window and tray icon.
+	Icon fyne.Resource
+	// DataDir overrides the data folder setting (tests).
+	DataDir string
+	// KeyFolders lists the folders searched for key files; nil means
+	// keyfile.UsualFolders().
+	KeyFolders func() []string
+	// Screen opens this screen first ("welcome", "keys", "sign", …) instead
+	// of the usual choice; Language overrides the language for this run.
+	// Both exist for screenshots (QOLTANBA_SCREEN, QOLTANBA_LANG).
+	Screen, Language string
+	// Open is a file to put on the first screen (sign: the file to sign;
+	// verify: the file to verify).
+	Open string
+	// FirstFrame, if set, is called on Fyne's goroutine once the window's
+	// content is shown: the cold-start measurement hooks here.
+	FirstFrame func()
+}
+
+// App is the GUI's state. Its fields are touched only on Fyne's goroutine.
+type App struct {
+	fyne     fyne.App
+	win      fyne.Window
+	opts     Options
+	settings Settings
+
+	keys    []*keyItem
+	tokens  []*keyItem
+	session map[string]*x509.Certificate // certificates learnt by unlocking, this session only
+	tokenHW tokenBackend
+
+	current string // the screen shown
+	nav     map[string]*widget.Button
+	body    *fyne.Container
+
+	sign    signState
+	verify  verifyState
+	secret  *secretDialog // the password dialog on screen, if any
+	welcome welcomeState
+	keysUI  keysState
+	about   aboutState
+}
+
+// New creates the GUI in a: one window, not yet shown.
+func New(a fyne.App, opts Options) *App {
+	if err := loadTranslations(); err != nil {
+		fyne.LogError("load translations", err)
+	}
+	g := &App{fyne: a, opts: opts, session: map[string]*x509.Certificate{}}
+	g.settings = loadSettings(a.Preferences(), defaultDataDir())
+	if opts.DataDir != "" {
+		g.settings.DataDir = opts.DataDir
+	}
+	if opts.Language != "" {
+		g.settings.Language = opts.Language
+	}
+	SetLanguage(g.settings.Language)
+	g.sign.detached = a.Preferences().Bool(prefDetached)
+	g.sign.timestamp = a.Preferences().Bool(prefTimestamp)
+
+	g.win = a.NewWindow("Qoltanba")
+	if opts.Icon != nil {
+		g.win.SetIcon(opts.Icon)
+	}
+	g.win.SetOnDropped(g.dropped)
+	g.win.Resize(fyne.NewSize(1040, 700))
+	g.refreshKeys()
+
+	g.current = "keys"
+	if len(g.keys) == 0 {
+		g.current = "welcome"
+	}
+	if opts.Screen != "" && screenByID(opts.Screen) != nil {
+		g.current = opts.Screen
+	}
+	if opts.Open != "" {
+		switch g.current {
+		case "verify":
+			g.verify.file = opts.Open
+		default:
+			g.setSignFile(opts.Open)
+		}
+	}
+	g.rebuild()
+	if opts.Open != "" && g.current == "verify" {
+		g.startVerify()
+	}
+	return g
+}
+
+// Window is the main window.
+func (g *App) Window() fyne.Window { return g.win }
+
+// ShowAndRun shows the window and runs the app until it quits.
+func (g *App) ShowAndRun() {
+	if g.opts.FirstFrame != nil {
+		g.fyne.Lifecycle().SetOnStarted(func() {
+			go func() {
+				// The first fyne.Do after start runs once the event loop
+				// has drawn the first frame.
+				fyne.Do(g.opts.FirstFrame)
+			}()
+		})
+	}
+	g.win.SetMaster()
+	g.win.ShowAndRun()
+	g.closeTokens()
+}
+
+// rebuild makes the window's content anew: after a language switch every
+// label must be created again with the new words.
+func (g *App) rebuild() {
+	g.win.SetTitle("Qoltanba — " + T("app.tagline"))
+	g.body = container.NewStack()
+	g.nav = map[string]*widget.Button{}
+	side := g.sidebar()
+	g.win.SetContent(container.NewBorder(nil, nil, side, nil, g.body))
+	g.show(g.current)
+	g.setupTray()
+}
+
+// show puts a screen in the body and highlights it in the sidebar.
+func (g *App) show(id string) {
+	s := screenByID(id)
+	if s == nil {
+		return
+	}
+	g.current = id
+	for sid, b := range g.nav {
+		if sid == id || (id == "welcome" && sid == "keys") {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.LowImportance
+		}
+		b.Refresh()
+	}
+	g.body.Objects = []fyne.CanvasObject{s.Build(g)}
+	g.body.Refresh()
+}
+
+// sidebar is the navigation: the product's name, then one button per screen.
+func (g *App) sidebar() fyne.CanvasObject {
+	var icon fyne.CanvasObject = layout.NewSpacer()
+	if g.opts.Icon != nil {
+		img := widget.NewIcon(g.opts.Icon)
+		icon = container.NewGridWrap(fyne.NewSquareSize(36), img)
+	}
+	name := widget.NewLabelWithStyle("Qoltanba", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.SizeName = theme.SizeNameSubHeadingText
+	tag := widget.NewLabel(T("app.tagline"))
+	tag.Wrapping = fyne.TextWrapWord
+	head := container.NewVBox(container.NewHBox(icon, name), tag, widget.NewSeparator())
+
+	items := container.NewVBox()
+	for _, s := range screens() {
+		if !s.InNav || (s.Hidden != nil && s.Hidden(g)) {
+			continue
+		}
+		id := s.ID
+		b := widget.NewButtonWithIcon(T(s.Title), s.Icon, func() { g.show(id) })
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
+		g.nav[id] = b
+		items.Add(b)
+	}
+	foot := widget.NewLabel(T("app.version", map[string]any{"Version": g.opts.Version}))
+	foot.Importance = widget.LowImportance
+	bar := container.NewBorder(head, foot, nil, nil, items)
+	bg := canvas.NewRectangle(themeColor(theme.ColorNameHeaderBackground))
+	width := canvas.NewRectangle(color.Transparent)
+	width.SetMinSize(fyne.NewSize(220, 0))
+	return container.NewStack(bg, width, container.NewPadded(bar))
+}
+
+// dropped routes files dropped on the window: key files go to the keys,
+// signatures to Verify, anything else to Sign (or to the screen shown).
+func (g *App) dropped(_ fyne.Position, uris []fyne.URI) {
+	for _, u := range uris {
+		path := u.Path()
+		if path == "" {
+			continue
+		}
+		switch {
+		case keyfile.IsKeyFile(path):
+			g.addKeyFile(path, false)
+			g.show("keys")
+		case g.current == "verify" && g.verify.needOriginal:
+			g.verify.original = path
+			g.startVerify()
+		case g.current == "verify" || isSignatureFile(path):
+			g.verify = verifyState{file: path}
+			g.show("verify")
+			g.startVerify()
+		default:
+			g.setSignFile(path)
+			g.show("sign")
+		}
+	}
+}
+
+// isSignatureFile guesses from the name that a file is a signature.
+func isSignatureFile(path string) bool {
+	lower := strings.ToLower(path)
+	for _, ext := range []string{".cms", ".p7s", ".p7m", ".sig", ".signed.xml", ".cosigned.xml"} {
+		if strings.HasSuffix(lower, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// refreshKeys rebuilds the key list from the remembered paths, the usual
+// folders and the tokens seen.
+func (g *App) refreshKeys() {
+	p := g.fyne.Preferences()
+	folders := g.keyFolders()
+	g.keys = collectKeys(p.StringList(prefKeyPaths), p.StringList(prefTestKeys), folders, g.tokens, g.session)
+}
+
+func (g *App) keyFolders() []string {
+	if g.opts.KeyFolders != nil {
+		return g.opts.KeyFolders()
+	}
+	return keyfile.UsualFolders()
+}
+
+// addKeyFile remembers a key file's path (never its password).
+func (g *App) addKeyFile(path string, test bool) {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	p := g.fyne.Preferences()
+	paths := p.StringList(prefKeyPaths)
+	if !slices.Contains(paths, path) {
+		p.SetStringList(prefKeyPaths, append(paths, path))
+	}
+	if test {
+		tests := p.StringList(prefTestKeys)
+		if !slices.Contains(tests, path) {
+			p.SetStringList(prefTestKeys, append(tests, path))
+		}
+	}
+	g.refreshKeys()
+	g.keysUI.selected = path
+}
+
+// forgetKey removes a remembered key file from the list (the file stays).
+func (g *App) forgetKey(path string) {
+	p := g.fyne.Preferences()
+	p.SetStringList(prefKeyPaths, slices.DeleteFunc(p.StringList(prefKeyPaths), func(s string) bool { return s == path }))
+	p.SetStringList(prefTestKeys, slices.DeleteFunc(p.StringList(prefTestKeys), func(s string) bool { return s == path }))
+	delete(g.session, path)
+	g.refreshKeys()
+	if g.keysUI.selected == path {
+		g.keysUI.selected = ""
+	}
+}
+
+// keyByURI finds a key of the list.
+func (g *App) keyByURI(uri string) *keyItem {
+	for _, k := range g.keys {
+		if k.URI == uri {
+			return k
+		}
+	}
+	return nil
+}
+
+// learnCertificate records a key's certificate after it was unlocked.
+func (g *App) learnCertificate(uri string, cert *x509.Certificate) {
+	g.session[uri] = cert
+	if k := g.keyByURI(uri); k != nil {
+		k.Cert = cert
+		k.Test = k.Test || isTestIssuer(cert.Issuer.String(), "")
+	}
+}
+
+// setupTray adds a tray icon with Open and Quit where the desktop has one.
+func (g *App) setupTray() {
+	d, ok := g.fyne.(desktop.App)
+	if !ok {
+		return
+	}
+	open := fyne.NewMenuItem(T("tray.open"), func() { g.win.Show(); g.win.RequestFocus() })
+	quit := fyne.NewMenuItem(T("tray.quit"), g.fyne.Quit)
+	quit.IsQuit = true
+	d.SetSystemTrayMenu(fyne.NewMenu("Qoltanba", open, quit))
+	if g.opts.Icon != nil {
+		d.SetSystemTrayIcon(g.opts.Icon)
+	}
+}
+
+// dataPath is a path inside the data folder.
+func (g *App) dataPath(elem ...string) string {
+	return filepath.Join(append([]string{g.settings.DataDir}, elem...)...)
+}
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return -1
+	}
+	return st.Size()
+}
+
+// now is the clock screens judge validity with.
+var now = time.Now

@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// sharedDir is ../shared next to the repository root, or a skip.
+func sharedDir(t *testing.T, sub string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("repository root not found")
+		}
+		dir = parent
+	}
+	p := filepath.Join(filepath.Dir(dir), "shared", sub)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("../shared absent (%v): the NCA test keys are read from there", err)
+	}
+	return p
+}
+
+// newTestApp is the GUI on Fyne's test driver, with its own data folder and
+// no key folders searched.
+func newTestApp(t *testing.T) *App {
+	t.Helper()
+	a := test.NewTempApp(t)
+	SetLanguage("")
+	g := New(a, Options{Version: "test", DataDir: t.TempDir(), KeyFolders: func() []string { return nil }})
+	g.win.Resize(fyne.NewSize(1040, 700))
+	t.Cleanup(func() {
+		SetLanguage("")
+		g.win.Close()
+	})
+	return g
+}
+
+// waitFor polls cond on Fyne's goroutine until it holds or time runs out.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		ok := false
+		fyne.DoAndWait(func() { ok = cond() })
+		if ok {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+// texts collects every visible text under o: labels, buttons, canvas texts,
+// entries' placeholders, radio and check labels, select options.
+func texts(o fyne.CanvasObject) []string {
+	var out []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch v := o.(type) {
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+			return
+		case *canvas.Text:
+			out = append(out, v.Text)
+			return
+		case *widget.Label:
+			out = append(out, v.Text)
+			return
+		case *widget.Button:
+			out = append(out, v.Text)
+			return
+		case *widget.Check:
+			out = append(out, v.Text)
+			return
+		case *widget.RadioGroup:
+			out = append(out, v.Options...)
+			return
+		case *widget.Select:
+			out = append(out, v.Selected)
+			return
+		case *widget.Entry:
+			out = append(out, v.PlaceHolder)
+			return
+		case *container.Scroll:
+			walk(v.Content)
+			return
+		case *container.Split:
+			walk(v.Leading)
+			walk(v.Trailing)
+			return
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,141 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/qoltanba/qoltanba/assets/translations"
+	"github.com/qoltanba/qoltanba/signer/pki"
+)
+
+// settingsScreen edits Settings; every change is saved at once, and a new
+// language rebuilds the window on the spot.
+func (g *App) settingsScreen() fyne.CanvasObject {
+	save := func() { g.settings.save(g.fyne.Preferences()) }
+
+	codes := append([]string{""}, translations.Languages...)
+	names := make([]string, len(codes))
+	for i, c := range codes {
+		if c == "" {
+			names[i] = T("settings.languageSystem", map[string]any{"Language": languageName(systemLanguage())})
+		} else {
+			names[i] = languageName(c)
+		}
+	}
+	language := widget.NewRadioGroup(names, nil)
+	for i, c := range codes {
+		if c == g.settings.Language {
+			language.SetSelected(names[i])
+		}
+	}
+	language.OnChanged = func(v string) {
+		for i, n := range names {
+			if n == v && codes[i] != g.settings.Language {
+				g.settings.Language = codes[i]
+				save()
+				g.SetLanguage(codes[i])
+				return
+			}
+		}
+	}
+
+	tsa := widget.NewEntry()
+	tsa.SetText(g.settings.TSA)
+	tsa.SetPlaceHolder(DefaultTSA)
+	tsa.OnChanged = func(s string) { g.settings.TSA = s; save() }
+	ocsp := widget.NewEntry()
+	ocsp.SetText(g.settings.OCSP)
+	ocsp.SetPlaceHolder(T("settings.ocspPlaceholder"))
+	ocsp.OnChanged = func(s string) { g.settings.OCSP = s; save() }
+	offline := widget.NewCheck(T("settings.offline"), func(on bool) { g.settings.Offline = on; save() })
+	offline.SetChecked(g.settings.Offline)
+	network := container.NewVBox(
+		widget.NewForm(
+			widget.NewFormItem(T("settings.tsa"), tsa),
+			widget.NewFormItem(T("settings.ocsp"), ocsp),
+		),
+		offline,
+	)
+
+	modules := widget.NewMultiLineEntry()
+	modules.SetMinRowsVisible(3)
+	modules.SetText(joinLines(g.settings.Modules))
+	modules.SetPlaceHolder(T("settings.modulesPlaceholder"))
+	modules.OnChanged = func(s string) { g.settings.Modules = splitLines(s); save() }
+	tokens := container.NewVBox(wrapped(T("settings.modulesHint")), modules)
+
+	dataDir := widget.NewEntry()
+	dataDir.SetText(g.settings.DataDir)
+	dataDir.OnChanged = func(s string) { g.settings.DataDir = s; save() }
+	pick := widget.NewButtonWithIcon(T("action.choose"), theme.FolderOpenIcon(), func() {
+		d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+			if err == nil && dir != nil {
+				dataDir.SetText(dir.Path())
+			}
+		}, g.win)
+		d.SetConfirmText(T("action.choose"))
+		d.SetDismissText(T("action.cancel"))
+		d.Resize(fyne.NewSize(800, 560))
+		d.Show()
+	})
+	data := container.NewVBox(wrapped(T("settings.dataHint")), container.NewBorder(nil, nil, nil, pick, dataDir))
+
+	trustMsg := wrapped("")
+	importBtn := widget.NewButtonWithIcon(T("settings.importRoot"), theme.ContentAddIcon(), func() {
+		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				return
+			}
+			path := r.URI().Path()
+			r.Close()
+			ts, err := pki.OpenTrustStore(g.dataPath("trust"), pki.ProductionRootPins)
+			if err != nil {
+				ts = pki.NewTrustStore(g.dataPath("trust"))
+			}
+			certs, err := ts.Import(path)
+			if err != nil {
+				trustMsg.SetText(T("settings.importFailed", map[string]any{"Error": err.Error()}))
+				return
+			}
+			trustMsg.SetText(T("settings.imported", map[string]any{"Count": len(certs)}))
+		}, g.win)
+		d.SetConfirmText(T("action.open"))
+		d.SetDismissText(T("action.cancel"))
+		d.Resize(fyne.NewSize(800, 560))
+		d.Show()
+	})
+	trust := container.NewVBox(wrapped(T("settings.trustHint")), container.NewHBox(importBtn), trustMsg)
+
+	saved := wrapped(T("settings.savedHint"))
+	body := container.NewVBox(
+		card(T("settings.language"), language),
+		card(T("settings.network"), network),
+		card(T("settings.tokens"), tokens),
+		card(T("settings.trust"), trust),
+		card(T("settings.data"), data),
+		saved,
+	)
+	return page(T("settings.title"), T("settings.subtitle"), body)
+}
+
+// SetLanguage switches the GUI's language live: "kk", "ru", "en" or "" for
+// the system's. Every screen is built anew with the new words.
+func (g *App) SetLanguage(code string) {
+	g.settings.Language = code
+	SetLanguage(code)
+	g.rebuild()
+}
+
+func joinLines(lines []string) string {
+	out := ""
+	for i, l := range lines {
+		if i > 0 {
+			out += "\n"
+		}
+		out += l
+	}
+	return out
+}

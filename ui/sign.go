@@ -1,0 +1,335 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// signState is the Sign screen's state across rebuilds.
+type signState struct {
+	file      string
+	format    string // "xml" or "cms"
+	detached  bool
+	timestamp bool
+	keyURI    string
+	outDir    string // "" saves next to the original
+
+	busy     bool
+	stage    string
+	progress float64
+	result   string // the file written
+	errText  string
+	warning  string
+
+	bar        *widget.ProgressBar
+	stageLabel *widget.Label
+	signBtn    *widget.Button
+}
+
+// setSignFile chooses the file to sign and the format that suits it:
+// XML documents get an XML signature, anything else a CMS.
+func (g *App) setSignFile(path string) {
+	g.sign.file = path
+	g.sign.format = formatFor(path)
+	g.sign.result, g.sign.errText, g.sign.warning = "", "", ""
+}
+
+func formatFor(path string) string {
+	if strings.EqualFold(filepath.Ext(path), ".xml") {
+		return "xml"
+	}
+	return "cms"
+}
+
+// signScreen: the file, how to sign it, the key, where to save; then Sign.
+func (g *App) signScreen() fyne.CanvasObject {
+	s := &g.sign
+	body := container.NewVBox(g.signFileCard())
+	if s.file != "" {
+		body.Add(g.signHowCard())
+	}
+	body.Add(g.signKeyCard())
+	body.Add(g.signSaveCard())
+
+	s.signBtn = widget.NewButtonWithIcon(T("sign.button"), theme.DocumentCreateIcon(), g.startSign)
+	s.signBtn.Importance = widget.HighImportance
+	if s.busy || s.file == "" || g.keyByURI(s.keyURI) == nil {
+		s.signBtn.Disable()
+	}
+	s.bar = widget.NewProgressBar()
+	s.bar.SetValue(s.progress)
+	s.stageLabel = widget.NewLabel(s.stage)
+	progress := container.NewVBox(s.stageLabel, s.bar)
+	if !s.busy {
+		progress.Hide()
+	}
+	body.Add(container.NewBorder(nil, nil, nil, nil, container.NewHBox(s.signBtn)))
+	body.Add(progress)
+	switch {
+	case s.errText != "":
+		body.Add(banner(levelBad, T("sign.failed"), s.errText))
+	case s.result != "":
+		body.Add(g.signResult())
+	}
+	return page(T("sign.title"), T("sign.subtitle"), body)
+}
+
+func (g *App) signFileCard() fyne.CanvasObject {
+	s := &g.sign
+	choose := widget.NewButtonWithIcon(T("sign.chooseFile"), theme.FolderOpenIcon(), func() {
+		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				return
+			}
+			path := r.URI().Path()
+			r.Close()
+			g.setSignFile(path)
+			g.show("sign")
+		}, g.win)
+		d.SetConfirmText(T("action.open"))
+		d.SetDismissText(T("action.cancel"))
+		d.Resize(fyne.NewSize(800, 560))
+		d.Show()
+	})
+	if s.busy {
+		choose.Disable()
+	}
+	if s.file == "" {
+		choose.Importance = widget.HighImportance
+		drop := wrapped(T("sign.dropHere"))
+		drop.Alignment = fyne.TextAlignCenter
+		icon := widget.NewIcon(theme.UploadIcon())
+		zone := container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(48), icon)), drop, container.NewCenter(choose))
+		return card(T("sign.document"), zone)
+	}
+	name := bold(filepath.Base(s.file))
+	info := widget.NewLabel(humanSize(fileSize(s.file)) + " · " + filepath.Dir(s.file))
+	info.Truncation = fyne.TextTruncateEllipsis
+	choose.SetText(T("sign.otherFile"))
+	icon := widget.NewIcon(theme.FileIcon())
+	return card(T("sign.document"), container.NewBorder(nil, nil, icon, container.NewCenter(choose), container.NewVBox(name, info)))
+}
+
+func (g *App) signHowCard() fyne.CanvasObject {
+	s := &g.sign
+	formats := []string{T("sign.formatXML"), T("sign.formatCMS")}
+	format := widget.NewRadioGroup(formats, nil)
+	format.Horizontal = true
+	if s.format == "xml" {
+		format.SetSelected(formats[0])
+	} else {
+		format.SetSelected(formats[1])
+	}
+	format.OnChanged = func(v string) {
+		if v == formats[0] {
+			s.format = "xml"
+		} else {
+			s.format = "cms"
+		}
+		g.show("sign")
+	}
+	if formatFor(s.file) != "xml" {
+		format.Disable() // only XML documents can carry an XML signature
+	}
+	box := container.NewVBox(format)
+	if s.format == "cms" {
+		kinds := []string{T("sign.attached"), T("sign.detached")}
+		kind := widget.NewRadioGroup(kinds, nil)
+		if s.detached {
+			kind.SetSelected(kinds[1])
+		} else {
+			kind.SetSelected(kinds[0])
+		}
+		kind.OnChanged = func(v string) {
+			s.detached = v == kinds[1]
+			g.fyne.Preferences().SetBool(prefDetached, s.detached)
+		}
+		box.Add(kind)
+		ts := widget.NewCheck(T("sign.timestamp", map[string]any{"URL": g.settings.TSA}), func(on bool) {
+			s.timestamp = on
+			g.fyne.Preferences().SetBool(prefTimestamp, on)
+		})
+		ts.SetChecked(s.timestamp)
+		if g.settings.Offline || g.settings.TSA == "" {
+			ts.SetChecked(false)
+			ts.Disable()
+			ts.SetText(T("sign.timestampOffline"))
+		}
+		box.Add(ts)
+	} else {
+		box.Add(wrapped(T("sign.xmlNote")))
+	}
+	if s.busy {
+		format.Disable()
+	}
+	return card(T("sign.how"), box)
+}
+
+// keyOption is how the key list names a key in the Sign screen.
+func (g *App) keyOption(k *keyItem) string {
+	text := k.name()
+	if k.Cert != nil {
+		id := pkiIdentity(k.Cert)
+		if id.IIN != "" {
+			text += " · " + T("field.iin") + " " + id.IIN
+		}
+		if id.Organization != "" {
+			text += " · " + id.Organization
+		}
+	} else {
+		text += " · " + k.Label
+	}
+	if k.Test {
+		text = "[" + T("badge.test") + "] " + text
+	}
+	return text
+}
+
+func (g *App) signKeyCard() fyne.CanvasObject {
+	s := &g.sign
+	if len(g.keys) == 0 {
+		add := widget.NewButtonWithIcon(T("sign.addKey"), theme.AccountIcon(), func() { g.show("keys") })
+		return card(T("sign.key"), container.NewVBox(wrapped(T("sign.noKeys")), container.NewHBox(add)))
+	}
+	if g.keyByURI(s.keyURI) == nil {
+		s.keyURI = g.keys[0].URI
+	}
+	options := make([]string, len(g.keys))
+	for i, k := range g.keys {
+		options[i] = g.keyOption(k)
+	}
+	sel := widget.NewSelect(options, nil)
+	for i, k := range g.keys {
+		if k.URI == s.keyURI {
+			sel.SetSelectedIndex(i)
+		}
+	}
+	sel.OnChanged = func(string) {
+		if i := sel.SelectedIndex(); i >= 0 {
+			s.keyURI = g.keys[i].URI
+			g.show("sign")
+		}
+	}
+	box := container.NewVBox(sel)
+	if k := g.keyByURI(s.keyURI); k != nil && k.Cert != nil {
+		v, days := validityOf(k.Cert, now())
+		if v != validOK {
+			l := wrapped(v.text(k.Cert, days))
+			l.Importance = widget.WarningImportance
+			if v.level() == levelBad {
+				l.Importance = widget.DangerImportance
+			}
+			box.Add(l)
+		}
+	}
+	if s.busy {
+		sel.Disable()
+	}
+	return card(T("sign.key"), box)
+}
+
+func (g *App) signSaveCard() fyne.CanvasObject {
+	s := &g.sign
+	opts := []string{T("sign.saveNext"), T("sign.saveFolder")}
+	where := widget.NewRadioGroup(opts, nil)
+	if s.outDir == "" {
+		where.SetSelected(opts[0])
+	} else {
+		where.SetSelected(opts[1])
+	}
+	where.OnChanged = func(v string) {
+		if v == opts[0] {
+			s.outDir = ""
+			g.show("sign")
+			return
+		}
+		d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+			if err == nil && dir != nil {
+				s.outDir = dir.Path()
+			}
+			g.show("sign")
+		}, g.win)
+		d.SetConfirmText(T("action.choose"))
+		d.SetDismissText(T("action.cancel"))
+		d.Resize(fyne.NewSize(800, 560))
+		d.Show()
+	}
+	box := container.NewVBox(where)
+	if s.file != "" {
+		out := widget.NewLabel(T("sign.willSave", map[string]any{"Path": g.signOutputPath()}))
+		out.Wrapping = fyne.TextWrapBreak
+		box.Add(out)
+	}
+	if s.busy {
+		where.Disable()
+	}
+	return card(T("sign.save"), box)
+}
+
+// signOutputPath is where the signature goes: next to the original (or in
+// the chosen folder) under a name that never overwrites the original, as
+// the CLI names it.
+func (g *App) signOutputPath() string {
+	s := &g.sign
+	var out string
+	if s.format == "xml" {
+		out = strings.TrimSuffix(s.file, filepath.Ext(s.file)) + ".signed" + filepath.Ext(s.file)
+	} else {
+		out = s.file + ".cms"
+	}
+	if s.outDir != "" {
+		out = filepath.Join(s.outDir, filepath.Base(out))
+	}
+	return out
+}
+
+func (g *App) signResult() fyne.CanvasObject {
+	s := &g.sign
+	text := T("sign.savedAs", map[string]any{"Path": s.result})
+	if s.warning != "" {
+		text += "\n" + s.warning
+	}
+	lvl := levelOK
+	if s.warning != "" {
+		lvl = levelWarn
+	}
+	result := s.result
+	verify := widget.NewButtonWithIcon(T("sign.verifyIt"), theme.ConfirmIcon(), func() {
+		g.verify = verifyState{file: result}
+		if g.sign.detached && g.sign.format == "cms" {
+			g.verify.original = g.sign.file
+		}
+		g.show("verify")
+		g.startVerify()
+	})
+	folder := widget.NewButtonWithIcon(T("sign.openFolder"), theme.FolderOpenIcon(), func() {
+		if u, err := storage.ParseURI("file://" + filepath.ToSlash(filepath.Dir(result))); err == nil {
+			if url, err := urlOf(u); err == nil {
+				_ = g.fyne.OpenURL(url)
+			}
+		}
+	})
+	return container.NewVBox(banner(lvl, T("sign.done"), text), container.NewHBox(verify, folder))
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n < 0:
+		return "?"
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f %s", float64(n)/(1<<30), T("unit.gb"))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f %s", float64(n)/(1<<20), T("unit.mb"))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f %s", float64(n)/(1<<10), T("unit.kb"))
+	}
+	return fmt.Sprintf("%d %s", n, T("unit.bytes"))
+}

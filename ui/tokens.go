@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/pkcs11"
+)
+
+// tokenBackend is what the GUI needs of signer/pkcs11: list the keys on the
+// tokens without a PIN, open one (the PIN is asked through the GUI's
+// signer.UI, with the PIN state shown first), release the modules.
+type tokenBackend interface {
+	TokenKeys(ctx context.Context) ([]pkcs11.TokenKey, error)
+	Open(ctx context.Context, uri string, ui signer.UI) (*signer.Key, error)
+	Close() error
+}
+
+// tokenModules are the modules to load: the Settings list, or the usual
+// driver locations.
+func (g *App) tokenModules() []pkcs11.ModuleConfig {
+	paths := g.settings.Modules
+	if len(paths) == 0 {
+		paths = pkcs11.UsualModules()
+	}
+	cfgs := make([]pkcs11.ModuleConfig, len(paths))
+	for i, p := range paths {
+		cfgs[i] = pkcs11.ModuleConfig{Path: p}
+	}
+	return cfgs
+}
+
+// lookForTokens loads the PKCS#11 modules and lists the keys on the tokens,
+// off the UI goroutine (modules can take seconds to initialise), then calls
+// done on Fyne's goroutine with a message for the user.
+func (g *App) lookForTokens(done func(msg string, lvl level)) {
+	cfgs := g.tokenModules()
+	old := g.tokenHW
+	g.tokenHW = nil
+	go func() {
+		if old != nil {
+			old.Close()
+		}
+		if len(cfgs) == 0 {
+			fyne.Do(func() { done(T("tokens.noDrivers"), levelWarn) })
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		store := pkcs11.NewStore(cfgs)
+		keys, err := store.TokenKeys(ctx)
+		problems := errors.Join(append(store.Problems, err)...)
+		items := make([]*keyItem, 0, len(keys))
+		for _, k := range keys {
+			items = append(items, &keyItem{URI: k.URI, Label: k.Label, Source: sourceToken, Cert: k.Certificate, Token: k.Token.Label})
+		}
+		fyne.Do(func() {
+			g.tokenHW = store
+			g.tokens = items
+			g.refreshKeys()
+			switch {
+			case len(items) > 0:
+				done(T("tokens.found", map[string]any{"Count": len(items)}), levelOK)
+			case problems != nil:
+				done(T("tokens.problem", map[string]any{"Error": problems.Error()}), levelWarn)
+			default:
+				done(T("tokens.none"), levelWarn)
+			}
+		})
+	}()
+}
+
+func (g *App) closeTokens() {
+	if g.tokenHW != nil {
+		g.tokenHW.Close()
+		g.tokenHW = nil
+	}
+}

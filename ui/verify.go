@@ -1,0 +1,449 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/pki"
+	"github.com/qoltanba/qoltanba/signer/xmldsig"
+)
+
+// verifyState is the Verify screen's state across rebuilds.
+type verifyState struct {
+	file, original string
+	needOriginal   bool
+	busy           bool
+	report         *pki.Report
+	errText        string
+	details        map[int]bool
+}
+
+// errNeedOriginal: a detached CMS was given without its original.
+var errNeedOriginal = errors.New("detached signature: the original file is needed")
+
+// verifyScreen: drop a signed file (and the original of a detached CMS),
+// read the verdict in plain words.
+func (g *App) verifyScreen() fyne.CanvasObject {
+	v := &g.verify
+	choose := func(label string, set func(string)) *widget.Button {
+		b := widget.NewButtonWithIcon(label, theme.FolderOpenIcon(), func() {
+			d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+				if err != nil || r == nil {
+					return
+				}
+				path := r.URI().Path()
+				r.Close()
+				set(path)
+				g.startVerify()
+			}, g.win)
+			d.SetConfirmText(T("action.open"))
+			d.SetDismissText(T("action.cancel"))
+			d.Resize(fyne.NewSize(800, 560))
+			d.Show()
+		})
+		if v.busy {
+			b.Disable()
+		}
+		return b
+	}
+	fileBtn := choose(T("verify.chooseSigned"), func(p string) { g.verify = verifyState{file: p} })
+	var fileCard fyne.CanvasObject
+	if v.file == "" {
+		fileBtn.Importance = widget.HighImportance
+		drop := wrapped(T("verify.dropHere"))
+		drop.Alignment = fyne.TextAlignCenter
+		icon := widget.NewIcon(theme.UploadIcon())
+		fileCard = card(T("verify.signedFile"), container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(48), icon)), drop, container.NewCenter(fileBtn)))
+	} else {
+		fileBtn.SetText(T("verify.otherFile"))
+		rows := container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), container.NewCenter(fileBtn), bold(filepath.Base(v.file))))
+		if v.original != "" || v.needOriginal {
+			origBtn := choose(T("verify.chooseOriginal"), func(p string) { g.verify.original = p })
+			text := T("verify.originalMissing")
+			if v.original != "" {
+				text = T("verify.original", map[string]any{"Name": filepath.Base(v.original)})
+			}
+			if v.needOriginal {
+				origBtn.Importance = widget.HighImportance
+			}
+			rows.Add(container.NewBorder(nil, nil, nil, origBtn, wrapped(text)))
+		}
+		fileCard = card(T("verify.signedFile"), rows)
+	}
+	body := container.NewVBox(fileCard)
+	switch {
+	case v.busy:
+		body.Add(container.NewVBox(widget.NewLabel(T("verify.checking")), widget.NewProgressBarInfinite()))
+	case v.needOriginal:
+		body.Add(banner(levelWarn, T("verify.needOriginal"), T("verify.needOriginalHint")))
+	case v.errText != "":
+		body.Add(banner(levelBad, T("verify.cannot"), v.errText))
+	case v.report != nil:
+		body.Add(g.reportView(v.report))
+	}
+	return page(T("verify.title"), T("verify.subtitle"), body)
+}
+
+// startVerify runs the verification off the UI goroutine.
+func (g *App) startVerify() {
+	v := &g.verify
+	if v.file == "" || v.busy {
+		return
+	}
+	v.busy, v.report, v.errText, v.needOriginal = true, nil, "", false
+	file, original := v.file, v.original
+	verifier := g.newVerifier()
+	if g.current == "verify" {
+		g.show("verify")
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		report, guessed, err := verifyFile(ctx, file, original, verifier)
+		fyne.Do(func() {
+			if g.verify.file != file {
+				return // the user moved on to another file
+			}
+			v.busy = false
+			switch {
+			case errors.Is(err, errNeedOriginal):
+				v.needOriginal = true
+			case err != nil:
+				v.errText = verifyErrorText(err)
+			default:
+				v.report, v.details = report, map[int]bool{}
+				if guessed != "" {
+					v.original = guessed
+				}
+			}
+			if g.current == "verify" {
+				g.show("verify")
+			}
+		})
+	}()
+}
+
+// verifyFile reads the signed file, lets its format's verifier establish
+// the evidence, and has the Verifier judge it. A detached CMS without an
+// original is verified against a same-named file next to it (x.pdf for
+// x.pdf.cms) when there is one; guessed names it.
+func verifyFile(ctx context.Context, file, original string, v *pki.Verifier) (report *pki.Report, guessed string, err error) {
+	info, err := os.Stat(file)
+	if err != nil {
+		return nil, "", fmt.Errorf("open %s: %w", file, err)
+	}
+	if info.Size() > cms.MaxSize && info.Size() > xmldsig.MaxDocumentSize {
+		return nil, "", fmt.Errorf("%s: %w", file, errTooLarge)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, "", fmt.Errorf("read %s: %w", file, err)
+	}
+	var ev []pki.Evidence
+	if looksXML(data) {
+		ev, err = xmldsig.Verify(data)
+	} else {
+		if original == "" {
+			if _, cerr := cms.Content(data); errors.Is(cerr, cms.ErrNoContent) {
+				original = siblingOriginal(file)
+				if original == "" {
+					return nil, "", errNeedOriginal
+				}
+				guessed = original
+			}
+		}
+		if original != "" {
+			f, oerr := os.Open(original)
+			if oerr != nil {
+				return nil, "", fmt.Errorf("open the original %s: %w", original, oerr)
+			}
+			defer f.Close()
+			ev, err = cms.Verify(data, f)
+		} else {
+			ev, err = cms.Verify(data, nil)
+		}
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return v.Verify(ctx, ev), guessed, nil
+}
+
+var errTooLarge = errors.New("too large for a signature file")
+
+func looksXML(data []byte) bool {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bytes.TrimLeft(data, " \t\r\n")
+	return len(data) > 0 && data[0] == '<'
+}
+
+// siblingOriginal finds the original of x.ext.cms (or .p7s, .sig): x.ext.
+func siblingOriginal(file string) string {
+	ext := strings.ToLower(filepath.Ext(file))
+	if ext != ".cms" && ext != ".p7s" && ext != ".sig" {
+		return ""
+	}
+	orig := strings.TrimSuffix(file, filepath.Ext(file))
+	if st, err := os.Stat(orig); err == nil && !st.IsDir() {
+		return orig
+	}
+	return ""
+}
+
+func verifyErrorText(err error) string {
+	switch {
+	case errors.Is(err, cms.ErrMalformed), errors.Is(err, xmldsig.ErrNotXML):
+		return T("error.notSignature")
+	case errors.Is(err, errTooLarge):
+		return T("error.tooLarge")
+	}
+	return T("error.verifyFailed", map[string]any{"Error": err.Error()})
+}
+
+// reportView shows each signature: the verdict first, then who, when and
+// on what the verdict rests; details and export on demand.
+func (g *App) reportView(r *pki.Report) fyne.CanvasObject {
+	box := container.NewVBox()
+	if len(r.Signatures) == 0 {
+		box.Add(banner(levelBad, T("verify.noSignatures"), ""))
+	}
+	for i := range r.Signatures {
+		box.Add(g.signatureView(r, i))
+	}
+	if r.Offline {
+		l := wrapped(T("verify.offline"))
+		l.Importance = widget.WarningImportance
+		box.Add(l)
+	}
+	saveText := widget.NewButtonWithIcon(T("verify.exportText"), theme.DocumentSaveIcon(), func() { g.exportReport(r, "txt") })
+	saveJSON := widget.NewButtonWithIcon(T("verify.exportJSON"), theme.DocumentSaveIcon(), func() { g.exportReport(r, "json") })
+	box.Add(container.NewHBox(saveText, saveJSON))
+	return box
+}
+
+// indicationLevel maps the ETSI verdict to the traffic light.
+func indicationLevel(i pki.Indication) level {
+	switch i {
+	case pki.TotalPassed:
+		return levelOK
+	case pki.Indeterminate:
+		return levelWarn
+	}
+	return levelBad
+}
+
+func (g *App) signatureView(r *pki.Report, i int) fyne.CanvasObject {
+	s := &r.Signatures[i]
+	lvl := indicationLevel(s.Indication)
+	title := T("verdict." + string(s.Indication))
+	reason := ""
+	if s.SubIndication != "" {
+		reason = T("sub." + string(s.SubIndication))
+	}
+	if len(r.Signatures) > 1 {
+		title = T("verify.signatureN", map[string]any{"N": i + 1, "Total": len(r.Signatures)}) + ": " + title
+	}
+	box := container.NewVBox(banner(lvl, title, reason))
+
+	id := s.Signer
+	who := id.CommonName
+	if who == "" {
+		who = T("verify.unknownSigner")
+	}
+	name := bold(who)
+	name.SizeName = theme.SizeNameSubHeadingText
+	head := fyne.CanvasObject(name)
+	if isTestIssuer(id.IssuerDN, s.Anchor) {
+		head = container.NewBorder(nil, nil, nil, testBadge(), name)
+	}
+	validity := ""
+	if !id.NotAfter.IsZero() {
+		validity = T("verify.validRange", map[string]any{"From": id.NotBefore.Format(time.DateOnly), "To": id.NotAfter.Format(time.DateOnly)})
+	}
+	anchor := T("verify.notTrusted")
+	if s.Anchor != "" {
+		anchor = T("verify.trustedBy", map[string]any{"Anchor": s.Anchor})
+	}
+	box.Add(card(T("verify.whoSigned"), container.NewVBox(head, fields(
+		[2]string{T("field.iin"), id.IIN},
+		[2]string{T("field.bin"), id.BIN},
+		[2]string{T("field.organization"), id.Organization},
+		[2]string{T("field.role"), rolesText(id.Roles)},
+		[2]string{T("verify.when"), signingTimeText(s)},
+		[2]string{T("verify.certificate"), validity},
+		[2]string{T("verify.statusAtSigning"), statusText(s.StatusAtSigning)},
+		[2]string{T("verify.statusNow"), statusText(s.StatusNow)},
+		[2]string{T("verify.chain"), anchor},
+		[2]string{T("verify.scope"), s.Scope},
+		[2]string{T("field.algorithm"), algorithmText(s.SignatureAlgorithm)},
+	))))
+	for _, m := range s.Errors {
+		l := wrapped(messageText(m))
+		l.Importance = widget.DangerImportance
+		box.Add(l)
+	}
+	for _, m := range append(append([]pki.Message{}, s.Warnings...), s.Notes...) {
+		l := wrapped(messageText(m))
+		l.Importance = widget.WarningImportance
+		box.Add(l)
+	}
+
+	detailsOn := g.verify.details[i]
+	toggle := widget.NewButtonWithIcon(T("verify.showDetails"), theme.MoreVerticalIcon(), func() {
+		if g.verify.details == nil {
+			g.verify.details = map[int]bool{}
+		}
+		g.verify.details[i] = !g.verify.details[i]
+		g.show("verify")
+	})
+	if detailsOn {
+		toggle.SetText(T("verify.hideDetails"))
+	}
+	box.Add(container.NewHBox(toggle))
+	if detailsOn {
+		one := &pki.Report{VerifiedAt: r.VerifiedAt, Offline: r.Offline, Signatures: []pki.SignatureReport{*s}}
+		var b strings.Builder
+		_ = one.TextWith(&b, reportLabels())
+		text := widget.NewLabel(b.String())
+		text.TextStyle.Monospace = true
+		text.Wrapping = fyne.TextWrapBreak
+		text.Selectable = true
+		box.Add(card("", text))
+	}
+	return box
+}
+
+// isTestIssuer: certificates of a test PKI (ours or NCA's test CAs) say
+// TEST in their issuer; such signatures are marked TEST.
+func isTestIssuer(issuerDN, anchor string) bool {
+	return strings.Contains(strings.ToUpper(issuerDN+" "+anchor), "TEST")
+}
+
+func signingTimeText(s *pki.SignatureReport) string {
+	if s.SigningTime.IsZero() {
+		return ""
+	}
+	t := s.SigningTime.Local().Format("2006-01-02 15:04:05")
+	switch s.SigningTimeSource {
+	case "timestamp":
+		return t + " (" + T("verify.byTimestamp") + ")"
+	case "claimed":
+		return t + " (" + T("verify.byClaim") + ")"
+	}
+	return t + " (" + T("verify.noTime") + ")"
+}
+
+func statusText(c pki.CertStatusReport) string {
+	if c.Status == "" {
+		return ""
+	}
+	text := T("status." + string(c.Status))
+	if !c.RevokedAt.IsZero() {
+		text += " " + T("verify.revokedAt", map[string]any{"Date": c.RevokedAt.Local().Format("2006-01-02 15:04")})
+	}
+	if c.Source != "" && c.Source != "unknown" {
+		src := c.Source
+		if c.Via != "" {
+			src += " (" + c.Via + ")"
+		}
+		text += " · " + T("verify.source", map[string]any{"Source": src})
+	}
+	return text
+}
+
+// messageText translates a report message by its code; unknown codes keep
+// the core's English text.
+func messageText(m pki.Message) string {
+	key := "msg." + m.Code
+	if t := T(key); t != key {
+		return t
+	}
+	return m.Text
+}
+
+// reportLabels are pki.TextLabels in the user's language, for the details
+// view and the text export.
+func reportLabels() pki.TextLabels {
+	l := pki.TextLabels{
+		Signature: T("report.signature"), Of: T("report.of"), Signer: T("report.signer"), Organization: T("field.organization"),
+		Roles: T("field.role"), Certificate: T("verify.certificate"), Serial: T("report.serial"), Valid: T("report.valid"), To: T("report.to"),
+		SignedAt: T("verify.when"), Claimed: T("verify.byClaim"), Timestamp: T("verify.byTimestamp"), NoTime: T("report.noTime"),
+		Digest: T("report.digest"), Algorithm: T("field.algorithm"),
+		StatusAtSigning: T("verify.statusAtSigning"), StatusNow: T("verify.statusNow"), RevokedAt: T("status.revoked"),
+		Chain: T("verify.chain"), Anchor: T("report.anchor"), Note: T("report.note"), Warning: T("report.warning"), Error: T("report.error"),
+		Result: T("report.result"), Signatures: T("report.signatures"), None: T("verify.noSignatures"), Offline: T("verify.offline"),
+		Indications: map[pki.Indication]string{},
+		Statuses:    map[pki.CertStatusValue]string{},
+		Messages:    map[string]string{},
+	}
+	for _, i := range []pki.Indication{pki.TotalPassed, pki.Indeterminate, pki.TotalFailed} {
+		l.Indications[i] = T("verdict."+string(i)) + " (" + string(i) + ")"
+	}
+	for _, s := range []pki.CertStatusValue{pki.StatusGood, pki.StatusRevoked, pki.StatusUnknown} {
+		l.Statuses[s] = T("status." + string(s))
+	}
+	for _, code := range messageCodes {
+		l.Messages[code] = T("msg." + code)
+	}
+	return l
+}
+
+var messageCodes = []string{
+	pki.MsgRevokedAfterSigning, pki.MsgExpiredAfterSigning, pki.MsgStatusFromCache, pki.MsgStaleRevocation,
+	pki.MsgRevocationError, pki.MsgCAStatusUnknown, pki.MsgTimestampRejected, pki.MsgNoSigningTime,
+	pki.MsgAuthenticationKey, pki.MsgUnboundCertificate, pki.MsgFormat, pki.MsgCrypto, pki.MsgChain,
+	pki.MsgValidity, pki.MsgRevoked,
+}
+
+// reportBytes is the report as text (in the user's language) or JSON.
+func reportBytes(r *pki.Report, kind string) ([]byte, error) {
+	if kind == "json" {
+		data, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("encode report: %w", err)
+		}
+		return append(data, '\n'), nil
+	}
+	var b bytes.Buffer
+	if err := r.TextWith(&b, reportLabels()); err != nil {
+		return nil, fmt.Errorf("write report: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// exportReport saves the report where the user says.
+func (g *App) exportReport(r *pki.Report, kind string) {
+	data, err := reportBytes(r, kind)
+	if err != nil {
+		dialog.ShowError(err, g.win)
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		defer w.Close()
+		if _, err := w.Write(data); err != nil {
+			dialog.ShowError(err, g.win)
+		}
+	}, g.win)
+	d.SetFileName(filepath.Base(g.verify.file) + ".report." + kind)
+	d.SetConfirmText(T("action.save"))
+	d.SetDismissText(T("action.cancel"))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
