@@ -31,9 +31,13 @@ func Decode(input []byte) ([]byte, error) {
 			return nil, fmt.Errorf("%w: unreadable PEM", ErrMalformed)
 		}
 		for _, t := range pemTypes {
-			if block.Type == t {
-				return block.Bytes, nil
+			if block.Type != t {
+				continue
 			}
+			if len(block.Bytes) == 0 || block.Bytes[0] != tagSequence {
+				return nil, fmt.Errorf("%w: the PEM block holds no CMS", ErrMalformed)
+			}
+			return block.Bytes, nil
 		}
 		return nil, fmt.Errorf("%w: PEM block %q is not a CMS", ErrMalformed, block.Type)
 	}
