@@ -9,8 +9,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/qoltanba/qoltanba/sync/store"
 )
@@ -253,4 +256,87 @@ func printEntries(w io.Writer, entries []store.Entry) {
 		fmt.Fprintf(tw, "  #%d\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.Local().Format(time.DateTime), e.Action, ver, e.Detail)
 	}
 	tw.Flush()
+}
+
+func docsDelete(ctx context.Context, s stdio, args []string) error {
+	fs := flag.NewFlagSet("docs delete", flag.ContinueOnError)
+	force := fs.Bool("force-before-retention", false, "delete a signed document before its 5-year retention ends (asks to confirm)")
+	yes := fs.Bool("yes", false, "with --force-before-retention: confirm without a terminal (scripts)")
+	reason := fs.String("reason", "", "why, recorded in the journal")
+	asJSON := fs.Bool("json", false, "print JSON")
+	dir := dataDirFlag(fs)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("name one document id")
+	}
+	if *yes && !*force {
+		return usagef("--yes confirms --force-before-retention; drafts and documents past retention need neither")
+	}
+	id, err := store.ParseID(rest[0])
+	if err != nil {
+		return withHint(err, "'qoltanba docs list' shows the ids")
+	}
+	st, err := openStore(*dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := st.Document(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return withHint(err, "'qoltanba docs list' shows the ids")
+	}
+	if err != nil {
+		return err
+	}
+	until := store.RetainedUntil(d)
+	inRetention := !until.IsZero() && time.Now().Before(until)
+	if inRetention {
+		if !*force {
+			return withHint(&store.RetentionError{ID: id, Title: d.Title, SignedAt: d.SignedAt, Until: until},
+				"signed documents are kept 5 years with their certificates and journal (the portals' agreements require it)",
+				"'qoltanba docs export "+id.String()+" -o FILE.zip' keeps the evidence; to delete anyway add --force-before-retention")
+		}
+		if !*yes {
+			if err := confirmDeletion(s, d, until); err != nil {
+				return err
+			}
+		}
+	}
+	del, err := st.DeleteDocument(ctx, id, store.DeleteOptions{ForceBeforeRetention: *force, Reason: *reason})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(s.out, del)
+	}
+	fmt.Fprintf(s.out, "Deleted %s %q: %d version(s), %d signature(s); its journal entries stay (delete journaled as #%d)\n",
+		id, d.Title, del.Versions, del.Signatures, del.Entry.Seq)
+	return nil
+}
+
+// errNotConfirmed: the user did not type the confirmation.
+var errNotConfirmed = errors.New("deletion not confirmed: nothing was deleted")
+
+// confirmDeletion asks on the terminal to type the document's title or
+// "yes"; without a terminal it refuses (scripts pass --yes).
+func confirmDeletion(s stdio, d store.Document, until time.Time) error {
+	in, ok := s.in.(*os.File)
+	if !ok || !term.IsTerminal(int(in.Fd())) {
+		return withHint(errors.New("deleting a signed document before its retention ends needs a confirmation, and standard input is not a terminal"),
+			"in scripts add --yes to --force-before-retention")
+	}
+	fmt.Fprintf(s.err, "%q was signed %s and must be kept until %s.\nDeleting it now removes its contents and signatures for good (the journal keeps their digests).\nType the document's title or \"yes\" to delete: ",
+		d.Title, d.SignedAt.Local().Format(time.DateOnly), until.Local().Format(time.DateOnly))
+	line, err := readFirstLine(in)
+	if err != nil {
+		return err
+	}
+	answer := strings.TrimSpace(string(line))
+	if answer != "yes" && answer != d.Title {
+		return errNotConfirmed
+	}
+	return nil
 }

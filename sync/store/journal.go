@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"sort"
 )
 
 // appendEntry adds e to the journal inside the caller's transaction, after
@@ -157,6 +158,11 @@ func (c *core) VerifyJournal(ctx context.Context) (JournalReport, error) {
 		// 1. The chain.
 		contents := map[verKeyT]Digest32{}
 		sigs := map[verKeyT][]Digest32{}
+		// deleted: documents whose removal the journal records; their
+		// versions and signatures are gone on purpose.
+		deleted := map[ID]bool{}
+		seenVersions := map[verKeyT]bool{}
+		seenSigs := map[verKeyT]int{}
 		var prev Digest32
 		var expect uint64 = 1
 		cur := tx.bucket(bucketJournal).cursor()
@@ -194,6 +200,8 @@ func (c *core) VerifyJournal(ctx context.Context) (JournalReport, error) {
 					}
 				case ActionSign:
 					sigs[key] = append(sigs[key], e.Digest)
+				case ActionDelete:
+					deleted[e.Document] = true
 				}
 			}
 			r.Entries++
@@ -239,6 +247,7 @@ func (c *core) VerifyJournal(ctx context.Context) (JournalReport, error) {
 				continue
 			}
 			name := fmt.Sprintf("document %s version %d", ver.Document, ver.Number)
+			seenVersions[verKeyT{ver.Document, ver.Number}] = true
 			want, ok := contents[verKeyT{ver.Document, ver.Number}]
 			switch {
 			case !ok:
@@ -263,6 +272,7 @@ func (c *core) VerifyJournal(ctx context.Context) (JournalReport, error) {
 			}
 			name := fmt.Sprintf("document %s version %d signature %d", s.Document, s.Version, s.Index)
 			list := sigs[verKeyT{s.Document, s.Version}]
+			seenSigs[verKeyT{s.Document, s.Version}]++
 			switch {
 			case s.Index == 0 || int(s.Index) > len(list):
 				problem("%s: no journal entry recorded it", name)
@@ -272,6 +282,23 @@ func (c *core) VerifyJournal(ctx context.Context) (JournalReport, error) {
 			if _, err := c.readBlob(tx, s.Storage, s.SHA256); err != nil {
 				problem("%s: %v", name, err)
 			}
+		}
+		// 3. What the journal recorded and no delete entry explains must
+		// still be there.
+		var missing []string
+		for key := range contents {
+			if !deleted[key.id] && !seenVersions[key] {
+				missing = append(missing, fmt.Sprintf("document %s version %d: journaled but missing (removed behind Qoltanba's back)", key.id, key.n))
+			}
+		}
+		for key, list := range sigs {
+			if !deleted[key.id] && seenSigs[key] < len(list) {
+				missing = append(missing, fmt.Sprintf("document %s version %d: %d signature(s) journaled, %d stored (removed behind Qoltanba's back)", key.id, key.n, len(list), seenSigs[key]))
+			}
+		}
+		sort.Strings(missing)
+		for _, m := range missing {
+			problem("%s", m)
 		}
 		return nil
 	})

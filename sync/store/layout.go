@@ -71,6 +71,16 @@ package store
 // to what the journal recorded, so changing a signed version behind our
 // back (in the database or in blobs/) is reported.
 //
+// Deletion (delete.go): DeleteDocument removes the docs, versions and
+// sigs records and the index keys, and the contents no other version or
+// signature shares (content files after the commit); the document's
+// idx.journal.doc keys and journal entries stay, and a "delete" entry is
+// added. That entry is the explicit mark VerifyJournal reads: it expects
+// every journaled version and signature to be stored unless a delete entry
+// for its document follows, so a record removed behind our back is
+// reported while a deletion is not. Signed documents are kept
+// RetentionYears from Document.SignedAt unless the deletion is forced.
+//
 // Backups: bbolt allows one process at a time, so a running GUI backs up
 // from inside (Store.Backup: a read transaction's consistent snapshot via
 // tx.WriteTo plus the files it references; contents are immutable and

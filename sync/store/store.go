@@ -40,6 +40,12 @@ type Store interface {
 	// SignatureBytes returns a signature's bytes, checked like Content.
 	SignatureBytes(ctx context.Context, id ID, version, index uint32) ([]byte, error)
 
+	// DeleteDocument removes a document with its versions, signatures and
+	// unshared contents; its journal entries stay and a delete entry is
+	// added. Signed documents are kept RetentionYears from their first
+	// signature unless forced (delete.go).
+	DeleteDocument(ctx context.Context, id ID, opts DeleteOptions) (Deletion, error)
+
 	// Record journals an event that changes no document: a verification,
 	// an export, a key event.
 	Record(ctx context.Context, e Event) (Entry, error)

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/qoltanba/qoltanba/sync/evidence"
+	"github.com/qoltanba/qoltanba/sync/store"
+)
+
+// exportResult is what `docs export --json` prints.
+type exportResult struct {
+	Path       string                  `json:"path"`
+	Size       int64                   `json:"size"`
+	SHA256     store.Digest32          `json:"sha256"`
+	Signatures []exportSignature       `json:"signatures"`
+	Entry      store.Entry             `json:"journalEntry"`
+	Manifest   []evidence.ManifestFile `json:"files"`
+}
+
+type exportSignature struct {
+	Version    uint32 `json:"version"`
+	Index      uint32 `json:"index"`
+	Indication string `json:"indication"`
+}
+
+func docsExport(ctx context.Context, s stdio, args []string) error {
+	fs := flag.NewFlagSet("docs export", flag.ContinueOnError)
+	out := fs.String("o", "", "write the evidence package to `FILE.zip`")
+	var trust multiFlag
+	fs.Var(&trust, "trust", "trust the root certificates in `FILE_OR_DIR` (repeatable)")
+	offline := fs.Bool("offline", false, "no network: package the revocation data already cached")
+	asJSON := fs.Bool("json", false, "print JSON")
+	dir := dataDirFlag(fs)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("name one document id")
+	}
+	if *out == "" {
+		return usagef("name the package with -o FILE.zip")
+	}
+	id, err := store.ParseID(rest[0])
+	if err != nil {
+		return withHint(err, "'qoltanba docs list' shows the ids")
+	}
+	st, err := openStore(*dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := st.Document(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return withHint(err, "'qoltanba docs list' shows the ids")
+	}
+	if err != nil {
+		return err
+	}
+	verifier, err := newVerifier(*dir, trust, *offline)
+	if err != nil {
+		return err
+	}
+	pkg, err := evidence.Build(ctx, st, id, verifier, time.Now())
+	if err != nil {
+		return fmt.Errorf("export %s: %w", id, err)
+	}
+	sum, err := pkg.WriteFile(*out)
+	if err != nil {
+		return err
+	}
+	info, err := os.Stat(*out)
+	if err != nil {
+		return err
+	}
+	entry, err := st.Record(ctx, store.Event{Action: store.ActionExport, Document: id, Version: d.Version, Digest: sum,
+		Detail: fmt.Sprintf("evidence package %s (%d signature(s))", filepath.Base(*out), len(pkg.Reports))})
+	if err != nil {
+		return fmt.Errorf("journal the export: %w", err)
+	}
+	res := exportResult{Path: *out, Size: info.Size(), SHA256: sum, Entry: entry, Manifest: pkg.Manifest.Files, Signatures: []exportSignature{}}
+	for _, r := range pkg.Reports {
+		res.Signatures = append(res.Signatures, exportSignature{Version: r.Version, Index: r.Index, Indication: string(r.Report.Worst())})
+	}
+	if *asJSON {
+		return printJSON(s.out, res)
+	}
+	fmt.Fprintf(s.out, "Evidence package %s: %d files, %s, SHA-256 %s\n", *out, len(pkg.Manifest.Files)+1, humanSize(info.Size()), sum)
+	for _, sig := range res.Signatures {
+		fmt.Fprintf(s.out, "  version %d signature %d: %s\n", sig.Version, sig.Index, sig.Indication)
+	}
+	fmt.Fprintf(s.out, "Journaled as entry #%d\n", entry.Seq)
+	return nil
+}
+
+func docsVerifyPackage(ctx context.Context, s stdio, args []string) error {
+	fs := flag.NewFlagSet("docs verify-package", flag.ContinueOnError)
+	var trust multiFlag
+	fs.Var(&trust, "trust", "trust the root certificates in `FILE_OR_DIR` (repeatable); the package's own are never trusted")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	dir := dataDirFlag(fs)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("name one package FILE.zip")
+	}
+	verifier, err := newVerifier(*dir, trust, true)
+	if err != nil {
+		return err
+	}
+	r, err := evidence.CheckFile(ctx, rest[0], evidence.CheckOptions{Trust: verifier.Trust})
+	switch {
+	case errors.Is(err, evidence.ErrNotPackage), errors.Is(err, evidence.ErrUnsafe):
+		return withHint(err, "give a package written by 'qoltanba docs export'")
+	case err != nil:
+		return err
+	}
+	if *asJSON {
+		if err := printJSON(s.out, r); err != nil {
+			return err
+		}
+	} else if err := r.Text(s.out); err != nil {
+		return err
+	}
+	if code := r.ExitCode(); code != 0 {
+		return exitStatus(code)
+	}
+	return nil
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qoltanba/qoltanba/signer/testpki"
+	"github.com/qoltanba/qoltanba/sync/store"
+)
+
+// rewriteZip copies a zip, passing each file's bytes through edit.
+func rewriteZip(t *testing.T, in, out string, edit func(name string, data []byte) []byte) {
+	t.Helper()
+	zr, err := zip.OpenReader(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		w, _ := zw.Create(f.Name)
+		w.Write(edit(f.Name, data))
+	}
+	zw.Close()
+	if err := os.WriteFile(out, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDocsExportVerifyDelete(t *testing.T) {
+	p, _ := servedPKI(t)
+	data := t.TempDir()
+	t.Setenv(dataDirEnv, data)
+	root := p.Root(testpki.FamilyGOST).CertPath
+	id := addDoc(t, "act.txt", "Акт выполненных работ № 42\n")
+	for _, key := range []string{"gost/legal_head", "gost/legal_signer"} {
+		if code, _, stderr := runCLI(t, "Qwerty12\n", "docs", "sign", id, "--key", p.Find(key).P12Path, "--password-stdin", "--trust", root, "--detached"); code != 0 {
+			t.Fatalf("sign: %s", stderr)
+		}
+	}
+	zipPath := filepath.Join(t.TempDir(), "evidence.zip")
+	code, stdout, stderr := runCLI(t, "", "docs", "export", id, "-o", zipPath, "--trust", root, "--json")
+	if code != 0 {
+		t.Fatalf("export: %d %s", code, stderr)
+	}
+	var res exportResult
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil || len(res.Signatures) != 2 || res.Entry.Action != store.ActionExport {
+		t.Fatalf("export result %v %s", err, stdout)
+	}
+	for _, s := range res.Signatures {
+		if s.Indication != "TOTAL_PASSED" {
+			t.Errorf("signature at export: %+v", s)
+		}
+	}
+
+	// Another computer: an empty data folder, no network use.
+	t.Setenv(dataDirEnv, t.TempDir())
+	code, stdout, _ = runCLI(t, "", "docs", "verify-package", zipPath, "--trust", root)
+	if code != 0 || !strings.Contains(stdout, "Package intact") || !strings.Contains(stdout, "TOTAL_PASSED") {
+		t.Fatalf("verify-package: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = runCLI(t, "", "docs", "verify-package", zipPath, "--json")
+	var r struct {
+		Indication string
+		Problems   []any
+	}
+	if json.Unmarshal([]byte(stdout), &r); code != 2 || r.Indication != "INDETERMINATE" || len(r.Problems) != 0 {
+		t.Errorf("untrusted root: exit %d %+v", code, r)
+	}
+	tampered := filepath.Join(t.TempDir(), "tampered.zip")
+	rewriteZip(t, zipPath, tampered, func(name string, b []byte) []byte {
+		if strings.HasPrefix(name, "content/") {
+			return bytes.Replace(b, []byte("42"), []byte("43"), 1)
+		}
+		return b
+	})
+	code, stdout, _ = runCLI(t, "", "docs", "verify-package", tampered, "--trust", root)
+	if code != 1 || !strings.Contains(stdout, "[content] content/v1/act.txt") || !strings.Contains(stdout, "BROKEN") {
+		t.Errorf("tampered content: exit %d\n%s", code, stdout)
+	}
+	code, _, stderr = runCLI(t, "", "docs", "verify-package", writeTemp(t, "x.zip", "not a zip"))
+	if code != 1 || !strings.Contains(stderr, "not an evidence package") {
+		t.Errorf("garbage: %d %s", code, stderr)
+	}
+	t.Setenv(dataDirEnv, data)
+
+	// The export is journaled, with the package's digest.
+	d := showDoc(t, id)
+	last := d.Journal[len(d.Journal)-1]
+	if last.Action != store.ActionExport || last.Digest != res.SHA256 {
+		t.Errorf("last entry %+v", last)
+	}
+
+	// Retention.
+	code, _, stderr = runCLI(t, "", "docs", "delete", id)
+	if code != 1 || !strings.Contains(stderr, "must be kept until") || !strings.Contains(stderr, "--force-before-retention") {
+		t.Errorf("delete signed: %d %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "yes\n", "docs", "delete", id, "--force-before-retention")
+	if code != 1 || !strings.Contains(stderr, "not a terminal") {
+		t.Errorf("forced without terminal: %d %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "", "docs", "delete", id, "--yes")
+	if code != 1 || !strings.Contains(stderr, "--yes confirms") {
+		t.Errorf("--yes alone: %d %s", code, stderr)
+	}
+	if showDoc(t, id).State != store.StateSigned {
+		t.Fatal("a refused deletion changed the document")
+	}
+	code, stdout, stderr = runCLI(t, "", "docs", "delete", id, "--force-before-retention", "--yes", "--reason", "test")
+	if code != 0 || !strings.Contains(stdout, "2 signature(s)") {
+		t.Fatalf("forced delete: %d %s %s", code, stdout, stderr)
+	}
+	draft := addDoc(t, "draft.txt", "черновик")
+	if code, _, stderr := runCLI(t, "", "docs", "delete", draft); code != 0 {
+		t.Fatalf("draft delete: %s", stderr)
+	}
+	code, stdout, _ = runCLI(t, "", "journal", "verify")
+	if code != 0 || !strings.Contains(stdout, "OK") {
+		t.Errorf("journal verify after deletion: %d\n%s", code, stdout)
+	}
+	if code, _, _ := runCLI(t, "", "docs", "show", id); code != 1 {
+		t.Error("deleted document still shown")
+	}
+	// The package made before the deletion still checks.
+	if code, _, _ := runCLI(t, "", "docs", "verify-package", zipPath, "--trust", root); code != 0 {
+		t.Errorf("package after deletion: exit %d", code)
+	}
+}
