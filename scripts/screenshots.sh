@@ -49,9 +49,20 @@ printf 'Qwerty12\n' >"$work/pw"
 "$bin" sign --key "$work/keys/legal_head.p12" --password-file "$work/pw" "$work/docs/contract-17.pdf" 2>/dev/null
 export QOLTANBA_KEYS_DIR=$work/keys QOLTANBA_DATA_DIR=$data
 
-Xvfb :99 -screen 0 1120x780x24 -nolisten tcp >/dev/null 2>&1 &
+# Documents in the store: a contract (text), an invoice (XML, signed), a
+# scanned stamp (image).
+printf 'Договор поставки № 17 / Жеткізу шарты № 17\nСтороны: ТОО «Альфа» и АО «QOLTANBA TEST»\nСумма: 1 250 000 тенге\n' >"$work/docs/contract-17.txt"
+convert -size 480x300 xc:white -fill none -stroke '#1d4e89' -strokewidth 6 -draw 'circle 240,150 240,20' \
+	-stroke none -fill '#1d4e89' -pointsize 30 -gravity center -annotate +0+0 'QOLTANBA TEST' "$work/docs/stamp-scan.png"
+"$bin" docs add --kind contract --counterparty 'ТОО «Альфа»' --title 'Шарт № 17 / Договор № 17' "$work/docs/contract-17.txt" >/dev/null
+"$bin" docs add --kind scan "$work/docs/stamp-scan.png" >/dev/null
+inv=$("$bin" docs add --kind invoice --counterparty 'ТОО «Альфа»' --json "$work/docs/invoice-2026-118.xml" | sed -n 's/.*"id": *"\([0-9A-Z]*\)".*/\1/p' | head -1)
+"$bin" docs sign --key "$work/keys/legal_head.p12" --password-file "$work/pw" --offline --trust "$data/testpki/ca" "$inv" >/dev/null 2>&1 || echo "screenshots: docs sign failed" >&2
+
+display=${QOLTANBA_SCREENSHOT_DISPLAY:-:99}
+Xvfb "$display" -screen 0 1120x780x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
-export DISPLAY=:99
+export DISPLAY=$display
 sleep 1
 
 # shoot waits until the window is drawn (the frame is no longer all black),
@@ -88,12 +99,13 @@ kill $app_pid; wait $app_pid 2>/dev/null || true
 } | tee "$out/first-frame.txt"
 
 for lang in ${LANGS:-kk ru en}; do
-	for screen in ${SCREENS:-welcome keys sign verify settings about}; do
+	for screen in ${SCREENS:-welcome keys sign verify documents settings about}; do
 		file=""
 		settle=0.6
 		case $screen in
 		sign) file=$work/docs/invoice-2026-118.xml ;;
 		verify) file=$work/docs/contract-17.pdf.cms; settle=2.5 ;;
+		documents) file=invoice-2026-118.xml; settle=1.5 ;;
 		esac
 		run "$screen" "$lang" "$file"
 		shoot "$out/$screen-$lang.png" "$settle"

@@ -12,9 +12,12 @@ import (
 	"crypto/x509"
 	"image/color"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -26,6 +29,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/signer/keyfile"
+	"github.com/qoltanba/qoltanba/sync/store"
 )
 
 // AppID is the application ID (also in FyneApp.toml); Fyne files the
@@ -52,6 +56,16 @@ type Options struct {
 	// FirstFrame, if set, is called on Fyne's goroutine once the window's
 	// content is shown: the cold-start measurement hooks here.
 	FirstFrame func()
+	// Store is the document store to use (tests: store.OpenMemory); nil
+	// opens the bbolt store in the data folder, off the UI goroutine.
+	// OpenStore, if set, replaces that opening (tests of the locked case).
+	Store     store.Store
+	OpenStore func() (store.Store, error)
+	// NoTokens skips loading PKCS#11 modules and watching for tokens (tests).
+	NoTokens bool
+	// Trace, if set, is told the start-up phases as New passes them (the
+	// cold-start profile printed with QOLTANBA_FIRST_FRAME=1).
+	Trace func(phase string)
 }
 
 // App is the GUI's state. Its fields are touched only on Fyne's goroutine.
@@ -62,6 +76,7 @@ type App struct {
 	settings Settings
 
 	keys    []*keyItem
+	found   []string // key files found in the usual folders (scanned on a worker)
 	tokens  []*keyItem
 	session map[string]*x509.Certificate // certificates learnt by unlocking, this session only
 	tokenHW tokenBackend
@@ -76,15 +91,34 @@ type App struct {
 	welcome welcomeState
 	keysUI  keysState
 	about   aboutState
+	docs    docsState
+
+	store      store.Store // nil until opened, or when it could not be
+	storeErr   error
+	storeState storeState
+	// storeMu guards the hand-over from the opening worker: pending holds
+	// an opened store until fyne.Do installs it, closed refuses it after Close.
+	storeMu sync.Mutex
+	pending store.Store
+	closed  bool
+	watch   tokenWatch
+	// trayDone: the tray icon is set up (after the first frame).
+	trayDone bool
 }
 
 // New creates the GUI in a: one window, not yet shown.
 func New(a fyne.App, opts Options) *App {
+	trace := opts.Trace
+	if trace == nil {
+		trace = func(string) {}
+	}
 	if err := loadTranslations(); err != nil {
 		fyne.LogError("load translations", err)
 	}
+	trace("translations")
 	g := &App{fyne: a, opts: opts, session: map[string]*x509.Certificate{}}
 	g.settings = loadSettings(a.Preferences(), defaultDataDir())
+	trace("settings")
 	if opts.DataDir != "" {
 		g.settings.DataDir = opts.DataDir
 	}
@@ -96,12 +130,20 @@ func New(a fyne.App, opts Options) *App {
 	g.sign.timestamp = a.Preferences().Bool(prefTimestamp)
 
 	g.win = a.NewWindow("Qoltanba")
+	trace("window")
 	if opts.Icon != nil {
 		g.win.SetIcon(opts.Icon)
 	}
 	g.win.SetOnDropped(g.dropped)
 	g.win.Resize(fyne.NewSize(1040, 700))
+	// Nothing slow on the path to the first frame: the store opens, the
+	// key folders are walked and the token modules load on workers. The
+	// folder scan gets a short head start so that a user whose keys are
+	// only found there sees the Keys screen at once, not the welcome.
+	g.openStoreAsync()
+	g.startKeyScan()
 	g.refreshKeys()
+	trace("keys")
 
 	g.current = "keys"
 	if len(g.keys) == 0 {
@@ -112,6 +154,8 @@ func New(a fyne.App, opts Options) *App {
 	}
 	if opts.Open != "" {
 		switch g.current {
+		case "documents":
+			g.docs.pendingOpen = opts.Open // a document's id or file name
 		case "verify":
 			g.verify.file = opts.Open
 		default:
@@ -119,6 +163,7 @@ func New(a fyne.App, opts Options) *App {
 		}
 	}
 	g.rebuild()
+	trace("screen " + g.current)
 	if opts.Open != "" && g.current == "verify" {
 		g.startVerify()
 	}
@@ -130,18 +175,25 @@ func (g *App) Window() fyne.Window { return g.win }
 
 // ShowAndRun shows the window and runs the app until it quits.
 func (g *App) ShowAndRun() {
-	if g.opts.FirstFrame != nil {
-		g.fyne.Lifecycle().SetOnStarted(func() {
-			go func() {
-				// The first fyne.Do after start runs once the event loop
-				// has drawn the first frame.
-				fyne.Do(g.opts.FirstFrame)
-			}()
-		})
-	}
+	g.fyne.Lifecycle().SetOnStarted(func() {
+		go func() {
+			// The first fyne.Do after start runs once the event loop has
+			// drawn the first frame; token probing waits until then.
+			fyne.Do(func() {
+				if g.opts.FirstFrame != nil {
+					g.opts.FirstFrame()
+				}
+				// Off the path to the first frame: the tray (its D-Bus
+				// handshake takes a third of a second on Linux) and the
+				// token modules.
+				g.setupTray()
+				g.startTokenWatch()
+			})
+		}()
+	})
 	g.win.SetMaster()
 	g.win.ShowAndRun()
-	g.closeTokens()
+	g.Close()
 }
 
 // rebuild makes the window's content anew: after a language switch every
@@ -153,7 +205,17 @@ func (g *App) rebuild() {
 	side := g.sidebar()
 	g.win.SetContent(container.NewBorder(nil, nil, side, nil, g.body))
 	g.show(g.current)
-	g.setupTray()
+	g.trace("screen built")
+	if g.trayDone {
+		g.setupTray() // the menu's words in the new language
+	}
+}
+
+// trace reports a start-up phase to Options.Trace.
+func (g *App) trace(phase string) {
+	if g.opts.Trace != nil {
+		g.opts.Trace(phase)
+	}
 }
 
 // show puts a screen in the body and highlights it in the sidebar.
@@ -221,6 +283,8 @@ func (g *App) dropped(_ fyne.Position, uris []fyne.URI) {
 		case keyfile.IsKeyFile(path):
 			g.addKeyFile(path, false)
 			g.show("keys")
+		case g.current == "documents":
+			g.addDocument(path)
 		case g.current == "verify" && g.verify.needOriginal:
 			g.verify.original = path
 			g.startVerify()
@@ -250,8 +314,39 @@ func isSignatureFile(path string) bool {
 // folders and the tokens seen.
 func (g *App) refreshKeys() {
 	p := g.fyne.Preferences()
-	folders := g.keyFolders()
-	g.keys = collectKeys(p.StringList(prefKeyPaths), p.StringList(prefTestKeys), folders, g.tokens, g.session)
+	g.keys = collectKeys(p.StringList(prefKeyPaths), p.StringList(prefTestKeys), g.found, g.tokens, g.session)
+}
+
+// keyScanHeadStart is how long New waits for the key folder scan before it
+// draws the first screen without it.
+const keyScanHeadStart = 120 * time.Millisecond
+
+// startKeyScan walks the key folders on a worker. New waits for it at
+// most keyScanHeadStart; a scan finishing after that lands through
+// fyne.Do, refreshes the key list and leaves the welcome for the Keys
+// screen if keys turned up.
+func (g *App) startKeyScan() {
+	result := make(chan []string, 1)
+	folders := g.keyFolders
+	go func() { result <- scanKeyFolders(folders()) }()
+	select {
+	case g.found = <-result:
+		return
+	case <-time.After(keyScanHeadStart):
+	}
+	go func() {
+		found := <-result
+		fyne.Do(func() {
+			g.found = found
+			g.refreshKeys()
+			switch {
+			case g.current == "welcome" && len(g.keys) > 0 && g.opts.Screen == "":
+				g.show("keys")
+			case g.current == "keys", g.current == "sign":
+				g.show(g.current)
+			}
+		})
+	}()
 }
 
 func (g *App) keyFolders() []string {
@@ -315,9 +410,10 @@ func (g *App) learnCertificate(uri string, cert *x509.Certificate) {
 // setupTray adds a tray icon with Open and Quit where the desktop has one.
 func (g *App) setupTray() {
 	d, ok := g.fyne.(desktop.App)
-	if !ok {
+	if !ok || !trayAvailable() {
 		return
 	}
+	g.trayDone = true
 	open := fyne.NewMenuItem(T("tray.open"), func() { g.win.Show(); g.win.RequestFocus() })
 	quit := fyne.NewMenuItem(T("tray.quit"), g.fyne.Quit)
 	quit.IsQuit = true
@@ -325,6 +421,21 @@ func (g *App) setupTray() {
 	if g.opts.Icon != nil {
 		d.SetSystemTrayIcon(g.opts.Icon)
 	}
+}
+
+// trayAvailable: on Linux and the BSDs the tray speaks D-Bus
+// (StatusNotifierItem); without a session bus Fyne's systray fails and its
+// clean-up panics at quit, so no tray is set up there.
+func trayAvailable() bool {
+	switch runtime.GOOS {
+	case "windows", "darwin":
+		return true
+	}
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		return true
+	}
+	_, err := exec.LookPath("dbus-launch")
+	return err == nil
 }
 
 // dataPath is a path inside the data folder.

@@ -1,20 +1,398 @@
 package ui
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/qoltanba/qoltanba/sync/store"
 )
 
-// DocumentStore is the seam for the Documents screen: the store's list of
-// documents with their states. SEAM(documents): sync/store exists but is not
-// wired into the GUI yet; when it is, set documentsBackend and build the
-// list, search, filters, versions, signatures and journal here.
-type DocumentStore interface {
-	Count() (int, error)
+// docsPageSize is how many documents one page of the list shows.
+const docsPageSize = 25
+
+// docsState is the Documents screen's state across rebuilds. Listing and
+// loading run on workers; gen drops results of a query the user has since
+// changed.
+type docsState struct {
+	text  string
+	state store.State
+	kind  store.Kind
+	after store.ID   // the page shown starts after this id (zero: first)
+	back  []store.ID // the starts of the pages before, for "previous"
+
+	page    store.Page
+	loaded  bool
+	listErr string
+	gen     int // the last listing started
+	shown   int // the last listing shown
+
+	pendingOpen string // Options.Open: open this document once listed
+	selected    store.ID
+	detailSeq   int // the last document load started
+	detailAt    int // the last document load shown
+	detail      *docDetail
+	detailErr   string
+	notice      string
+	noticeLvl   level
+	busy        bool
+
+	list      *widget.List
+	pager     *widget.Label
+	prev      *widget.Button
+	next      *widget.Button
+	detailBox *fyne.Container
+	noticeBox *fyne.Container
+	// signDialog is the key choice on screen (tests confirm it).
+	signDialog *dialog.ConfirmDialog
 }
 
-// documentsBackend is nil until the store is wired: the screen is hidden.
-var documentsBackend DocumentStore
-
+// documentsScreen: search and filters on top, the list on the left, the
+// document opened on the right.
 func (g *App) documentsScreen() fyne.CanvasObject {
-	return page(T("nav.documents"), T("documents.soon"), wrapped(""))
+	s := &g.docs
+	if title, text := g.storeProblem(); title != "" {
+		lvl := levelBad
+		if g.storeState == storeOpening {
+			lvl = levelNone
+		}
+		return page(T("documents.title"), T("documents.subtitle"), banner(lvl, title, text))
+	}
+
+	search := widget.NewEntry()
+	search.SetPlaceHolder(T("documents.search"))
+	search.SetText(s.text)
+	search.OnChanged = func(v string) {
+		s.text = v
+		g.resetDocsPaging()
+		g.loadDocs()
+	}
+	stateSel := g.enumSelect(T("documents.allStates"), stateNames(), func(v string) string { return stateText(store.State(v)) }, string(s.state), func(v string) {
+		s.state = store.State(v)
+		g.resetDocsPaging()
+		g.loadDocs()
+	})
+	kindSel := g.enumSelect(T("documents.allKinds"), kindNames(), func(v string) string { return kindText(store.Kind(v)) }, string(s.kind), func(v string) {
+		s.kind = store.Kind(v)
+		g.resetDocsPaging()
+		g.loadDocs()
+	})
+	add := widget.NewButtonWithIcon(T("documents.add"), theme.ContentAddIcon(), g.chooseDocument)
+	add.Importance = widget.HighImportance
+	// Two rows, so that the drop-downs keep room for the longer Kazakh and
+	// Russian words.
+	filters := container.NewVBox(search, container.NewGridWithColumns(3, stateSel, kindSel, add))
+
+	s.list = widget.NewList(
+		func() int { return len(s.page.Documents) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			name.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), container.NewHBox(), container.NewVBox(name, sub))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(s.page.Documents) {
+				return
+			}
+			d := s.page.Documents[i]
+			c := o.(*fyne.Container)
+			text := c.Objects[0].(*fyne.Container)
+			text.Objects[0].(*widget.Label).SetText(d.Title)
+			text.Objects[1].(*widget.Label).SetText(kindText(d.Kind) + " · " + d.Modified.Local().Format("2006-01-02 15:04") + " · " + humanSize(d.Size))
+			badges := c.Objects[2].(*fyne.Container)
+			badges.Objects = []fyne.CanvasObject{badge(stateText(d.State), stateLevel(d.State).colorName())}
+			badges.Refresh()
+		},
+	)
+	s.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(s.page.Documents) && s.page.Documents[i].ID != s.selected {
+			g.openDocument(s.page.Documents[i].ID)
+		}
+	}
+	s.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() {
+		if n := len(s.back); n > 0 {
+			s.after, s.back = s.back[n-1], s.back[:n-1]
+			g.loadDocs()
+		}
+	})
+	s.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() {
+		if !s.page.Next.IsZero() {
+			s.back = append(s.back, s.after)
+			s.after = s.page.Next
+			g.loadDocs()
+		}
+	})
+	s.pager = widget.NewLabel("")
+	pager := container.NewBorder(nil, nil, s.prev, s.next, container.NewCenter(s.pager))
+	left := container.NewBorder(nil, pager, nil, nil, s.list)
+
+	s.detailBox = container.NewStack()
+	s.noticeBox = container.NewVBox()
+	g.fillDocsList()
+	g.fillDetail()
+	g.fillNotice()
+
+	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(s.detailBox)))
+	split.Offset = 0.38
+	body := container.NewBorder(container.NewVBox(filters, s.noticeBox), nil, nil, nil, split)
+
+	t := widget.NewLabelWithStyle(T("documents.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.SizeName = theme.SizeNameHeadingText
+	sub := wrapped(T("documents.subtitle"))
+	head := container.NewVBox(t, sub, widget.NewSeparator())
+	if !s.loaded {
+		g.loadDocs()
+	}
+	return container.NewBorder(container.NewPadded(head), nil, nil, nil, container.NewPadded(body))
+}
+
+// enumSelect is a drop-down over a store enumeration with an "all" entry
+// first; onChange receives the raw value ("" for all).
+func (g *App) enumSelect(all string, values []string, text func(string) string, current string, onChange func(string)) *widget.Select {
+	options := []string{all}
+	raw := append([]string{""}, values...)
+	for _, v := range values {
+		options = append(options, text(v))
+	}
+	sel := widget.NewSelect(options, nil)
+	for i, r := range raw {
+		if r == current {
+			sel.SetSelectedIndex(i)
+		}
+	}
+	sel.OnChanged = func(string) {
+		if i := sel.SelectedIndex(); i >= 0 {
+			onChange(raw[i])
+		}
+	}
+	return sel
+}
+
+func (g *App) resetDocsPaging() {
+	g.docs.after, g.docs.back = store.ID{}, nil
+}
+
+// loadDocs lists the current page on a worker and fills the list.
+func (g *App) loadDocs() {
+	s := &g.docs
+	st := g.store
+	if st == nil {
+		return
+	}
+	s.gen++
+	gen := s.gen
+	q := store.Query{State: s.state, Kind: s.kind, Text: s.text, Limit: docsPageSize, After: s.after}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		defer cancel()
+		p, err := st.List(ctx, q)
+		fyne.Do(func() {
+			if gen != s.gen {
+				return
+			}
+			s.loaded = true
+			s.page, s.listErr = p, ""
+			if err != nil {
+				s.page, s.listErr = store.Page{}, err.Error()
+			}
+			g.fillDocsList()
+			s.shown = gen
+			if want := s.pendingOpen; want != "" {
+				s.pendingOpen = ""
+				for _, d := range s.page.Documents {
+					if d.ID.String() == want || d.Name == filepath.Base(want) {
+						g.openDocument(d.ID)
+						g.fillDocsList()
+						break
+					}
+				}
+			}
+		})
+	}()
+}
+
+// fillDocsList shows the loaded page in the list widgets.
+func (g *App) fillDocsList() {
+	s := &g.docs
+	if s.list == nil {
+		return
+	}
+	s.list.UnselectAll()
+	for i, d := range s.page.Documents {
+		if d.ID == s.selected {
+			s.list.Select(i)
+		}
+	}
+	s.list.Refresh()
+	n := len(s.back) + 1
+	switch {
+	case s.listErr != "":
+		s.pager.SetText(T("documents.listFailed", map[string]any{"Error": s.listErr}))
+	case !s.loaded:
+		s.pager.SetText("")
+	case len(s.page.Documents) == 0 && n == 1:
+		s.pager.SetText(T("documents.none"))
+	default:
+		s.pager.SetText(T("documents.page", map[string]any{"N": n, "Count": len(s.page.Documents)}))
+	}
+	if len(s.back) == 0 {
+		s.prev.Disable()
+	} else {
+		s.prev.Enable()
+	}
+	if s.page.Next.IsZero() {
+		s.next.Disable()
+	} else {
+		s.next.Enable()
+	}
+}
+
+// setDocsNotice shows a message over the list (added, signed, exported, or
+// why not) and redraws it.
+func (g *App) setDocsNotice(lvl level, text string) {
+	g.docs.notice, g.docs.noticeLvl = text, lvl
+	g.fillNotice()
+}
+
+func (g *App) fillNotice() {
+	s := &g.docs
+	if s.noticeBox == nil {
+		return
+	}
+	s.noticeBox.Objects = nil
+	if s.notice != "" {
+		s.noticeBox.Add(banner(s.noticeLvl, s.notice, ""))
+	}
+	s.noticeBox.Refresh()
+}
+
+// chooseDocument asks for a file to add to the store.
+func (g *App) chooseDocument() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		g.addDocument(path)
+	}, g.win)
+	d.SetConfirmText(T("action.open"))
+	d.SetDismissText(T("action.cancel"))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// addDocument imports a file as a new document on a worker, then opens it.
+func (g *App) addDocument(path string) {
+	st := g.store
+	if st == nil {
+		g.setDocsNotice(levelBad, T("documents.noStore"))
+		return
+	}
+	g.setDocsNotice(levelNone, T("documents.adding", map[string]any{"Name": filepath.Base(path)}))
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		defer cancel()
+		d, err := importFile(ctx, st, path)
+		fyne.Do(func() {
+			if err != nil {
+				g.setDocsNotice(levelBad, addErrorText(path, err))
+				return
+			}
+			g.setDocsNotice(levelOK, T("documents.added", map[string]any{"Name": d.Title}))
+			g.docs.text, g.docs.state, g.docs.kind = "", "", ""
+			g.resetDocsPaging()
+			g.docs.selected = d.ID
+			if g.current == "documents" {
+				g.show("documents")
+			}
+			g.loadDocs()
+			g.openDocument(d.ID)
+		})
+	}()
+}
+
+// importFile reads a file within the store's limit and adds it.
+func importFile(ctx context.Context, st store.Store, path string) (store.Document, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return store.Document{}, err
+	}
+	if info.Size() > store.DefaultMaxContentSize {
+		return store.Document{}, fmt.Errorf("%s: %w", path, store.ErrTooLarge)
+	}
+	content, err := os.ReadFile(path)
+	if err != nil {
+		return store.Document{}, err
+	}
+	return st.AddDocument(ctx, store.NewDocument{Name: filepath.Base(path), Content: content})
+}
+
+func addErrorText(path string, err error) string {
+	args := map[string]any{"Name": filepath.Base(path)}
+	switch {
+	case errors.Is(err, store.ErrTooLarge):
+		args["Limit"] = humanSize(store.DefaultMaxContentSize)
+		return T("documents.tooLarge", args)
+	case errors.Is(err, store.ErrForbiddenType):
+		return T("documents.forbidden", args)
+	case errors.Is(err, store.ErrTypeMismatch):
+		return T("documents.mismatch", args)
+	case errors.Is(err, store.ErrEmpty):
+		return T("documents.empty", args)
+	}
+	args["Error"] = err.Error()
+	return T("documents.addFailed", args)
+}
+
+// stateText and kindText are the store's enumerations in the user's words.
+func stateText(s store.State) string { return T("state." + string(s)) }
+func kindText(k store.Kind) string   { return T("kind." + string(k)) }
+
+func stateNames() []string {
+	out := make([]string, len(store.States))
+	for i, s := range store.States {
+		out[i] = string(s)
+	}
+	return out
+}
+
+func kindNames() []string {
+	out := make([]string, len(store.Kinds))
+	for i, k := range store.Kinds {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// stateLevel colours a state: signed and acknowledged green, rejected and
+// revoked red, the rest neutral or in flight.
+func stateLevel(s store.State) level {
+	switch s {
+	case store.StateSigned, store.StateAcknowledged:
+		return levelOK
+	case store.StateQueued, store.StateSent:
+		return levelWarn
+	case store.StateRejected, store.StateRevoked:
+		return levelBad
+	}
+	return levelNone
+}
+
+func shortTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
 }

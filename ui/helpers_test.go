@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/qoltanba/qoltanba/sync/store"
 )
 
 // sharedDir is ../shared next to the repository root, or a skip.
@@ -37,16 +39,34 @@ func sharedDir(t *testing.T, sub string) string {
 	return p
 }
 
-// newTestApp is the GUI on Fyne's test driver, with its own data folder and
-// no key folders searched.
+// newTestApp is the GUI on Fyne's test driver, with its own data folder, an
+// in-memory document store, no key folders searched and no token modules.
 func newTestApp(t *testing.T) *App {
+	t.Helper()
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newTestAppWith(t, Options{Store: st})
+}
+
+// newTestAppWith is newTestApp with options of the test's own (Store,
+// OpenStore, DataDir); the rest is filled in as newTestApp does.
+func newTestAppWith(t *testing.T, opts Options) *App {
 	t.Helper()
 	a := test.NewTempApp(t)
 	SetLanguage("")
-	g := New(a, Options{Version: "test", DataDir: t.TempDir(), KeyFolders: func() []string { return nil }})
+	opts.Version = "test"
+	if opts.DataDir == "" {
+		opts.DataDir = t.TempDir()
+	}
+	opts.KeyFolders = func() []string { return nil }
+	opts.NoTokens = true
+	g := New(a, opts)
 	g.win.Resize(fyne.NewSize(1040, 700))
 	t.Cleanup(func() {
 		SetLanguage("")
+		fyne.DoAndWait(g.Close)
 		g.win.Close()
 	})
 	return g

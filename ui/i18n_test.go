@@ -12,6 +12,7 @@ import (
 
 	"github.com/qoltanba/qoltanba/assets/translations"
 	"github.com/qoltanba/qoltanba/signer/pki"
+	"github.com/qoltanba/qoltanba/sync/store"
 )
 
 // TestTranslationsComplete: every key exists in kk, ru and en, none is empty,
@@ -85,6 +86,16 @@ func TestTranslationsComplete(t *testing.T) {
 	}
 	for _, s := range []pki.CertStatusValue{pki.StatusGood, pki.StatusRevoked, pki.StatusUnknown} {
 		used["status."+string(s)] = true
+	}
+	for _, st := range store.States {
+		used["state."+string(st)] = true
+	}
+	for _, k := range store.Kinds {
+		used["kind."+string(k)] = true
+	}
+	for _, a := range []store.Action{store.ActionImport, store.ActionEdit, store.ActionSign, store.ActionVerify, store.ActionExport,
+		store.ActionState, store.ActionKey, store.ActionDelete} {
+		used["journal."+string(a)] = true
 	}
 	for _, c := range messageCodes {
 		used["msg."+c] = true

@@ -119,9 +119,10 @@ func siblingCertificate(path string) *x509.Certificate {
 	return nil
 }
 
-// collectKeys merges the remembered files, the files found in folders and
-// the token keys into one list, without duplicates, remembered first.
-func collectKeys(remembered, test []string, folders []string, tokens []*keyItem, session map[string]*x509.Certificate) []*keyItem {
+// collectKeys merges the remembered files, the files found in the usual
+// folders (found: scanned once, off the UI goroutine) and the token keys
+// into one list, without duplicates, remembered first.
+func collectKeys(remembered, test []string, found []string, tokens []*keyItem, session map[string]*x509.Certificate) []*keyItem {
 	seen := map[string]bool{}
 	var out []*keyItem
 	add := func(path string, src keySource) {
@@ -148,10 +149,8 @@ func collectKeys(remembered, test []string, folders []string, tokens []*keyItem,
 	for _, p := range remembered {
 		add(p, sourceOpened)
 	}
-	if len(folders) > 0 {
-		for _, f := range keyfile.Find(folders) {
-			add(f.Path, sourceFound)
-		}
+	for _, f := range found {
+		add(f, sourceFound)
 	}
 	for _, t := range tokens {
 		if !seen[t.URI] {
@@ -160,4 +159,14 @@ func collectKeys(remembered, test []string, folders []string, tokens []*keyItem,
 		}
 	}
 	return out
+}
+
+// scanKeyFolders walks the usual folders for key files: seconds on a big
+// home folder or a slow USB stick, so it runs on a worker.
+func scanKeyFolders(folders []string) []string {
+	var paths []string
+	for _, f := range keyfile.Find(folders) {
+		paths = append(paths, f.Path)
+	}
+	return paths
 }

@@ -25,9 +25,7 @@ func screens() []Screen {
 		{ID: "keys", Title: "nav.keys", Icon: theme.AccountIcon(), InNav: true, Build: (*App).keysScreen},
 		{ID: "sign", Title: "nav.sign", Icon: theme.DocumentCreateIcon(), InNav: true, Build: (*App).signScreen},
 		{ID: "verify", Title: "nav.verify", Icon: theme.ConfirmIcon(), InNav: true, Build: (*App).verifyScreen},
-		// SEAM(documents): the Documents screen lands with sync/store in the
-		// GUI; until a store is wired, it stays out of the sidebar.
-		{ID: "documents", Title: "nav.documents", Icon: theme.FolderIcon(), InNav: true, Hidden: func(*App) bool { return documentsBackend == nil }, Build: (*App).documentsScreen},
+		{ID: "documents", Title: "nav.documents", Icon: theme.FolderIcon(), InNav: true, Build: (*App).documentsScreen},
 		{ID: "settings", Title: "nav.settings", Icon: theme.SettingsIcon(), InNav: true, Build: (*App).settingsScreen},
 		{ID: "about", Title: "nav.about", Icon: theme.InfoIcon(), InNav: true, Build: (*App).aboutScreen},
 	}
@@ -38,9 +36,7 @@ func screens() []Screen {
 func ScreenIDs() []string {
 	var ids []string
 	for _, s := range screens() {
-		if s.ID != "documents" || documentsBackend != nil {
-			ids = append(ids, s.ID)
-		}
+		ids = append(ids, s.ID)
 	}
 	return ids
 }

@@ -6,11 +6,15 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+
+	"github.com/qoltanba/qoltanba/sync/store"
 )
 
 // Preference keys. Fyne's Preferences hold settings and the paths of key
-// files the user opened — never a password or PIN. (The bbolt store will
-// take these over when sync/store lands in the GUI.)
+// files the user opened — never a password or PIN. They stay here rather
+// than in the document store: sync/store has no settings API (its Record
+// journals only verify, export and key events), and the settings must be
+// readable before the store is open, or when another Qoltanba holds it.
 const (
 	prefLanguage  = "language"
 	prefTSA       = "tsa.url"
@@ -57,9 +61,14 @@ func (s Settings) save(p fyne.Preferences) {
 	p.SetString(prefDataDir, strings.TrimSpace(s.DataDir))
 }
 
-// defaultDataDir is where Qoltanba keeps its files: the test PKI, the trust
-// store, the revocation cache (and later the document store).
+// defaultDataDir is where Qoltanba keeps its files: the document store and
+// journal, the test PKI, the trust store, the revocation cache. It is the
+// CLI's default too (store.DefaultDir), so `qoltanba docs list` shows what
+// the window added.
 func defaultDataDir() string {
+	if dir, err := store.DefaultDir(); err == nil {
+		return dir
+	}
 	dir, err := os.UserConfigDir()
 	if err != nil {
 		dir = os.TempDir()

@@ -28,6 +28,7 @@ type signState struct {
 	result   string // the file written
 	errText  string
 	warning  string
+	recorded string // what became of the signing in the store and journal
 
 	bar        *widget.ProgressBar
 	stageLabel *widget.Label
@@ -294,6 +295,9 @@ func (g *App) signOutputPath() string {
 func (g *App) signResult() fyne.CanvasObject {
 	s := &g.sign
 	text := T("sign.savedAs", map[string]any{"Path": s.result})
+	if s.recorded != "" {
+		text += "\n" + s.recorded
+	}
 	if s.warning != "" {
 		text += "\n" + s.warning
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/qoltanba/qoltanba/signer/keyfile"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
+	"github.com/qoltanba/qoltanba/sync/store"
 )
 
 // signJob is a snapshot of what the Sign screen asked for, handed to the
@@ -30,6 +31,10 @@ type signJob struct {
 	tsa               string
 	key               keyItem
 	tokens            tokenBackend
+	// st and verifier record the signing in the document store and the
+	// journal (nil st: the store is not open, nothing is recorded).
+	st       store.Store
+	verifier *pki.Verifier
 }
 
 // errExpiredKey: the key's certificate is not valid today; a signature made
@@ -43,17 +48,21 @@ func (g *App) startSign() {
 	if s.busy || s.file == "" || k == nil {
 		return
 	}
-	job := signJob{file: s.file, out: g.signOutputPath(), format: s.format, detached: s.detached, key: *k, tokens: g.tokenHW}
+	job := signJob{file: s.file, out: g.signOutputPath(), format: s.format, detached: s.detached, key: *k, tokens: g.tokenHW, st: g.store}
+	if job.st != nil {
+		job.verifier = g.newVerifier()
+	}
 	if s.format == "cms" && s.timestamp && !g.settings.Offline {
 		job.tsa = g.settings.TSA
 	}
-	s.busy, s.result, s.errText, s.warning, s.progress = true, "", "", "", 0
+	s.busy, s.result, s.errText, s.warning, s.recorded, s.progress = true, "", "", "", "", 0
 	s.stage = T("sign.stageHash")
 	g.show("sign")
 	ui := &dialogUI{g: g, Test: k.Test}
 	go func() {
-		out, warning, err := g.runSign(context.Background(), job, ui)
+		out, warning, recorded, err := g.runSign(context.Background(), job, ui)
 		fyne.Do(func() {
+			s.recorded = recorded
 			s.busy, s.progress = false, 0
 			if err != nil {
 				if !errors.Is(err, signer.ErrCancelled) {
@@ -82,7 +91,28 @@ func (g *App) setStage(text string, fraction float64) {
 
 // runSign is the worker: hash (to show what is signed), ask for the
 // password with that shown, sign, save.
-func (g *App) runSign(ctx context.Context, job signJob, ui *dialogUI) (out, warning string, err error) {
+func (g *App) runSign(ctx context.Context, job signJob, ui *dialogUI) (out, warning, recorded string, err error) {
+	out, warning, err = g.signFile(ctx, job, ui, func(sig []byte, cert *x509.Certificate) {
+		if job.st == nil {
+			recorded = T("sign.notRecordedNoStore")
+			return
+		}
+		id, err := recordFileSigning(ctx, job.st, job.verifier, job.file, job.format, job.detached, sig, pkiIdentity(cert))
+		switch {
+		case err != nil:
+			recorded = T("sign.notRecorded", map[string]any{"Error": err.Error()})
+		case id.IsZero():
+			recorded = T("sign.journaled")
+		default:
+			recorded = T("sign.recorded")
+		}
+	})
+	return out, warning, recorded, err
+}
+
+// signFile signs job.file and writes the signature; written is called with
+// the signature and the certificate once it is saved.
+func (g *App) signFile(ctx context.Context, job signJob, ui *dialogUI, written func([]byte, *x509.Certificate)) (out, warning string, err error) {
 	info, err := os.Stat(job.file)
 	if err != nil {
 		return "", "", fmt.Errorf("file to sign: %w", err)
@@ -126,6 +156,7 @@ func (g *App) runSign(ctx context.Context, job signJob, ui *dialogUI) (out, warn
 	if err := writeAtomic(job.out, data); err != nil {
 		return "", "", err
 	}
+	written(data, key.Certificate)
 	return job.out, warning, nil
 }
 

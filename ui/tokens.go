@@ -38,6 +38,7 @@ func (g *App) tokenModules() []pkcs11.ModuleConfig {
 // off the UI goroutine (modules can take seconds to initialise), then calls
 // done on Fyne's goroutine with a message for the user.
 func (g *App) lookForTokens(done func(msg string, lvl level)) {
+	g.stopTokenWatch()
 	cfgs := g.tokenModules()
 	old := g.tokenHW
 	g.tokenHW = nil
@@ -59,8 +60,17 @@ func (g *App) lookForTokens(done func(msg string, lvl level)) {
 			items = append(items, &keyItem{URI: k.URI, Label: k.Label, Source: sourceToken, Cert: k.Certificate, Token: k.Token.Label})
 		}
 		fyne.Do(func() {
+			if g.closed {
+				store.Close()
+				return
+			}
 			g.tokenHW = store
 			g.tokens = items
+			if !g.opts.NoTokens {
+				wctx, cancel := context.WithCancel(context.Background())
+				g.watch.cancel = cancel
+				go g.watchTokens(wctx, store)
+			}
 			g.refreshKeys()
 			switch {
 			case len(items) > 0:

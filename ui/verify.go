@@ -107,6 +107,7 @@ func (g *App) startVerify() {
 	v.busy, v.report, v.errText, v.needOriginal = true, nil, "", false
 	file, original := v.file, v.original
 	verifier := g.newVerifier()
+	st := g.store
 	if g.current == "verify" {
 		g.show("verify")
 	}
@@ -114,6 +115,12 @@ func (g *App) startVerify() {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		report, guessed, err := verifyFile(ctx, file, original, verifier)
+		if err == nil {
+			// Recorded in the journal: which file, the verdict, the report's digest.
+			if rerr := recordVerification(ctx, st, file, report); rerr != nil {
+				fyne.LogError("journal the verification", rerr)
+			}
+		}
 		fyne.Do(func() {
 			if g.verify.file != file {
 				return // the user moved on to another file

@@ -21,7 +21,7 @@ const (
 	envLang       = "QOLTANBA_LANG"        // kk, ru, en
 	envOpen       = "QOLTANBA_OPEN"        // a file for the first screen
 	envDataDir    = "QOLTANBA_DATA_DIR"    // the data folder (default: Settings)
-	envFirstFrame = "QOLTANBA_FIRST_FRAME" // "1": print "first frame after N ms" to stderr
+	envFirstFrame = "QOLTANBA_FIRST_FRAME" // "1": print the start-up phases and "first frame after N ms" to stderr
 )
 
 // started is as close to exec as Go lets us measure from.
@@ -29,8 +29,16 @@ var started = time.Now()
 
 // openGUI runs the window until the user closes it.
 func openGUI(ctx context.Context) error {
+	trace := func(string) {}
+	if os.Getenv(envFirstFrame) == "1" {
+		trace = func(phase string) {
+			fmt.Fprintf(os.Stderr, "%-28s %4d ms\n", phase, time.Since(started).Milliseconds())
+		}
+	}
+	trace("main")
 	a := app.NewWithID(ui.AppID)
 	a.SetIcon(assets.Icon)
+	trace("fyne app")
 	opts := ui.Options{
 		Version:  version,
 		Icon:     assets.Icon,
@@ -44,7 +52,12 @@ func openGUI(ctx context.Context) error {
 			fmt.Fprintf(os.Stderr, "first frame after %d ms\n", time.Since(started).Milliseconds())
 		}
 	}
+	// The data folder as the CLI resolves it ($QOLTANBA_DATA_DIR, else the
+	// Settings choice, else store.DefaultDir): the GUI opens the same
+	// document store there, on a worker after the window is up.
+	opts.Trace = trace
 	g := ui.New(a, opts)
+	trace("window built (ui.New)")
 	go func() { // Ctrl-C in the terminal closes the window cleanly
 		<-ctx.Done()
 		fyne.Do(a.Quit)

@@ -1,0 +1,241 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/pki"
+	"github.com/qoltanba/qoltanba/sync/docsign"
+	"github.com/qoltanba/qoltanba/sync/evidence"
+	"github.com/qoltanba/qoltanba/sync/store"
+)
+
+// docSignChoice is what the sign dialog of the Documents screen asks: the
+// key, and for CMS whether detached and timestamped.
+type docSignChoice struct {
+	keyURI    string
+	detached  bool
+	timestamp bool
+}
+
+// docSignDialog asks which key signs the document (and how, for CMS), then
+// runs the signing; the password dialog that follows shows what is signed
+// and with which key before it asks.
+func (g *App) docSignDialog(id store.ID) {
+	det := g.docs.detail
+	if det == nil || det.doc.ID != id {
+		return
+	}
+	if len(g.keys) == 0 {
+		g.setDocsNotice(levelWarn, T("sign.noKeys"))
+		return
+	}
+	choice := docSignChoice{keyURI: g.sign.keyURI, detached: g.sign.detached, timestamp: g.sign.timestamp}
+	if g.keyByURI(choice.keyURI) == nil {
+		choice.keyURI = g.keys[0].URI
+	}
+	options := make([]string, len(g.keys))
+	for i, k := range g.keys {
+		options[i] = g.keyOption(k)
+	}
+	sel := widget.NewSelect(options, nil)
+	for i, k := range g.keys {
+		if k.URI == choice.keyURI {
+			sel.SetSelectedIndex(i)
+		}
+	}
+	sel.OnChanged = func(string) {
+		if i := sel.SelectedIndex(); i >= 0 {
+			choice.keyURI = g.keys[i].URI
+		}
+	}
+	box := container.NewVBox(bold(det.doc.Title), widget.NewLabel(T("sign.key")), sel)
+	if strings.Contains(det.doc.MediaType, "xml") {
+		box.Add(wrapped(T("sign.xmlNote")))
+	} else {
+		kinds := []string{T("sign.attached"), T("sign.detached")}
+		kind := widget.NewRadioGroup(kinds, func(v string) { choice.detached = v == kinds[1] })
+		kind.SetSelected(kinds[0])
+		if choice.detached {
+			kind.SetSelected(kinds[1])
+		}
+		box.Add(kind)
+		ts := widget.NewCheck(T("sign.timestamp", map[string]any{"URL": g.settings.TSA}), func(on bool) { choice.timestamp = on })
+		ts.SetChecked(choice.timestamp)
+		if g.settings.Offline || g.settings.TSA == "" {
+			ts.SetChecked(false)
+			ts.Disable()
+			ts.SetText(T("sign.timestampOffline"))
+		}
+		box.Add(ts)
+	}
+	d := dialog.NewCustomConfirm(T("documents.signTitle"), T("sign.button"), T("action.cancel"), box, func(ok bool) {
+		if ok {
+			g.startDocSign(id, choice)
+		}
+	}, g.win)
+	d.Resize(fyne.NewSize(560, 0))
+	g.docs.signDialog = d
+	d.Show()
+}
+
+// startDocSign signs the document's current version on a worker with
+// sync/docsign, as `qoltanba docs sign` does: plan, key, verify, store.
+func (g *App) startDocSign(id store.ID, c docSignChoice) {
+	st := g.store
+	k := g.keyByURI(c.keyURI)
+	if st == nil || k == nil || g.docs.busy {
+		return
+	}
+	opts := docsign.Options{Detached: c.detached}
+	if c.timestamp && !g.settings.Offline {
+		opts.TSA = g.settings.TSA
+	}
+	if det := g.docs.detail; det != nil && strings.Contains(det.doc.MediaType, "xml") {
+		opts = docsign.Options{Format: docsign.FormatXML}
+	}
+	job := signJob{key: *k, tokens: g.tokenHW}
+	verifier := g.newVerifier()
+	ui := &dialogUI{g: g, Test: k.Test}
+	g.docs.busy = true
+	g.setDocsNotice(levelNone, "")
+	g.fillDetail()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		res, err := g.runDocSign(ctx, st, id, opts, job, ui, verifier)
+		fyne.Do(func() {
+			g.docs.busy = false
+			switch {
+			case errors.Is(err, signer.ErrCancelled):
+				g.setDocsNotice(levelNone, "")
+			case err != nil:
+				g.setDocsNotice(levelBad, docSignErrorText(err))
+			default:
+				lvl := indicationLevel(res.Report.Worst())
+				g.setDocsNotice(lvl, T("documents.signed", map[string]any{"Index": res.Signature.Index, "Version": res.Signature.Version})+
+					" "+T("verdict."+string(res.Report.Worst())))
+			}
+			g.loadDocs()
+			g.loadDetail(id)
+		})
+	}()
+}
+
+func (g *App) runDocSign(ctx context.Context, st store.Store, id store.ID, opts docsign.Options, job signJob, ui *dialogUI, v *pki.Verifier) (*docsign.Result, error) {
+	plan, err := docsign.Prepare(ctx, st, id, opts)
+	if err != nil {
+		return nil, err
+	}
+	job.format, job.detached, job.tsa = "cms", opts.Detached, opts.TSA
+	job.file = plan.Version.Name
+	if plan.Options.Format == docsign.FormatXML {
+		job.format = "xml"
+	}
+	rows := g.signSummary(job, plan.Version.Size, plan.Version.SHA256[:])
+	rows[0][1] = fmt.Sprintf("%s (%s, %s)", plan.Document.Title, T("documents.versionN", map[string]any{"N": plan.Version.Number}), plan.Version.Name)
+	ui.Summary = rows
+	key, err := openKey(ctx, job, ui)
+	if err != nil {
+		return nil, err
+	}
+	defer key.Close()
+	fyne.Do(func() { g.learnCertificate(job.key.URI, key.Certificate) })
+	t := now()
+	if t.Before(key.Certificate.NotBefore) || t.After(key.Certificate.NotAfter) {
+		return nil, fmt.Errorf("%w: %s – %s", errExpiredKey, key.Certificate.NotBefore.Format(time.DateOnly), key.Certificate.NotAfter.Format(time.DateOnly))
+	}
+	return docsign.Sign(ctx, st, plan, key, v)
+}
+
+func docSignErrorText(err error) string {
+	var invalid *docsign.InvalidError
+	switch {
+	case errors.As(err, &invalid):
+		text := T("documents.signInvalid")
+		for _, s := range invalid.Report.Signatures {
+			if s.SubIndication != "" {
+				text += " " + T("sub."+string(s.SubIndication))
+				break
+			}
+		}
+		return text
+	case errors.Is(err, store.ErrIllegalTransition):
+		return T("documents.notSignable")
+	}
+	return signErrorText(err)
+}
+
+// chooseExport asks where to write the document's evidence package.
+func (g *App) chooseExport(d store.Document) {
+	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		g.exportDocument(d.ID, path)
+	}, g.win)
+	dlg.SetFileName(strings.TrimSuffix(d.Name, filepath.Ext(d.Name)) + ".evidence.zip")
+	dlg.SetConfirmText(T("action.save"))
+	dlg.SetDismissText(T("action.cancel"))
+	dlg.Resize(fyne.NewSize(800, 560))
+	dlg.Show()
+}
+
+// exportDocument writes the evidence package on a worker and journals the
+// export, as `qoltanba docs export` does.
+func (g *App) exportDocument(id store.ID, path string) {
+	st := g.store
+	if st == nil || g.docs.busy {
+		return
+	}
+	verifier := g.newVerifier()
+	g.docs.busy = true
+	g.fillDetail()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		n, err := exportEvidence(ctx, st, id, path, verifier)
+		fyne.Do(func() {
+			g.docs.busy = false
+			if err != nil {
+				g.setDocsNotice(levelBad, T("documents.exportFailed", map[string]any{"Error": err.Error()}))
+			} else {
+				g.setDocsNotice(levelOK, T("documents.exported", map[string]any{"Path": path, "Count": n}))
+			}
+			g.loadDetail(id)
+		})
+	}()
+}
+
+func exportEvidence(ctx context.Context, st store.Store, id store.ID, path string, v *pki.Verifier) (int, error) {
+	d, err := st.Document(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	pkg, err := evidence.Build(ctx, st, id, v, time.Now())
+	if err != nil {
+		return 0, fmt.Errorf("export %s: %w", id, err)
+	}
+	sum, err := pkg.WriteFile(path)
+	if err != nil {
+		return 0, err
+	}
+	_, err = st.Record(ctx, store.Event{Action: store.ActionExport, Document: id, Version: d.Version, Digest: sum,
+		Detail: fmt.Sprintf("evidence package %s (%d signature(s))", filepath.Base(path), len(pkg.Reports))})
+	if err != nil {
+		return 0, fmt.Errorf("journal the export: %w", err)
+	}
+	return len(pkg.Reports), nil
+}
