@@ -32,8 +32,14 @@ type URI struct {
 
 const uriScheme = "pkcs11:"
 
-// maxURILen bounds what ParseURI reads; real URIs are a few hundred bytes.
-const maxURILen = 4096
+// Bounds on what ParseURI reads; real URIs are a few hundred bytes. The
+// decoded values are bounded separately so that String's percent-encoding
+// (up to three bytes per byte, plus the attribute names) of any URI that
+// parses stays under maxURILen and parses again.
+const (
+	maxURILen     = 4096
+	maxURIDecoded = 1024
+)
 
 // IsURI reports whether s names a key by a pkcs11: URI (case-insensitive scheme).
 func IsURI(s string) bool {
@@ -54,6 +60,7 @@ func ParseURI(s string) (*URI, error) {
 	path, query, _ := strings.Cut(rest, "?")
 	u := &URI{SlotID: -1}
 	seen := map[string]bool{}
+	decoded := 0
 	if path != "" {
 		for _, attr := range strings.Split(path, ";") {
 			name, raw, ok := strings.Cut(attr, "=")
@@ -67,6 +74,9 @@ func ParseURI(s string) (*URI, error) {
 			v, err := unescape(raw)
 			if err != nil {
 				return nil, fmt.Errorf("%w: attribute %s: %v", ErrBadURI, name, err)
+			}
+			if decoded += len(v); decoded > maxURIDecoded {
+				return nil, fmt.Errorf("%w: attribute values longer than %d bytes", ErrBadURI, maxURIDecoded)
 			}
 			if err := u.setPath(name, v); err != nil {
 				return nil, err
@@ -86,6 +96,9 @@ func ParseURI(s string) (*URI, error) {
 			v, err := unescape(raw)
 			if err != nil {
 				return nil, fmt.Errorf("%w: query attribute %s: %v", ErrBadURI, name, err)
+			}
+			if decoded += len(v); decoded > maxURIDecoded {
+				return nil, fmt.Errorf("%w: attribute values longer than %d bytes", ErrBadURI, maxURIDecoded)
 			}
 			switch name {
 			case "module-path":
