@@ -240,3 +240,27 @@ func TestProcess(t *testing.T) {
 		t.Errorf("stderr = %q", stderr.String())
 	}
 }
+
+// TestNoGUIBuild: the CLI-only build (-tags nogui) works and says plainly
+// that it has no window.
+func TestNoGUIBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	nca := sharedNCA(t)
+	bin := filepath.Join(t.TempDir(), "qoltanba-cli")
+	if out, err := exec.Command("go", "build", "-tags", "nogui", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build -tags nogui: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "keys", "info", filepath.Join(nca, "gost2015/legal/valid/head.p12"), "--password-stdin", "--json")
+	cmd.Stdin = strings.NewReader("Qwerty12\n")
+	if out, err := cmd.Output(); err != nil || !strings.Contains(string(out), `"iin": "123456789011"`) {
+		t.Errorf("keys info: %v\n%s", err, out)
+	}
+	var stderr bytes.Buffer
+	cmd = exec.Command(bin)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err == nil || !strings.Contains(stderr.String(), "built without the window") {
+		t.Errorf("no arguments: %v, stderr %q", err, stderr.String())
+	}
+}
