@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"context"
+	"io"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -9,6 +12,7 @@ import (
 
 	"github.com/qoltanba/qoltanba/assets/translations"
 	"github.com/qoltanba/qoltanba/signer/pki"
+	"github.com/qoltanba/qoltanba/sync/store"
 )
 
 // settingsScreen edits Settings; every change is saved at once, and a new
@@ -81,7 +85,10 @@ func (g *App) settingsScreen() fyne.CanvasObject {
 		d.Resize(fyne.NewSize(800, 560))
 		d.Show()
 	})
-	data := container.NewVBox(wrapped(T("settings.dataHint")), container.NewBorder(nil, nil, nil, pick, dataDir))
+	backupMsg := wrapped("")
+	backup := widget.NewButtonWithIcon(T("settings.backup"), theme.DocumentSaveIcon(), func() { g.chooseBackup(backupMsg) })
+	data := container.NewVBox(wrapped(T("settings.dataHint")), container.NewBorder(nil, nil, nil, pick, dataDir),
+		wrapped(T("settings.backupHint")), container.NewHBox(backup), backupMsg)
 
 	trustMsg := wrapped("")
 	importBtn := widget.NewButtonWithIcon(T("settings.importRoot"), theme.ContentAddIcon(), func() {
@@ -119,6 +126,46 @@ func (g *App) settingsScreen() fyne.CanvasObject {
 		saved,
 	)
 	return page(T("settings.title"), T("settings.subtitle"), body)
+}
+
+// chooseBackup writes a consistent copy of the open database (a bbolt read
+// transaction, so signing and verifying go on meanwhile): this is how to back
+// up while the window runs, since the CLI cannot open a database it holds.
+func (g *App) chooseBackup(msg *widget.Label) {
+	st := g.store
+	if st == nil {
+		msg.SetText(T("settings.backupNoStore"))
+		return
+	}
+	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		g.backupTo(st, w, w.URI().Path(), msg)
+	}, g.win)
+	dlg.SetFileName(store.DefaultBackupName())
+	dlg.SetConfirmText(T("action.save"))
+	dlg.SetDismissText(T("action.cancel"))
+	dlg.Resize(fyne.NewSize(800, 560))
+	dlg.Show()
+}
+
+// backupTo writes the backup on a worker and reports on msg.
+func (g *App) backupTo(st store.Store, w io.WriteCloser, path string, msg *widget.Label) {
+	msg.SetText(T("settings.backupRunning"))
+	go func() {
+		err := st.Backup(context.Background(), w)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		fyne.Do(func() {
+			if err != nil {
+				msg.SetText(T("settings.backupFailed", map[string]any{"Error": err.Error()}))
+				return
+			}
+			msg.SetText(T("settings.backupDone", map[string]any{"Path": path}))
+		})
+	}()
 }
 
 // SetLanguage switches the GUI's language live: "kk", "ru", "en" or "" for
