@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -53,4 +54,35 @@ func openStore(flagValue string) (*store.Bolt, error) {
 		return nil, withHint(err, "a newer Qoltanba wrote this database: install that version")
 	}
 	return nil, err
+}
+
+// parseDocumentID reads a document id given on the command line.
+func parseDocumentID(arg string) (store.ID, error) {
+	id, err := store.ParseID(arg)
+	if err != nil {
+		return id, withHint(err, "'qoltanba docs list' shows the ids")
+	}
+	return id, nil
+}
+
+// openDocument opens the store and finds the document named on the command
+// line; the caller closes the store.
+func openDocument(ctx context.Context, dirFlag, arg string) (*store.Bolt, store.Document, error) {
+	id, err := parseDocumentID(arg)
+	if err != nil {
+		return nil, store.Document{}, err
+	}
+	st, err := openStore(dirFlag)
+	if err != nil {
+		return nil, store.Document{}, err
+	}
+	d, err := st.Document(ctx, id)
+	if err != nil {
+		st.Close()
+		if errors.Is(err, store.ErrNotFound) {
+			err = withHint(err, "'qoltanba docs list' shows the ids")
+		}
+		return nil, store.Document{}, err
+	}
+	return st, d, nil
 }

@@ -182,22 +182,12 @@ func docsShow(ctx context.Context, s stdio, args []string) error {
 	if len(rest) != 1 {
 		return usagef("name one document id")
 	}
-	id, err := store.ParseID(rest[0])
-	if err != nil {
-		return withHint(err, "'qoltanba docs list' shows the ids")
-	}
-	st, err := openStore(*dir)
+	st, d, err := openDocument(ctx, *dir, rest[0])
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	d, err := st.Document(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return withHint(err, "'qoltanba docs list' shows the ids")
-	}
-	if err != nil {
-		return err
-	}
+	id := d.ID
 	out := docDetail{Document: d}
 	versions, err := st.Versions(ctx, id)
 	if err != nil {
@@ -275,22 +265,12 @@ func docsDelete(ctx context.Context, s stdio, args []string) error {
 	if *yes && !*force {
 		return usagef("--yes confirms --force-before-retention; drafts and documents past retention need neither")
 	}
-	id, err := store.ParseID(rest[0])
-	if err != nil {
-		return withHint(err, "'qoltanba docs list' shows the ids")
-	}
-	st, err := openStore(*dir)
+	st, d, err := openDocument(ctx, *dir, rest[0])
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	d, err := st.Document(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return withHint(err, "'qoltanba docs list' shows the ids")
-	}
-	if err != nil {
-		return err
-	}
+	id := d.ID
 	until := store.RetainedUntil(d)
 	inRetention := !until.IsZero() && time.Now().Before(until)
 	if inRetention {

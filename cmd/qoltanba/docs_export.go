@@ -47,22 +47,12 @@ func docsExport(ctx context.Context, s stdio, args []string) error {
 	if *out == "" {
 		return usagef("name the package with -o FILE.zip")
 	}
-	id, err := store.ParseID(rest[0])
-	if err != nil {
-		return withHint(err, "'qoltanba docs list' shows the ids")
-	}
-	st, err := openStore(*dir)
+	st, d, err := openDocument(ctx, *dir, rest[0])
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	d, err := st.Document(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return withHint(err, "'qoltanba docs list' shows the ids")
-	}
-	if err != nil {
-		return err
-	}
+	id := d.ID
 	verifier, err := newVerifier(*dir, trust, *offline)
 	if err != nil {
 		return err

@@ -46,9 +46,9 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 	if *key == "" {
 		return usagef("name the key with --key FILE.p12 or --key 'pkcs11:token=…;object=…'")
 	}
-	id, err := store.ParseID(rest[0])
+	id, err := parseDocumentID(rest[0])
 	if err != nil {
-		return withHint(err, "'qoltanba docs list' shows the ids")
+		return err
 	}
 	st, err := openStore(*dir)
 	if err != nil {
