@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,32 +10,12 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/qoltanba/qoltanba/internal/sharedtest"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
-// sharedDir is ../shared next to the repository root, or a skip.
-func sharedDir(t *testing.T, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(filepath.Dir(dir), "shared", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared absent (%v): the NCA test keys are read from there", err)
-	}
-	return p
-}
+// sharedDir is ../shared/sub next to the repository root, or a skip.
+func sharedDir(t *testing.T, sub string) string { return sharedtest.Dir(t, sub) }
 
 // newTestApp is the GUI on Fyne's test driver, with its own data folder, an
 // in-memory document store, no key folders searched and no token modules.

@@ -10,20 +10,12 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/qoltanba/qoltanba/internal/sharedtest"
 )
 
-// sharedDir returns ../shared/testdata/nca relative to the module root, or skips.
-func sharedNCA(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs("../../../shared/testdata/nca")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("../shared/testdata/nca absent (%v): the NCA test keys are read from there", err)
-	}
-	return dir
-}
+// sharedNCA returns ../shared/testdata/nca beside the module root, or skips.
+func sharedNCA(t *testing.T) string { return sharedtest.Dir(t, "testdata", "nca") }
 
 // runCLI runs the CLI in-process with stdin and returns exit code, stdout, stderr.
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {

@@ -220,7 +220,7 @@ func TestSignatureAlgorithms(t *testing.T) {
 // MarshalPKIXPublicKey reproduces their SubjectPublicKeyInfo byte for byte,
 // and verifies their signatures through SignatureAlgorithmByOID.
 func TestNCACertificates(t *testing.T) {
-	dir := pkixSharedDir(t)
+	dir := sharedDir(t)
 	load := func(name string) *x509.Certificate {
 		der, err := os.ReadFile(filepath.Join(dir, "testdata", "nca", "gost2015", name))
 		if err != nil {
@@ -264,31 +264,6 @@ func TestNCACertificates(t *testing.T) {
 			t.Fatalf("%s: signature does not verify with %s", pair.cert.Subject.CommonName, alg.Name)
 		}
 	}
-}
-
-// pkixSharedDir finds ../shared beside the repository root (the directory
-// holding go.mod) or skips.
-func pkixSharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared absent: no go.mod found")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("../shared absent: %v", err)
-	}
-	return shared
 }
 
 func FuzzParsePKCS8PrivateKey(f *testing.F) {

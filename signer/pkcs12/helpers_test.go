@@ -2,39 +2,19 @@ package pkcs12
 
 import (
 	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"testing"
+
+	"github.com/qoltanba/qoltanba/internal/sharedtest"
 )
 
 const ncaPassword = "Qwerty12"
 
 // sharedDir returns ../shared next to the repository root (the directory
 // holding go.mod), or skips the test when it is absent.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared absent: no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "testdata", "nca")); err != nil {
-		t.Skipf("../shared absent: %v", err)
-	}
-	return shared
-}
+func sharedDir(t testing.TB) string { return sharedtest.Dir(t) }
 
 // ncaFiles returns every .p12 file under ../shared/testdata/nca.
 func ncaFiles(t testing.TB) []string {

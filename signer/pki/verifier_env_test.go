@@ -5,11 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 
+	"github.com/qoltanba/qoltanba/internal/sharedtest"
 	"github.com/qoltanba/qoltanba/signer/pkcs12"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/testpki"
@@ -71,28 +71,7 @@ func (e *env) trust() *pki.TrustStore {
 }
 
 // ncaDir returns ../shared/testdata/nca or skips.
-func ncaDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared absent: no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	nca := filepath.Join(dir, "..", "shared", "testdata", "nca")
-	if _, err := os.Stat(nca); err != nil {
-		t.Skipf("../shared absent: %v", err)
-	}
-	return nca
-}
+func ncaDir(t testing.TB) string { return sharedtest.Dir(t, "testdata", "nca") }
 
 func mustCert(t testing.TB, path string) *x509.Certificate {
 	t.Helper()

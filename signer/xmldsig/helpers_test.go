@@ -10,32 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qoltanba/qoltanba/internal/sharedtest"
 	"github.com/qoltanba/qoltanba/signer/gost"
 )
 
 // kalkanDir returns ../shared/testdata/kalkan above the module root, or skips.
-func kalkanDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared absent: no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	k := filepath.Join(dir, "..", "shared", "testdata", "kalkan")
-	if _, err := os.Stat(k); err != nil {
-		t.Skipf("../shared absent: %v", err)
-	}
-	return k
-}
+func kalkanDir(t testing.TB) string { return sharedtest.Dir(t, "testdata", "kalkan") }
 
 func readFile(t testing.TB, path string) []byte {
 	t.Helper()

@@ -9,32 +9,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qoltanba/qoltanba/internal/sharedtest"
 	"github.com/qoltanba/qoltanba/signer/gost"
 )
 
 // sharedDir returns the sibling ../shared of the module root, or skips.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("getwd: %v", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared absent: no go.mod above the package directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("../shared absent: %v", err)
-	}
-	return shared
-}
+func sharedDir(t *testing.T) string { return sharedtest.Dir(t) }
 
 // TestKalkanSignatureInEngine gives the engine the signature that Kalkan
 // made (../shared/testdata/kalkan/gost512.vectors), reversed, with Kalkan's
