@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/sharedtest"
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/gost"
 	"github.com/qoltanba/qoltanba/signer/testpki"
@@ -272,28 +273,7 @@ func getGOST(t testing.TB) *gostSet {
 }
 
 // sharedDir finds ../shared next to the module root, or skips.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared absent: no go.mod above the test")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	if _, err := os.Stat(filepath.Join(shared, "testdata")); err != nil {
-		t.Skipf("../shared absent: %v", err)
-	}
-	return shared
-}
+func sharedDir(t testing.TB) string { return sharedtest.Dir(t) }
 
 func opensslPath(t testing.TB) string {
 	t.Helper()

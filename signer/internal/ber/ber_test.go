@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qoltanba/qoltanba/internal/sharedtest"
 )
 
 func unhex(t testing.TB, s string) []byte {
@@ -177,20 +179,7 @@ func TestDERUnchanged(t *testing.T) {
 // TestDERUnchangedNCA: the NCA CA certificates and CRL (DER) pass through
 // unchanged.
 func TestDERUnchangedNCA(t *testing.T) {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("../shared absent: no go.mod found")
-		}
-		dir = filepath.Dir(dir)
-	}
-	nca := filepath.Join(dir, "..", "shared", "testdata", "nca")
+	nca := sharedtest.Dir(t, "testdata", "nca")
 	names := []string{"gost2015/root_test_gost_2022.cer", "gost2015/nca_gost2022_test.cer", "gost2015/nca_gost2022_test.crl", "rsa2018/nca_rsa_test.crl"}
 	for _, name := range names {
 		der, err := os.ReadFile(filepath.Join(nca, name))
