@@ -19,9 +19,12 @@ run: build
 build: deps
 	go build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
 
-## test: install the test dependencies and run every test (race detector off: 2 cores; see `make race`)
+## test: install the test dependencies and run every test; the GUI package once more under the race detector
 test: deps-test
 	$(GOTEST) -count=1 ./...
+	# The GUI's workers hand widgets to the UI goroutine; the race detector
+	# keeps them honest.
+	$(GOTEST) -race -count=1 ./ui/
 
 ## bench: side-by-side figures against the reference tools (OpenSSL GOST engine, …)
 bench: deps-bench

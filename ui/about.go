@@ -82,7 +82,7 @@ func (g *App) startSelfTest() {
 	g.show("about")
 	go func() {
 		r := selfTest(context.Background())
-		fyne.Do(func() {
+		runOnUI(func() {
 			g.about = aboutState{result: r}
 			if g.current == "about" {
 				g.show("about")

@@ -179,7 +179,7 @@ func (g *App) ShowAndRun() {
 		go func() {
 			// The first fyne.Do after start runs once the event loop has
 			// drawn the first frame; token probing waits until then.
-			fyne.Do(func() {
+			runOnUI(func() {
 				if g.opts.FirstFrame != nil {
 					g.opts.FirstFrame()
 				}
@@ -336,7 +336,7 @@ func (g *App) startKeyScan() {
 	}
 	go func() {
 		found := <-result
-		fyne.Do(func() {
+		runOnUI(func() {
 			g.found = found
 			g.refreshKeys()
 			switch {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/sync/store"
@@ -28,7 +27,7 @@ func TestBackupWhileRunning(t *testing.T) {
 		t.Fatal(err)
 	}
 	var msg *widget.Label
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		msg = widget.NewLabel("")
 		g.backupTo(st, f, path, msg)
 	})

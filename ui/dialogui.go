@@ -59,7 +59,7 @@ func (u *dialogUI) RequestSecret(ctx context.Context, prompt string) ([]byte, er
 	u.notice, u.failed = "", ""
 	u.mu.Unlock()
 	answer := make(chan secretAnswer, 1)
-	fyne.Do(func() { u.g.showSecret(u.Summary, u.Test, prompt, notice, failed, answer) })
+	runOnUI(func() { u.g.showSecret(u.Summary, u.Test, prompt, notice, failed, answer) })
 	select {
 	case a := <-answer:
 		if !a.ok {
@@ -67,7 +67,7 @@ func (u *dialogUI) RequestSecret(ctx context.Context, prompt string) ([]byte, er
 		}
 		return a.secret, nil
 	case <-ctx.Done():
-		fyne.Do(func() {
+		runOnUI(func() {
 			if u.g.secret != nil {
 				u.g.secret.cancel()
 			}
@@ -78,7 +78,7 @@ func (u *dialogUI) RequestSecret(ctx context.Context, prompt string) ([]byte, er
 
 func (u *dialogUI) Confirm(ctx context.Context, prompt, yes, no string) (bool, error) {
 	answer := make(chan bool, 1)
-	fyne.Do(func() {
+	runOnUI(func() {
 		d := dialog.NewConfirm(T("confirm.title"), prompt, func(ok bool) { answer <- ok }, u.g.win)
 		d.SetConfirmText(yes)
 		d.SetDismissText(no)

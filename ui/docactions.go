@@ -114,7 +114,7 @@ func (g *App) startDocSign(id store.ID, c docSignChoice) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
 		res, err := g.runDocSign(ctx, st, id, opts, job, ui, verifier)
-		fyne.Do(func() {
+		runOnUI(func() {
 			g.docs.busy = false
 			switch {
 			case errors.Is(err, signer.ErrCancelled):
@@ -150,7 +150,7 @@ func (g *App) runDocSign(ctx context.Context, st store.Store, id store.ID, opts 
 		return nil, err
 	}
 	defer key.Close()
-	fyne.Do(func() { g.learnCertificate(job.key.URI, key.Certificate) })
+	runOnUI(func() { g.learnCertificate(job.key.URI, key.Certificate) })
 	t := now()
 	if t.Before(key.Certificate.NotBefore) || t.After(key.Certificate.NotAfter) {
 		return nil, fmt.Errorf("%w: %s – %s", errExpiredKey, key.Certificate.NotBefore.Format(time.DateOnly), key.Certificate.NotAfter.Format(time.DateOnly))
@@ -207,7 +207,7 @@ func (g *App) exportDocument(id store.ID, path string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		n, err := exportEvidence(ctx, st, id, path, verifier)
-		fyne.Do(func() {
+		runOnUI(func() {
 			g.docs.busy = false
 			if err != nil {
 				g.setDocsNotice(levelBad, T("documents.exportFailed", map[string]any{"Error": err.Error()}))

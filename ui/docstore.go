@@ -56,7 +56,7 @@ func (g *App) openStoreAsync() {
 		}
 		g.pending = st
 		g.storeMu.Unlock()
-		fyne.Do(func() {
+		runOnUI(func() {
 			g.storeMu.Lock()
 			if g.closed {
 				g.storeMu.Unlock()

@@ -197,7 +197,7 @@ func (g *App) loadDocs() {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
 		p, err := st.List(ctx, q)
-		fyne.Do(func() {
+		runOnUI(func() {
 			if gen != s.gen {
 				return
 			}
@@ -305,7 +305,7 @@ func (g *App) addDocument(path string) {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
 		d, err := importFile(ctx, st, path)
-		fyne.Do(func() {
+		runOnUI(func() {
 			if err != nil {
 				g.setDocsNotice(levelBad, addErrorText(path, err))
 				return

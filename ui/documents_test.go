@@ -58,7 +58,7 @@ func waitList(t *testing.T, g *App, n int) {
 	t.Helper()
 	waitFor(t, "the listing", func() bool { return g.docs.shown == g.docs.gen })
 	var got int
-	fyne.DoAndWait(func() { got = len(g.docs.page.Documents) })
+	onUI(func() { got = len(g.docs.page.Documents) })
 	if got != n {
 		t.Fatalf("list of %d documents %q, want %d", got, docTitles(g), n)
 	}
@@ -68,7 +68,7 @@ func waitList(t *testing.T, g *App, n int) {
 func openAndWait(t *testing.T, g *App, id store.ID) {
 	t.Helper()
 	var seq int
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		g.openDocument(id)
 		seq = g.docs.detailSeq
 	})
@@ -112,7 +112,7 @@ func TestDocumentsListFilterOpen(t *testing.T) {
 	}
 	docs := seedDocuments(t, st)
 	g := newTestAppWith(t, Options{Store: st})
-	fyne.DoAndWait(func() { g.show("documents") })
+	onUI(func() { g.show("documents") })
 	waitList(t, g, 4)
 
 	cases := []struct {
@@ -127,7 +127,7 @@ func TestDocumentsListFilterOpen(t *testing.T) {
 		{"state signed", func() { g.docs.state = store.StateSigned }, 0, ""},
 	}
 	for _, c := range cases {
-		fyne.DoAndWait(func() {
+		onUI(func() {
 			g.docs.text, g.docs.kind, g.docs.state = "", "", ""
 			c.set()
 			g.show("documents")
@@ -140,20 +140,20 @@ func TestDocumentsListFilterOpen(t *testing.T) {
 		}
 	}
 	var screen []string
-	fyne.DoAndWait(func() { screen = texts(g.win.Content()) })
+	onUI(func() { screen = texts(g.win.Content()) })
 	if !contains(screen, "No documents yet") {
 		t.Errorf("an empty filter result says nothing; texts %q", screen)
 	}
 
 	// Open the text document: its content, metadata, version and journal.
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		g.docs.state = ""
 		g.show("documents")
 		g.loadDocs()
 	})
 	waitList(t, g, 4)
 	openAndWait(t, g, docs["contract-17.txt"].ID)
-	fyne.DoAndWait(func() { screen = texts(g.win.Content()) })
+	onUI(func() { screen = texts(g.win.Content()) })
 	joined := strings.Join(screen, "\n")
 	for _, w := range []string{"Договор поставки № 17", "ТОО Альфа", "Contract", "DRAFT", "Not signed yet.", "Version 1 · contract-17.txt", "added"} {
 		if !strings.Contains(joined, w) {
@@ -164,12 +164,12 @@ func TestDocumentsListFilterOpen(t *testing.T) {
 	// The image is previewed, the PDF described.
 	openAndWait(t, g, docs["stamp.png"].ID)
 	var img *canvas.Image
-	fyne.DoAndWait(func() { img = findImage(g.docs.detailBox) })
+	onUI(func() { img = findImage(g.docs.detailBox) })
 	if img == nil {
 		t.Error("the PNG is not previewed with a canvas.Image")
 	}
 	openAndWait(t, g, docs["act-2026-07.pdf"].ID)
-	fyne.DoAndWait(func() { screen = texts(g.docs.detailBox) })
+	onUI(func() { screen = texts(g.docs.detailBox) })
 	if !contains(screen, "PDF 1.4 document, 247 bytes, 2 page(s).") {
 		t.Errorf("the PDF is not described; texts %q", screen)
 	}
@@ -190,16 +190,16 @@ func TestDocumentsPaging(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := newTestAppWith(t, Options{Store: st})
-	fyne.DoAndWait(func() { g.show("documents") })
+	onUI(func() { g.show("documents") })
 	waitList(t, g, docsPageSize)
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		if !g.docs.prev.Disabled() || g.docs.next.Disabled() {
 			t.Errorf("first page: previous should be off, next on (next page after %v)", g.docs.page.Next)
 		}
 	})
 	test.Tap(g.docs.next)
 	waitList(t, g, 5)
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		if !strings.HasPrefix(g.docs.pager.Text, "Page 2") {
 			t.Errorf("pager says %q", g.docs.pager.Text)
 		}
@@ -223,7 +223,7 @@ func TestDocumentsAddSignExport(t *testing.T) {
 	if err := os.WriteFile(file, []byte("Акт № 7 / Act No. 7\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		g.addKeyFile(key, true)
 		g.show("documents")
 		// As a drop onto the window does on this screen.
@@ -232,14 +232,14 @@ func TestDocumentsAddSignExport(t *testing.T) {
 	waitFor(t, "the added document", func() bool { return g.docs.detail != nil && g.docs.detail.doc.Name == "act-2026-07.txt" })
 	id := g.docs.detail.doc.ID
 
-	fyne.DoAndWait(func() { g.docSignDialog(id) })
+	onUI(func() { g.docSignDialog(id) })
 	if g.docs.signDialog == nil {
 		t.Fatal("no key choice dialog")
 	}
-	fyne.DoAndWait(func() { g.docs.signDialog.Confirm() })
+	onUI(func() { g.docs.signDialog.Confirm() })
 	waitFor(t, "the password dialog", func() bool { return g.secret != nil })
 	var joined string
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		for _, r := range g.secret.summary {
 			joined += r[0] + "=" + r[1] + "\n"
 		}
@@ -250,12 +250,12 @@ func TestDocumentsAddSignExport(t *testing.T) {
 		}
 	}
 	test.Type(g.secret.entry, TestKeyPassword)
-	fyne.DoAndWait(func() { g.secret.submit() })
+	onUI(func() { g.secret.submit() })
 	waitFor(t, "the stored signature", func() bool {
 		return !g.docs.busy && g.docs.detail != nil && len(g.docs.detail.sigs) == 1 && g.docs.detailAt == g.docs.detailSeq
 	})
 	var screen []string
-	fyne.DoAndWait(func() { screen = texts(g.win.Content()) })
+	onUI(func() { screen = texts(g.win.Content()) })
 	all := strings.Join(screen, "\n")
 	for _, w := range []string{"SIGNED", "The signature is valid", "Signature 1 added to version 1", "signed — cms signature 1 by", "BIN"} {
 		if !strings.Contains(all, w) {
@@ -264,7 +264,7 @@ func TestDocumentsAddSignExport(t *testing.T) {
 	}
 
 	out := filepath.Join(t.TempDir(), "act.evidence.zip")
-	fyne.DoAndWait(func() { g.exportDocument(id, out) })
+	onUI(func() { g.exportDocument(id, out) })
 	waitFor(t, "the export", func() bool { return !g.docs.busy && strings.Contains(g.docs.notice, "Evidence package") })
 	r, err := evidence.CheckFile(context.Background(), out, evidence.CheckOptions{})
 	if err != nil {
@@ -297,7 +297,7 @@ func TestSignScreenRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fyne.DoAndWait(func() { g.addKeyFile(key, true) })
+	onUI(func() { g.addKeyFile(key, true) })
 	signAndVerify(t, g, key, TestKeyPassword, true)
 	if !strings.Contains(g.sign.recorded, "Recorded in the document store") {
 		t.Errorf("sign result says %q", g.sign.recorded)
@@ -334,14 +334,14 @@ func TestDocumentsLocked(t *testing.T) {
 		t.Fatalf("state %v, err %v", g.storeState, g.storeErr)
 	}
 	var screen []string
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		g.show("documents")
 		screen = texts(g.win.Content())
 	})
 	if !contains(screen, "The document database is in use by another Qoltanba") {
 		t.Errorf("no locked message; texts %q", screen)
 	}
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		g.show("sign")
 		screen = texts(g.win.Content())
 	})
@@ -355,7 +355,7 @@ func TestStoreClosedOnQuit(t *testing.T) {
 	dir := t.TempDir()
 	g := newTestAppWith(t, Options{DataDir: dir})
 	waitFor(t, "the store", func() bool { return g.storeState == storeReady })
-	fyne.DoAndWait(g.Close)
+	onUI(g.Close)
 	again, err := store.Open(dir, store.Options{Timeout: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("the GUI did not release the store: %v", err)

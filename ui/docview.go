@@ -54,7 +54,7 @@ func (g *App) loadDetail(id store.ID) {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
 		d, err := readDetail(ctx, st, id)
-		fyne.Do(func() {
+		runOnUI(func() {
 			s := &g.docs
 			if s.selected != id || seq < s.detailAt {
 				return

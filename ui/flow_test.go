@@ -16,7 +16,7 @@ import (
 func TestWelcomeWhenNoKeys(t *testing.T) {
 	g := newTestApp(t)
 	var got []string
-	fyne.DoAndWait(func() { got = texts(g.win.Content()) })
+	onUI(func() { got = texts(g.win.Content()) })
 	if g.current != "welcome" {
 		t.Errorf("first screen = %q, want welcome", g.current)
 	}
@@ -36,7 +36,7 @@ func signAndVerify(t *testing.T, g *App, key, password string, detached bool) *p
 	if err := os.WriteFile(doc, []byte("Договор № 1 / Шарт № 1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		g.addKeyFile(key, false)
 		g.setSignFile(doc)
 		g.sign.keyURI, _ = filepath.Abs(key)
@@ -46,7 +46,7 @@ func signAndVerify(t *testing.T, g *App, key, password string, detached bool) *p
 	})
 	waitFor(t, "the password dialog", func() bool { return g.secret != nil })
 	var summary [][2]string
-	fyne.DoAndWait(func() { summary = g.secret.summary })
+	onUI(func() { summary = g.secret.summary })
 	joined := ""
 	for _, r := range summary {
 		joined += r[0] + "=" + r[1] + "\n"
@@ -58,7 +58,7 @@ func signAndVerify(t *testing.T, g *App, key, password string, detached bool) *p
 	}
 
 	test.Type(g.secret.entry, "wrong")
-	fyne.DoAndWait(func() { g.secret.submit() })
+	onUI(func() { g.secret.submit() })
 	waitFor(t, "the wrong-password message", func() bool {
 		return g.secret != nil && g.secret.errMsg.Visible() && strings.HasPrefix(g.secret.errMsg.Text, "Wrong password")
 	})
@@ -66,7 +66,7 @@ func signAndVerify(t *testing.T, g *App, key, password string, detached bool) *p
 		t.Error("the password entry keeps the password after use")
 	}
 	test.Type(g.secret.entry, password)
-	fyne.DoAndWait(func() { g.secret.submit() })
+	onUI(func() { g.secret.submit() })
 	// Fyne's test driver runs fyne.Do on the calling goroutine: wait for
 	// the screen itself, not only the state.
 	waitFor(t, "the signature", func() bool {
@@ -77,7 +77,7 @@ func signAndVerify(t *testing.T, g *App, key, password string, detached bool) *p
 		t.Fatalf("signing failed: %s", g.sign.errText)
 	}
 	var screen []string
-	fyne.DoAndWait(func() { screen = texts(g.win.Content()) })
+	onUI(func() { screen = texts(g.win.Content()) })
 	if !contains(screen, "Signed") {
 		t.Errorf("no success banner; texts: %q", screen)
 	}
@@ -86,7 +86,7 @@ func signAndVerify(t *testing.T, g *App, key, password string, detached bool) *p
 		t.Errorf("saved as %s, want %s next to the original", g.sign.result, want)
 	}
 
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		g.verify = verifyState{file: g.sign.result}
 		g.show("verify")
 		g.startVerify()
@@ -101,7 +101,7 @@ func signAndVerify(t *testing.T, g *App, key, password string, detached bool) *p
 	if detached && g.verify.original != doc {
 		t.Errorf("detached: original = %q, want %q (found next to the signature)", g.verify.original, doc)
 	}
-	fyne.DoAndWait(func() { screen = texts(g.win.Content()) })
+	onUI(func() { screen = texts(g.win.Content()) })
 	r := g.verify.report
 	if len(r.Signatures) != 1 {
 		t.Fatalf("%d signatures", len(r.Signatures))
@@ -130,7 +130,7 @@ func TestSignVerifyTestKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fyne.DoAndWait(func() { g.addKeyFile(key, true) })
+	onUI(func() { g.addKeyFile(key, true) })
 	for _, detached := range []bool{false, true} {
 		r := signAndVerify(t, g, key, TestKeyPassword, detached)
 		s := r.Signatures[0]
@@ -142,7 +142,7 @@ func TestSignVerifyTestKey(t *testing.T) {
 		}
 	}
 	var keys []string
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		g.show("keys")
 		keys = texts(g.win.Content())
 	})
@@ -178,12 +178,12 @@ func TestKeysUnlockOnce(t *testing.T) {
 	nca := sharedDir(t, "testdata/nca/gost2015")
 	g := newTestApp(t)
 	key := filepath.Join(nca, "legal/valid/head.p12")
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		g.addKeyFile(key, false)
 		g.show("keys")
 	})
 	var screen []string
-	fyne.DoAndWait(func() { screen = texts(g.win.Content()) })
+	onUI(func() { screen = texts(g.win.Content()) })
 	if !contains(screen, "Show") || !contains(screen, "head.p12") {
 		t.Fatalf("no locked key with an unlock button; texts %q", screen)
 	}
@@ -191,12 +191,12 @@ func TestKeysUnlockOnce(t *testing.T) {
 		t.Fatal("no password entry")
 	}
 	test.Type(g.keysUI.pw, "nope")
-	fyne.DoAndWait(func() { g.keysUI.pw.OnSubmitted("") })
+	onUI(func() { g.keysUI.pw.OnSubmitted("") })
 	waitFor(t, "the wrong-password message", func() bool {
 		return contains(texts(g.win.Content()), T("error.wrongPassword"))
 	})
 	test.Type(g.keysUI.pw, "Qwerty12")
-	fyne.DoAndWait(func() { g.keysUI.pw.OnSubmitted("") })
+	onUI(func() { g.keysUI.pw.OnSubmitted("") })
 	waitFor(t, "the holder", func() bool {
 		s := texts(g.win.Content())
 		return contains(s, "ТЕСТОВ ТЕСТ") && contains(s, "123456789011") && contains(s, "123456789021")
@@ -224,7 +224,7 @@ func TestDropKeyFile(t *testing.T) {
 	if err := os.WriteFile(xml, []byte("<a/>"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		g.dropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(key)})
 	})
 	if g.current != "keys" || g.keyByURI(key) == nil {
@@ -233,7 +233,7 @@ func TestDropKeyFile(t *testing.T) {
 	if !contains(g.fyne.Preferences().StringList(prefKeyPaths), key) {
 		t.Error("the dropped key's path is not remembered")
 	}
-	fyne.DoAndWait(func() {
+	onUI(func() {
 		g.dropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(xml)})
 	})
 	if g.current != "sign" || g.sign.file != xml || g.sign.format != "xml" {

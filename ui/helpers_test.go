@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +15,49 @@ import (
 	"github.com/qoltanba/qoltanba/internal/sharedtest"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
+
+// testLoop stands in for Fyne's event loop: workers post to it through
+// runOnUI and the test goroutine runs what they posted (onUI, waitFor), so
+// widgets are only ever touched by one goroutine, as in the real program.
+var testLoop uiQueue
+
+type uiQueue struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func (q *uiQueue) post(f func()) {
+	q.mu.Lock()
+	q.fns = append(q.fns, f)
+	q.mu.Unlock()
+}
+
+// drain runs everything posted so far, and what that posts in turn.
+func (q *uiQueue) drain() {
+	for {
+		q.mu.Lock()
+		fns := q.fns
+		q.fns = nil
+		q.mu.Unlock()
+		if len(fns) == 0 {
+			return
+		}
+		for _, f := range fns {
+			f()
+		}
+	}
+}
+
+// onUI runs f as Fyne's goroutine would: after the work already posted.
+func onUI(f func()) {
+	testLoop.drain()
+	f()
+}
+
+func TestMain(m *testing.M) {
+	runOnUI = testLoop.post
+	os.Exit(m.Run())
+}
 
 // sharedDir is ../shared/sub next to the repository root, or a skip.
 func sharedDir(t *testing.T, sub string) string { return sharedtest.Dir(t, sub) }
@@ -44,19 +89,19 @@ func newTestAppWith(t *testing.T, opts Options) *App {
 	g.win.Resize(fyne.NewSize(1040, 700))
 	t.Cleanup(func() {
 		SetLanguage("")
-		fyne.DoAndWait(g.Close)
+		onUI(g.Close)
 		g.win.Close()
 	})
 	return g
 }
 
-// waitFor polls cond on Fyne's goroutine until it holds or time runs out.
+// waitFor polls cond on the test's UI goroutine until it holds or time runs out.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		ok := false
-		fyne.DoAndWait(func() { ok = cond() })
+		onUI(func() { ok = cond() })
 		if ok {
 			return
 		}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2"
 
 	"github.com/qoltanba/qoltanba/assets/translations"
 	"github.com/qoltanba/qoltanba/signer/pki"
@@ -126,7 +125,7 @@ func TestSwitchLanguage(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.code, func(t *testing.T) {
 			var got []string
-			fyne.DoAndWait(func() {
+			onUI(func() {
 				g.show("settings")
 				g.SetLanguage(c.code)
 				got = texts(g.win.Content())

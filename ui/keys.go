@@ -247,7 +247,7 @@ func (g *App) unlockPanel(k *keyItem) fyne.CanvasObject {
 		go func() {
 			key, err := keyfile.Open(uri, password)
 			signer.Zero(password)
-			fyne.Do(func() {
+			runOnUI(func() {
 				g.keysUI.busy = false
 				if err != nil {
 					g.keysUI.unlockMsg = keyErrorText(err)

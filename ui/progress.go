@@ -5,7 +5,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"fyne.io/fyne/v2"
 )
 
 // progressReader counts what passes through it and reports the fraction
@@ -33,7 +32,7 @@ func (p *progressReader) Read(b []byte) (int, error) {
 		if f > 1 {
 			f = 1
 		}
-		fyne.Do(func() { p.report(f) })
+		runOnUI(func() { p.report(f) })
 	}
 	return n, err
 }

@@ -158,7 +158,7 @@ func (g *App) backupTo(st store.Store, w io.WriteCloser, path string, msg *widge
 		if cerr := w.Close(); err == nil {
 			err = cerr
 		}
-		fyne.Do(func() {
+		runOnUI(func() {
 			if err != nil {
 				msg.SetText(T("settings.backupFailed", map[string]any{"Error": err.Error()}))
 				return

@@ -61,7 +61,7 @@ func (g *App) startSign() {
 	ui := &dialogUI{g: g, Test: k.Test}
 	go func() {
 		out, warning, recorded, err := g.runSign(context.Background(), job, ui)
-		fyne.Do(func() {
+		runOnUI(func() {
 			s.recorded = recorded
 			s.busy, s.progress = false, 0
 			if err != nil {
@@ -80,7 +80,7 @@ func (g *App) startSign() {
 
 // setStage updates the stage line and bar; worker side.
 func (g *App) setStage(text string, fraction float64) {
-	fyne.Do(func() {
+	runOnUI(func() {
 		g.sign.stage, g.sign.progress = text, fraction
 		if g.sign.stageLabel != nil {
 			g.sign.stageLabel.SetText(text)
@@ -134,7 +134,7 @@ func (g *App) signFile(ctx context.Context, job signJob, ui *dialogUI, written f
 		return "", "", err
 	}
 	defer key.Close()
-	fyne.Do(func() { g.learnCertificate(job.key.URI, key.Certificate) })
+	runOnUI(func() { g.learnCertificate(job.key.URI, key.Certificate) })
 	t := now()
 	if t.Before(key.Certificate.NotBefore) || t.After(key.Certificate.NotAfter) {
 		return "", "", fmt.Errorf("%w: %s – %s", errExpiredKey, key.Certificate.NotBefore.Format(time.DateOnly), key.Certificate.NotAfter.Format(time.DateOnly))

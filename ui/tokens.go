@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"fyne.io/fyne/v2"
 
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/pkcs11"
@@ -47,7 +46,7 @@ func (g *App) lookForTokens(done func(msg string, lvl level)) {
 			old.Close()
 		}
 		if len(cfgs) == 0 {
-			fyne.Do(func() { done(T("tokens.noDrivers"), levelWarn) })
+			runOnUI(func() { done(T("tokens.noDrivers"), levelWarn) })
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -59,7 +58,7 @@ func (g *App) lookForTokens(done func(msg string, lvl level)) {
 		for _, k := range keys {
 			items = append(items, &keyItem{URI: k.URI, Label: k.Label, Source: sourceToken, Cert: k.Certificate, Token: k.Token.Label})
 		}
-		fyne.Do(func() {
+		runOnUI(func() {
 			if g.closed {
 				store.Close()
 				return

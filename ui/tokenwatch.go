@@ -45,7 +45,7 @@ func (g *App) startTokenWatch() {
 			st.Close()
 			return
 		}
-		fyne.Do(func() {
+		runOnUI(func() {
 			if ctx.Err() != nil {
 				return
 			}
@@ -90,7 +90,7 @@ func (g *App) watchTokens(ctx context.Context, st *pkcs11.Store) {
 		for _, k := range keys {
 			items = append(items, &keyItem{URI: k.URI, Label: k.Label, Source: sourceToken, Cert: k.Certificate, Token: k.Token.Label})
 		}
-		fyne.Do(func() {
+		runOnUI(func() {
 			if ctx.Err() != nil {
 				return
 			}

@@ -121,7 +121,7 @@ func (g *App) startVerify() {
 				fyne.LogError("journal the verification", rerr)
 			}
 		}
-		fyne.Do(func() {
+		runOnUI(func() {
 			if g.verify.file != file {
 				return // the user moved on to another file
 			}

@@ -95,7 +95,7 @@ func (g *App) createTestKeyAction() {
 	dataDir := g.settings.DataDir
 	go func() {
 		path, err := createTestKey(dataDir)
-		fyne.Do(func() {
+		runOnUI(func() {
 			if err != nil {
 				g.welcome = welcomeState{message: T("welcome.testFailed", map[string]any{"Error": err.Error()}), level: levelBad}
 				g.show(g.current)
