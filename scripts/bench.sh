@@ -18,6 +18,10 @@ echo "# Tokens: signatures through SoftHSM, Qoltanba vs a loop of pkcs11-tool --
 go test -run 'Pkcs11ToolSignLoopFigure' -bench 'SoftHSM' -benchtime 2s -v ./signer/pkcs11/ | grep -E '^(Benchmark|ok)|pkcs11-tool|listing' || true
 
 echo
+echo "# GUI while signing 1 GB: event-loop latency, repaints, time vs the CLI (Xvfb)"
+scripts/bench/gui.sh
+
+echo
 echo "# Document store with 100,000 documents"
 go test -run '^$' -bench . -benchtime 20x ./sync/store/ | grep -E '^(Benchmark|ok)' || true
 

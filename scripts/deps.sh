@@ -5,7 +5,7 @@
 # only for what is missing. Profiles:
 #   build  cgo toolchain and the X11/OpenGL headers Fyne's GUI links against
 #   test   build + the independent verifiers and the virtual display the tests use
-#   bench  test + OpenSSL headers for the GOST engine comparison harness, hyperfine
+#   bench  test + OpenSSL headers for the GOST engine comparison harness, hyperfine, Xvfb and xwd for the GUI figure
 #   shots  build + a virtual X display and the tools that photograph it (make screenshots)
 #   lint   nothing from apt; staticcheck is run through `go run` at a pinned version
 set -euo pipefail
@@ -13,7 +13,7 @@ set -euo pipefail
 declare -A profile_packages=(
 	[build]="gcc pkg-config libc6-dev libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
 	[test]="openssl libengine-gost-openssl xmlsec1 softhsm2 opensc xvfb xauth"
-	[bench]="libssl-dev hyperfine time"
+	[bench]="libssl-dev hyperfine time xvfb xauth x11-apps"
 	[lint]=""
 	[shots]="xvfb xauth x11-apps imagemagick"
 )

@@ -54,7 +54,15 @@ func onUI(f func()) {
 	f()
 }
 
+// testMainHook, when a build-tagged file sets it (glfwprobe), runs the
+// tests instead: the real GLFW driver must own the process's main thread,
+// which only TestMain runs on.
+var testMainHook func(*testing.M) int
+
 func TestMain(m *testing.M) {
+	if testMainHook != nil {
+		os.Exit(testMainHook(m))
+	}
 	runOnUI = testLoop.post
 	os.Exit(m.Run())
 }

@@ -58,6 +58,7 @@ func (g *App) startSign() {
 	s.busy, s.result, s.errText, s.warning, s.recorded, s.progress = true, "", "", "", "", 0
 	s.stage = T("sign.stageHash")
 	g.show("sign")
+	g.revealSignEnd()
 	ui := &dialogUI{g: g, Test: k.Test}
 	go func() {
 		out, warning, recorded, err := g.runSign(context.Background(), job, ui)
@@ -73,6 +74,7 @@ func (g *App) startSign() {
 			}
 			if g.current == "sign" {
 				g.show("sign")
+				g.revealSignEnd()
 			}
 		})
 	}()
