@@ -57,7 +57,17 @@ convert -size 480x300 xc:white -fill none -stroke '#1d4e89' -strokewidth 6 -draw
 "$bin" docs add --kind contract --counterparty 'ТОО «Альфа»' --title 'Шарт № 17 / Договор № 17' "$work/docs/contract-17.txt" >/dev/null
 "$bin" docs add --kind scan "$work/docs/stamp-scan.png" >/dev/null
 inv=$("$bin" docs add --kind invoice --counterparty 'ТОО «Альфа»' --json "$work/docs/invoice-2026-118.xml" | sed -n 's/.*"id": *"\([0-9A-Z]*\)".*/\1/p' | head -1)
-"$bin" docs sign --key "$work/keys/legal_head.p12" --password-file "$work/pw" --offline --trust "$data/testpki/ca" "$inv" >/dev/null 2>&1 || echo "screenshots: docs sign failed" >&2
+# Signed online, against the test PKI's OCSP responder started above, so the
+# stored verification is complete (offline it would be indeterminate); then
+# exported, so the journal has more than an import to show.
+for i in $(seq 1 50); do
+	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+	sleep 0.1
+done
+"$bin" docs sign --key "$work/keys/legal_head.p12" --password-file "$work/pw" --trust "$data/testpki/ca" "$inv" >/dev/null 2>&1 ||
+	"$bin" docs sign --key "$work/keys/legal_head.p12" --password-file "$work/pw" --offline --trust "$data/testpki/ca" "$inv" >/dev/null 2>&1 ||
+	echo "screenshots: docs sign failed" >&2
+"$bin" docs export "$inv" -o "$work/docs/invoice-2026-118.evidence.zip" --trust "$data/testpki/ca" >/dev/null 2>&1 || echo "screenshots: docs export failed" >&2
 
 display=${QOLTANBA_SCREENSHOT_DISPLAY:-:99}
 Xvfb "$display" -screen 0 1120x780x24 -nolisten tcp >/dev/null 2>&1 &

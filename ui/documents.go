@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -76,7 +77,7 @@ func (g *App) documentsScreen() fyne.CanvasObject {
 		g.resetDocsPaging()
 		g.loadDocs()
 	}
-	stateSel := g.enumSelect(T("documents.allStates"), stateNames(), func(v string) string { return stateText(store.State(v)) }, string(s.state), func(v string) {
+	stateSel := g.enumSelect(T("documents.allStates"), stateNames(), func(v string) string { return stateName(store.State(v)) }, string(s.state), func(v string) {
 		s.state = store.State(v)
 		g.resetDocsPaging()
 		g.loadDocs()
@@ -88,9 +89,9 @@ func (g *App) documentsScreen() fyne.CanvasObject {
 	})
 	add := widget.NewButtonWithIcon(T("documents.add"), theme.ContentAddIcon(), g.chooseDocument)
 	add.Importance = widget.HighImportance
-	// Two rows, so that the drop-downs keep room for the longer Kazakh and
-	// Russian words.
-	filters := container.NewVBox(search, container.NewGridWithColumns(3, stateSel, kindSel, add))
+	// The drop-downs are as wide as their longest word in the language
+	// shown; the bar wraps to two rows when one does not hold them all.
+	filters := newFilterBar(search, []*widget.Select{stateSel, kindSel}, add)
 
 	s.list = widget.NewList(
 		func() int { return len(s.page.Documents) },
@@ -99,7 +100,11 @@ func (g *App) documentsScreen() fyne.CanvasObject {
 			name.Truncation = fyne.TextTruncateEllipsis
 			sub := widget.NewLabel("")
 			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), container.NewHBox(), container.NewVBox(name, sub))
+			// The title has the row's whole width; the state's badge sits
+			// beside the short line below (kind and time), so a long badge
+			// such as "ҚОЛ ҚОЙЫЛҒАН" does not cut the name.
+			bottom := container.NewBorder(nil, nil, nil, container.NewHBox(), sub)
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), nil, container.NewVBox(name, bottom))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(s.page.Documents) {
@@ -109,9 +114,12 @@ func (g *App) documentsScreen() fyne.CanvasObject {
 			c := o.(*fyne.Container)
 			text := c.Objects[0].(*fyne.Container)
 			text.Objects[0].(*widget.Label).SetText(d.Title)
-			text.Objects[1].(*widget.Label).SetText(kindText(d.Kind) + " · " + d.Modified.Local().Format("2006-01-02 15:04") + " · " + humanSize(d.Size))
-			badges := c.Objects[2].(*fyne.Container)
-			badges.Objects = []fyne.CanvasObject{badge(stateText(d.State), stateLevel(d.State).colorName())}
+			bottom := text.Objects[1].(*fyne.Container)
+			// The size is in the opened document; the list keeps what tells
+			// documents apart at a glance.
+			bottom.Objects[0].(*widget.Label).SetText(kindText(d.Kind) + " · " + listTime(d.Modified, time.Now()))
+			badges := bottom.Objects[1].(*fyne.Container)
+			badges.Objects = []fyne.CanvasObject{stateBadge(d.State)}
 			badges.Refresh()
 		},
 	)
@@ -356,9 +364,17 @@ func addErrorText(path string, err error) string {
 	return T("documents.addFailed", args)
 }
 
-// stateText and kindText are the store's enumerations in the user's words.
-func stateText(s store.State) string { return T("state." + string(s)) }
+// stateName and kindText are the store's enumerations in the user's words,
+// as the drop-downs and the journal's sentences say them.
+func stateName(s store.State) string { return T("state." + string(s)) }
 func kindText(k store.Kind) string   { return T("kind." + string(k)) }
+
+// stateBadge is a state as its badge shows it: in capitals, which the
+// translations leave to the code (strings.ToUpper knows Ә, Ғ, Қ, Ң, Ө, Ұ,
+// Ү, Һ and І), so a drop-down does not shout.
+func stateBadge(s store.State) fyne.CanvasObject {
+	return badge(strings.ToUpper(stateName(s)), stateLevel(s).colorName())
+}
 
 func stateNames() []string {
 	out := make([]string, len(store.States))
@@ -395,4 +411,14 @@ func shortTime(t time.Time) string {
 		return ""
 	}
 	return t.Local().Format("2006-01-02 15:04:05")
+}
+
+// listTime is a list row's time: the hour today, the date before, as mail
+// programs do, so that a narrow list still shows it whole.
+func listTime(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04")
+	}
+	return t.Format("2006-01-02")
 }

@@ -257,7 +257,7 @@ func TestDocumentsAddSignExport(t *testing.T) {
 	var screen []string
 	onUI(func() { screen = texts(g.win.Content()) })
 	all := strings.Join(screen, "\n")
-	for _, w := range []string{"SIGNED", "The signature is valid", "Signature 1 added to version 1", "signed — cms signature 1 by", "BIN"} {
+	for _, w := range []string{"SIGNED", "The signature is valid", "Signature 1 added to version 1", "signature 1 (CMS) by", "BIN"} {
 		if !strings.Contains(all, w) {
 			t.Errorf("after signing the screen lacks %q; texts:\n%s", w, all)
 		}

@@ -122,7 +122,7 @@ func (g *App) detailView(det *docDetail) fyne.CanvasObject {
 	d := det.doc
 	title := bold(d.Title)
 	title.SizeName = theme.SizeNameSubHeadingText
-	head := container.NewBorder(nil, nil, nil, badge(stateText(d.State), stateLevel(d.State).colorName()), title)
+	head := container.NewBorder(nil, nil, nil, stateBadge(d.State), title)
 
 	signBtn := widget.NewButtonWithIcon(T("documents.sign"), theme.DocumentCreateIcon(), func() { g.docSignDialog(d.ID) })
 	signBtn.Importance = widget.HighImportance
@@ -258,19 +258,4 @@ func versionsView(vs []store.Version, current uint32) fyne.CanvasObject {
 		box.Add(l)
 	}
 	return box
-}
-
-func journalView(es []store.Entry) fyne.CanvasObject {
-	if len(es) == 0 {
-		return wrapped(T("documents.noJournal"))
-	}
-	rows := container.NewVBox()
-	for _, e := range es {
-		text := fmt.Sprintf("#%d  %s  %s", e.Seq, shortTime(e.Time), T("journal."+string(e.Action)))
-		if e.Detail != "" {
-			text += " — " + e.Detail
-		}
-		rows.Add(wrapped(text))
-	}
-	return rows
 }

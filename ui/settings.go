@@ -85,3 +85,19 @@ func splitLines(s string) []string {
 	}
 	return out
 }
+
+// saveSettings saves what the Settings screen shows, except what the
+// command line chose for this run only (--data-dir, --lang and their
+// variables): those keep the saved choice, so a one-off
+// "qoltanba gui --lang kk" does not become the language of every start.
+func (g *App) saveSettings() {
+	p := g.fyne.Preferences()
+	s := g.settings
+	if g.opts.DataDir != "" {
+		s.DataDir = p.StringWithFallback(prefDataDir, defaultDataDir())
+	}
+	if g.opts.Language != "" {
+		s.Language = p.String(prefLanguage)
+	}
+	s.save(p)
+}

@@ -18,7 +18,7 @@ import (
 // settingsScreen edits Settings; every change is saved at once, and a new
 // language rebuilds the window on the spot.
 func (g *App) settingsScreen() fyne.CanvasObject {
-	save := func() { g.settings.save(g.fyne.Preferences()) }
+	save := g.saveSettings
 
 	codes := append([]string{""}, translations.Languages...)
 	names := make([]string, len(codes))
@@ -38,6 +38,7 @@ func (g *App) settingsScreen() fyne.CanvasObject {
 	language.OnChanged = func(v string) {
 		for i, n := range names {
 			if n == v && codes[i] != g.settings.Language {
+				g.opts.Language = "" // the user's choice replaces --lang
 				g.settings.Language = codes[i]
 				save()
 				g.SetLanguage(codes[i])
@@ -73,7 +74,11 @@ func (g *App) settingsScreen() fyne.CanvasObject {
 
 	dataDir := widget.NewEntry()
 	dataDir.SetText(g.settings.DataDir)
-	dataDir.OnChanged = func(s string) { g.settings.DataDir = s; save() }
+	dataDir.OnChanged = func(s string) {
+		g.opts.DataDir = "" // the user's choice replaces --data-dir
+		g.settings.DataDir = s
+		save()
+	}
 	pick := widget.NewButtonWithIcon(T("action.choose"), theme.FolderOpenIcon(), func() {
 		d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 			if err == nil && dir != nil {
@@ -87,8 +92,14 @@ func (g *App) settingsScreen() fyne.CanvasObject {
 	})
 	backupMsg := wrapped("")
 	backup := widget.NewButtonWithIcon(T("settings.backup"), theme.DocumentSaveIcon(), func() { g.chooseBackup(backupMsg) })
-	data := container.NewVBox(wrapped(T("settings.dataHint")), container.NewBorder(nil, nil, nil, pick, dataDir),
-		wrapped(T("settings.backupHint")), container.NewHBox(backup), backupMsg)
+	data := container.NewVBox(wrapped(T("settings.dataHint")), container.NewBorder(nil, nil, nil, pick, dataDir))
+	if g.opts.DataDir != "" {
+		// --data-dir or $QOLTANBA_DATA_DIR chose the folder for this run;
+		// say so, or the field would seem to contradict the saved choice.
+		data.Add(wrapped(T("settings.dataOverride")))
+	}
+	data.Add(container.NewVBox(
+		wrapped(T("settings.backupHint")), container.NewHBox(backup), backupMsg))
 
 	trustMsg := wrapped("")
 	importBtn := widget.NewButtonWithIcon(T("settings.importRoot"), theme.ContentAddIcon(), func() {

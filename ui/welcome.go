@@ -44,7 +44,7 @@ func (g *App) welcomeScreen() fyne.CanvasObject {
 			tokenMsg.SetText(msg)
 		})
 	})
-	test := choice(theme.MediaRecordIcon(), T("welcome.test"), T("welcome.testHint"), widget.MediumImportance, g.createTestKeyAction, testBadge())
+	test := choice(theme.ContentAddIcon(), T("welcome.test"), T("welcome.testHint"), widget.MediumImportance, g.createTestKeyAction, testBadge())
 
 	var status fyne.CanvasObject = widget.NewLabel("")
 	if g.welcome.busy {

@@ -26,6 +26,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		guiCommand,
 		{"keys info", "FILE.p12 [--json] [--password-stdin | --password-file F]", "show whose key a file holds", keysInfo},
 		{"keys list", "[--dir DIR]... [--json]", "list key files in the usual folders", keysList},
 		{"keys tokens", "[--pkcs11 MODULE]... [--json]", "list hardware tokens (PKCS#11) and their keys", keysTokens},
@@ -58,6 +59,9 @@ func run(ctx context.Context, args []string, s stdio) int {
 		}
 		return 0
 	}
+	if isGUIFlags(args) { // "qoltanba --lang kk" is "qoltanba gui --lang kk"
+		args = append([]string{"gui"}, args...)
+	}
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(s.out)
 		return 0
@@ -85,7 +89,7 @@ func run(ctx context.Context, args []string, s stdio) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Qoltanba — electronic digital signature for Kazakhstan (NCA RK keys)")
-	fmt.Fprintln(w, "\nUsage:\n  qoltanba                 open the window")
+	fmt.Fprintln(w, "\nUsage:\n  qoltanba                 open the window (flags as for 'qoltanba gui')")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  qoltanba %s %s\n      %s\n", c.name, c.args, c.summary)
 	}

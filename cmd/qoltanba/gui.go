@@ -20,17 +20,40 @@ import (
 // from exec to the first frame.
 const (
 	envScreen     = "QOLTANBA_SCREEN"      // welcome, keys, sign, verify, settings, about
-	envLang       = "QOLTANBA_LANG"        // kk, ru, en
+	envLang       = "QOLTANBA_LANG"        // kk, ru, en; --lang wins
 	envOpen       = "QOLTANBA_OPEN"        // a file for the first screen
-	envDataDir    = "QOLTANBA_DATA_DIR"    // the data folder (default: Settings)
+	envDataDir    = dataDirEnv             // the data folder (default: Settings); --data-dir wins
 	envFirstFrame = "QOLTANBA_FIRST_FRAME" // "1": print the start-up phases and "first frame after N ms" to stderr
 )
 
 // started is as close to exec as Go lets us measure from.
 var started = time.Now()
 
-// openGUI runs the window until the user closes it.
-func openGUI(ctx context.Context) error {
+// openGUI runs the window, as the Settings and the environment say, until
+// the user closes it.
+func openGUI(ctx context.Context) error { return openGUIWith(ctx, guiFlags{}) }
+
+// guiOptions builds the window's options from the command line's flags and
+// the environment: a flag wins over its variable, and either wins over the
+// Settings for this run only (ui.New does not save them).
+func guiOptions(f guiFlags, getenv func(string) string) ui.Options {
+	return ui.Options{
+		Version:  version,
+		Icon:     assets.Icon,
+		Screen:   getenv(envScreen),
+		Language: envOr(f.lang, getenv, envLang),
+		Open:     getenv(envOpen),
+		// The data folder as the CLI resolves it (--data-dir, then
+		// $QOLTANBA_DATA_DIR), else the Settings choice (empty here): the
+		// GUI opens the same document store there, on a worker after the
+		// window is up.
+		DataDir: envOr(f.dataDir, getenv, envDataDir),
+	}
+}
+
+// openGUIWith runs the window with the command line's choices until the
+// user closes it.
+func openGUIWith(ctx context.Context, f guiFlags) error {
 	trace := func(string) {}
 	if os.Getenv(envFirstFrame) == "1" {
 		trace = func(phase string) {
@@ -41,22 +64,12 @@ func openGUI(ctx context.Context) error {
 	a := app.NewWithID(ui.AppID)
 	a.SetIcon(assets.Icon)
 	trace("fyne app")
-	opts := ui.Options{
-		Version:  version,
-		Icon:     assets.Icon,
-		Screen:   os.Getenv(envScreen),
-		Language: os.Getenv(envLang),
-		Open:     os.Getenv(envOpen),
-		DataDir:  os.Getenv(envDataDir),
-	}
+	opts := guiOptions(f, os.Getenv)
 	if os.Getenv(envFirstFrame) == "1" {
 		opts.FirstFrame = func() {
 			fmt.Fprintf(os.Stderr, "first frame after %d ms\n", time.Since(started).Milliseconds())
 		}
 	}
-	// The data folder as the CLI resolves it ($QOLTANBA_DATA_DIR, else the
-	// Settings choice, else store.DefaultDir): the GUI opens the same
-	// document store there, on a worker after the window is up.
 	opts.Trace = trace
 	g := ui.New(a, opts)
 	trace("window built (ui.New)")

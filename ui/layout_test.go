@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/qoltanba/qoltanba/assets/translations"
+)
+
+// TestDocumentsFiltersFit: in every language, at the default window size
+// and at a small one, each filter drop-down is as wide as its longest
+// option, and the search, the drop-downs and the add button lie inside the
+// window without overlapping. Set QOLTANBA_LAYOUT_SHOTS=DIR to also write
+// each screen as a PNG there, for looking at.
+func TestDocumentsFiltersFit(t *testing.T) {
+	shots := os.Getenv("QOLTANBA_LAYOUT_SHOTS")
+	for _, lang := range translations.Languages {
+		for _, size := range []fyne.Size{{Width: 1040, Height: 700}, {Width: 900, Height: 600}} {
+			t.Run(lang+"/"+sizeName(size), func(t *testing.T) {
+				g := newTestApp(t)
+				seedDocuments(t, g.opts.Store)
+				onUI(func() {
+					g.SetLanguage(lang)
+					g.win.Resize(size)
+					g.show("documents")
+				})
+				waitList(t, g, 4)
+				onUI(func() {
+					content := g.win.Content()
+					content.Resize(size) // the test window lays out on demand
+					var sels []*widget.Select
+					var add *widget.Button
+					walkObjects(content, func(o fyne.CanvasObject) {
+						switch v := o.(type) {
+						case *widget.Select:
+							sels = append(sels, v)
+						case *widget.Button:
+							if v.Text == T("documents.add") {
+								add = v
+							}
+						}
+					})
+					if len(sels) != 2 || add == nil {
+						t.Fatalf("%d drop-downs and add button %v on the screen", len(sels), add != nil)
+					}
+					var boxes []box
+					for _, s := range sels {
+						if w, need := s.Size().Width, selectWidth(s); w+0.5 < need {
+							t.Errorf("drop-down %q is %.0f wide, its longest option needs %.0f", s.Selected, w, need)
+						}
+						boxes = append(boxes, boxOf(s))
+					}
+					if add.Size().Width+0.5 < add.MinSize().Width {
+						t.Errorf("the add button is %.0f wide, its text needs %.0f", add.Size().Width, add.MinSize().Width)
+					}
+					boxes = append(boxes, boxOf(add))
+					for i, a := range boxes {
+						if a.x1 > size.Width+0.5 || a.y1 > size.Height+0.5 {
+							t.Errorf("control %d ends at %.0f×%.0f, outside the window", i, a.x1, a.y1)
+						}
+						for _, b := range boxes[i+1:] {
+							if a.overlaps(b) {
+								t.Errorf("controls overlap: %+v and %+v", a, b)
+							}
+						}
+					}
+				})
+				if shots != "" {
+					for _, id := range ScreenIDs() {
+						img := captureScreen(g, id, size)
+						name := filepath.Join(shots, id+"-"+lang+"-"+sizeName(size)+".png")
+						f, err := os.Create(name)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if err := png.Encode(f, img); err != nil {
+							t.Fatal(err)
+						}
+						f.Close()
+					}
+					// The opened document, scrolled to its journal.
+					var img image.Image
+					onUI(func() {
+						g.show("documents")
+						g.openDocument(g.docs.page.Documents[0].ID)
+					})
+					waitFor(t, "the document", func() bool { return g.docs.detail != nil })
+					onUI(func() {
+						g.win.Content().Resize(size)
+						walkObjects(g.win.Content(), func(o fyne.CanvasObject) {
+							if s, ok := o.(*container.Scroll); ok && s.Content != nil && s.Direction == container.ScrollVerticalOnly {
+								s.Content.Resize(fyne.NewSize(s.Size().Width, s.Content.MinSize().Height))
+								s.ScrollToBottom()
+							}
+						})
+						img = g.win.Canvas().Capture()
+					})
+					f, err := os.Create(filepath.Join(shots, "journal-"+lang+"-"+sizeName(size)+".png"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					png.Encode(f, img)
+					f.Close()
+				}
+			})
+		}
+	}
+}
+
+// captureScreen draws screen id at size with the test driver's painter.
+func captureScreen(g *App, id string, size fyne.Size) image.Image {
+	var img image.Image
+	onUI(func() {
+		g.show(id)
+		g.win.Resize(size)
+		g.win.Content().Resize(size)
+		img = g.win.Canvas().Capture()
+	})
+	return img
+}
+
+func sizeName(s fyne.Size) string { return fmt.Sprintf("%.0fx%.0f", s.Width, s.Height) }
+
+// box is an object's rectangle in window coordinates.
+type box struct{ x0, y0, x1, y1 float32 }
+
+func boxOf(o fyne.CanvasObject) box {
+	p := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+	s := o.Size()
+	return box{p.X, p.Y, p.X + s.Width, p.Y + s.Height}
+}
+
+func (a box) overlaps(b box) bool {
+	return a.x0 < b.x1-0.5 && b.x0 < a.x1-0.5 && a.y0 < b.y1-0.5 && b.y0 < a.y1-0.5
+}
+
+// walkObjects calls f on o and everything drawn under it.
+func walkObjects(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	f(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walkObjects(c, f)
+		}
+	case *container.Scroll:
+		walkObjects(v.Content, f)
+	case *container.Split:
+		walkObjects(v.Leading, f)
+		walkObjects(v.Trailing, f)
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			walkObjects(c, f)
+		}
+	}
+}
