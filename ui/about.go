@@ -47,7 +47,7 @@ func (g *App) aboutScreen() fyne.CanvasObject {
 	info := fields(
 		[2]string{T("about.version"), g.opts.Version},
 		[2]string{T("about.platform"), runtime.GOOS + "/" + runtime.GOARCH + ", " + runtime.Version()},
-		[2]string{T("about.dataDir"), g.settings.DataDir},
+		[2]string{T("about.dataDir"), g.dataDir},
 		[2]string{T("about.appStorage"), storage},
 		[2]string{T("about.keyFolders"), strings.Join(g.keyFolders(), "\n")},
 	)

@@ -74,6 +74,10 @@ type App struct {
 	win      fyne.Window
 	opts     Options
 	settings Settings
+	// dataDir is the data folder of this run: the store is open there, so
+	// trust, caches and test keys stay beside it even when Settings saves
+	// another folder for the next start.
+	dataDir string
 
 	keys    []*keyItem
 	found   []string // key files found in the usual folders (scanned on a worker)
@@ -122,6 +126,7 @@ func New(a fyne.App, opts Options) *App {
 	if opts.DataDir != "" {
 		g.settings.DataDir = opts.DataDir
 	}
+	g.dataDir = g.settings.DataDir
 	if opts.Language != "" {
 		g.settings.Language = opts.Language
 	}
@@ -438,9 +443,9 @@ func trayAvailable() bool {
 	return err == nil
 }
 
-// dataPath is a path inside the data folder.
+// dataPath is a path inside the data folder of this run.
 func (g *App) dataPath(elem ...string) string {
-	return filepath.Join(append([]string{g.settings.DataDir}, elem...)...)
+	return filepath.Join(append([]string{g.dataDir}, elem...)...)
 }
 
 func fileSize(path string) int64 {

@@ -40,7 +40,7 @@ func (g *App) openStoreAsync() {
 	}
 	open := g.opts.OpenStore
 	if open == nil {
-		dir := g.settings.DataDir
+		dir := g.dataDir
 		open = func() (store.Store, error) { return store.Open(dir, store.Options{}) }
 	}
 	g.storeState = storeOpening
@@ -118,7 +118,7 @@ func (g *App) storeProblem() (title, text string) {
 	case storeOpening:
 		return T("documents.opening"), ""
 	case storeLocked:
-		return T("documents.locked"), T("documents.lockedText", map[string]any{"Dir": g.settings.DataDir})
+		return T("documents.locked"), T("documents.lockedText", map[string]any{"Dir": g.dataDir})
 	case storeFailed:
 		return T("documents.failed"), T("documents.failedText", map[string]any{"Error": fmt.Sprint(g.storeErr)})
 	}

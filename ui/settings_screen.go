@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"path/filepath"
+	"strings"
+
 	"context"
 	"io"
 
@@ -74,10 +77,25 @@ func (g *App) settingsScreen() fyne.CanvasObject {
 
 	dataDir := widget.NewEntry()
 	dataDir.SetText(g.settings.DataDir)
+	// The store stays open in the folder of this run; a new folder is the
+	// next start's, and the note under the field says so.
+	nextStart := wrapped("")
+	nextStart.Importance = widget.WarningImportance
+	showNextStart := func() {
+		chosen := strings.TrimSpace(g.settings.DataDir)
+		if chosen == "" || filepath.Clean(chosen) == filepath.Clean(g.dataDir) {
+			nextStart.Hide()
+			return
+		}
+		nextStart.SetText(T("settings.dataNextStart", map[string]any{"Dir": g.dataDir}))
+		nextStart.Show()
+	}
+	showNextStart()
 	dataDir.OnChanged = func(s string) {
 		g.opts.DataDir = "" // the user's choice replaces --data-dir
 		g.settings.DataDir = s
 		save()
+		showNextStart()
 	}
 	pick := widget.NewButtonWithIcon(T("action.choose"), theme.FolderOpenIcon(), func() {
 		d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
@@ -92,7 +110,7 @@ func (g *App) settingsScreen() fyne.CanvasObject {
 	})
 	backupMsg := wrapped("")
 	backup := widget.NewButtonWithIcon(T("settings.backup"), theme.DocumentSaveIcon(), func() { g.chooseBackup(backupMsg) })
-	data := container.NewVBox(wrapped(T("settings.dataHint")), container.NewBorder(nil, nil, nil, pick, dataDir))
+	data := container.NewVBox(wrapped(T("settings.dataHint")), container.NewBorder(nil, nil, nil, pick, dataDir), nextStart)
 	if g.opts.DataDir != "" {
 		// --data-dir or $QOLTANBA_DATA_DIR chose the folder for this run;
 		// say so, or the field would seem to contradict the saved choice.

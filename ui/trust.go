@@ -16,7 +16,7 @@ func (g *App) newVerifier() *pki.Verifier {
 	if err != nil {
 		ts = pki.NewTrustStore(g.dataPath("trust"))
 	}
-	addTestTrust(ts, g.settings.DataDir)
+	addTestTrust(ts, g.dataDir)
 	cache := &pki.Cache{Dir: g.dataPath("cache")}
 	v := &pki.Verifier{Trust: ts, Offline: g.settings.Offline, Cache: cache}
 	if g.settings.OCSP != "" {

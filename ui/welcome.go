@@ -92,7 +92,7 @@ func (g *App) createTestKeyAction() {
 	}
 	g.welcome = welcomeState{busy: true}
 	g.show(g.current)
-	dataDir := g.settings.DataDir
+	dataDir := g.dataDir
 	go func() {
 		path, err := createTestKey(dataDir)
 		runOnUI(func() {

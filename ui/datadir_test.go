@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// findEntry is the first entry under o whose text is text.
+func findEntry(o fyne.CanvasObject, text string) *widget.Entry {
+	switch v := o.(type) {
+	case *widget.Entry:
+		if v.Text == text {
+			return v
+		}
+		return nil
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if e := findEntry(c, text); e != nil {
+				return e
+			}
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			if e := findEntry(c, text); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// TestDataFolderChangeWaitsForRestart: typing another data folder in
+// Settings saves it for the next start and says so, while this run keeps
+// its trust, caches and test keys beside the open document store.
+func TestDataFolderChangeWaitsForRestart(t *testing.T) {
+	running := t.TempDir()
+	g := newTestAppWith(t, Options{DataDir: running})
+	next := filepath.Join(t.TempDir(), "elsewhere")
+	var entry *widget.Entry
+	onUI(func() {
+		g.show("settings")
+		entry = findEntry(g.win.Content(), running)
+	})
+	if entry == nil {
+		t.Fatal("no data folder field showing the folder in use")
+	}
+	onUI(func() { entry.SetText(next) })
+	var screen []string
+	onUI(func() { screen = texts(g.win.Content()) })
+	if got := g.dataPath("trust"); got != filepath.Join(running, "trust") {
+		t.Errorf("the running app moved to the half-chosen folder: %s", got)
+	}
+	if got := g.fyne.Preferences().String(prefDataDir); got != next {
+		t.Errorf("saved data folder = %q, want %q", got, next)
+	}
+	if want := T("settings.dataNextStart", map[string]any{"Dir": running}); !contains(screen, want) {
+		t.Errorf("no note that the new folder is for the next start; texts %q", screen)
+	}
+	onUI(func() { entry.SetText(running) })
+	onUI(func() { screen = texts(g.win.Content()) })
+	if contains(screen, T("settings.dataNextStart", map[string]any{"Dir": running})) {
+		t.Error("the note stays after the folder in use is chosen again")
+	}
+}
