@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -54,12 +56,23 @@ func (u *dialogUI) refuse(reason string) {
 }
 
 func (u *dialogUI) RequestSecret(ctx context.Context, prompt string) ([]byte, error) {
+	return u.requestSecret(ctx, prompt, T("secret.placeholder"))
+}
+
+// requestPIN is RequestSecret for a token's PIN: the entry says PIN, not
+// password (tokenpin.go routes signer/pkcs11's prompt here).
+func (u *dialogUI) requestPIN(ctx context.Context, prompt string) ([]byte, error) {
+	return u.requestSecret(ctx, prompt, T("secret.placeholderPIN"))
+}
+
+func (u *dialogUI) requestSecret(ctx context.Context, prompt, placeholder string) ([]byte, error) {
 	u.mu.Lock()
 	notice, failed := u.notice, u.failed
 	u.notice, u.failed = "", ""
 	u.mu.Unlock()
 	answer := make(chan secretAnswer, 1)
-	runOnUI(func() { u.g.showSecret(u.Summary, u.Test, prompt, notice, failed, answer) })
+	summary, test := u.Summary, u.Test
+	runOnUI(func() { u.g.showSecret(summary, test, prompt, placeholder, notice, failed, answer) })
 	select {
 	case a := <-answer:
 		if !a.ok {
@@ -96,19 +109,24 @@ func (u *dialogUI) Confirm(ctx context.Context, prompt, yes, no string) (bool, e
 // password dialog, where the user is looking.
 func (u *dialogUI) DisplayMessage(_ context.Context, message string) error {
 	u.mu.Lock()
+	defer u.mu.Unlock()
+	// A token states its PIN state after a wrong PIN and again before the
+	// next prompt: say it once.
+	if slices.Contains(strings.Split(u.notice, "\n"), message) {
+		return nil
+	}
 	if u.notice != "" {
 		u.notice += "\n"
 	}
 	u.notice += message
-	u.mu.Unlock()
 	return nil
 }
 
 // showSecret shows the password dialog: what is signed and with which key
 // first, then the masked entry (paste works; copying out does not).
-func (g *App) showSecret(summary [][2]string, test bool, prompt, notice, failed string, answer chan<- secretAnswer) {
+func (g *App) showSecret(summary [][2]string, test bool, prompt, placeholder, notice, failed string, answer chan<- secretAnswer) {
 	entry := widget.NewPasswordEntry()
-	entry.SetPlaceHolder(T("secret.placeholder"))
+	entry.SetPlaceHolder(placeholder)
 	errMsg := wrapped(failed)
 	errMsg.Importance = widget.DangerImportance
 	if failed == "" {

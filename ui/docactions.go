@@ -60,7 +60,7 @@ func (g *App) docSignDialog(id store.ID) {
 		}
 	}
 	box := container.NewVBox(bold(det.doc.Title), widget.NewLabel(T("sign.key")), sel)
-	if strings.Contains(det.doc.MediaType, "xml") {
+	if docsign.IsXMLMediaType(det.doc.MediaType) {
 		box.Add(wrapped(T("sign.xmlNote")))
 	} else {
 		kinds := []string{T("sign.attached"), T("sign.detached")}
@@ -97,11 +97,13 @@ func (g *App) startDocSign(id store.ID, c docSignChoice) {
 	if st == nil || k == nil || g.docs.busy {
 		return
 	}
-	opts := docsign.Options{Detached: c.detached}
+	// The format is settled here, as the dialog showed it: docsign's own
+	// default would take a .docx or .xlsx (…openxmlformats…) for XML.
+	opts := docsign.Options{Format: docsign.FormatCMS, Detached: c.detached}
 	if c.timestamp && !g.settings.Offline {
 		opts.TSA = g.settings.TSA
 	}
-	if det := g.docs.detail; det != nil && strings.Contains(det.doc.MediaType, "xml") {
+	if det := g.docs.detail; det != nil && docsign.IsXMLMediaType(det.doc.MediaType) {
 		opts = docsign.Options{Format: docsign.FormatXML}
 	}
 	job := signJob{key: *k, tokens: g.tokenHW}

@@ -269,13 +269,15 @@ func (g *App) unlockPanel(k *keyItem) fyne.CanvasObject {
 	return card("", container.NewVBox(info, container.NewBorder(nil, nil, nil, btn, pw), msg))
 }
 
-// keyErrorText is a plain message for a key that would not open.
+// keyErrorText is a plain message for a key that would not open. A locked
+// PIN comes first: the wrong PIN that locked a token carries both errors,
+// and "locked" is what the user must act on.
 func keyErrorText(err error) string {
 	switch {
-	case errors.Is(err, signer.ErrWrongPassword):
-		return T("error.wrongPassword")
 	case errors.Is(err, signer.ErrPINLocked):
 		return T("error.pinLocked")
+	case errors.Is(err, signer.ErrWrongPassword):
+		return T("error.wrongPassword")
 	case errors.Is(err, signer.ErrCancelled):
 		return T("error.cancelled")
 	case errors.Is(err, signer.ErrNoKey):

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/pkcs11"
 )
@@ -37,14 +36,13 @@ func (g *App) tokenModules() []pkcs11.ModuleConfig {
 // off the UI goroutine (modules can take seconds to initialise), then calls
 // done on Fyne's goroutine with a message for the user.
 func (g *App) lookForTokens(done func(msg string, lvl level)) {
-	g.stopTokenWatch()
+	stopped := g.stopTokenWatch()
+	gen := g.watch.gen
 	cfgs := g.tokenModules()
 	old := g.tokenHW
 	g.tokenHW = nil
 	go func() {
-		if old != nil {
-			old.Close()
-		}
+		closeWhenStopped(old, stopped)
 		if len(cfgs) == 0 {
 			runOnUI(func() { done(T("tokens.noDrivers"), levelWarn) })
 			return
@@ -59,16 +57,16 @@ func (g *App) lookForTokens(done func(msg string, lvl level)) {
 			items = append(items, &keyItem{URI: k.URI, Label: k.Label, Source: sourceToken, Cert: k.Certificate, Token: k.Token.Label})
 		}
 		runOnUI(func() {
-			if g.closed {
-				store.Close()
+			if g.closed || g.watch.gen != gen {
+				// Quit, or another look started since: nothing watches
+				// this store, and the newer one answers the user.
+				go store.Close()
 				return
 			}
-			g.tokenHW = store
+			g.tokenHW = guiTokens{store}
 			g.tokens = items
 			if !g.opts.NoTokens {
-				wctx, cancel := context.WithCancel(context.Background())
-				g.watch.cancel = cancel
-				go g.watchTokens(wctx, store)
+				g.watchStore(store)
 			}
 			g.refreshKeys()
 			switch {
@@ -83,9 +81,38 @@ func (g *App) lookForTokens(done func(msg string, lvl level)) {
 	}()
 }
 
+// closeTokens releases the modules, once the watch that polled them has
+// left its PKCS#11 call (at most tokenStopWait; after that the release is
+// left to happen when it does, rather than finalise under a call).
 func (g *App) closeTokens() {
-	if g.tokenHW != nil {
-		g.tokenHW.Close()
-		g.tokenHW = nil
+	stopped := g.stopTokenWatch()
+	if stopped == nil {
+		stopped = g.watch.stopped
 	}
+	hw := g.tokenHW
+	g.tokenHW = nil
+	if hw == nil {
+		return
+	}
+	if stopped != nil {
+		select {
+		case <-stopped:
+		case <-time.After(tokenStopWait):
+			go closeWhenStopped(hw, stopped)
+			return
+		}
+	}
+	hw.Close()
+}
+
+// closeWhenStopped closes a token backend once the watch over it has
+// stopped (stopped nil: none ran); worker side.
+func closeWhenStopped(hw tokenBackend, stopped <-chan struct{}) {
+	if hw == nil {
+		return
+	}
+	if stopped != nil {
+		<-stopped
+	}
+	hw.Close()
 }

@@ -52,7 +52,7 @@ func Prepare(ctx context.Context, st store.Store, id store.ID, opts Options) (*P
 	if err != nil {
 		return nil, err
 	}
-	isXML := strings.Contains(v.MediaType, "xml")
+	isXML := IsXMLMediaType(v.MediaType)
 	if opts.Format == "" {
 		opts.Format = FormatCMS
 		if isXML {
@@ -104,4 +104,14 @@ func (p *Plan) Summary() string {
 	return fmt.Sprintf("%q, version %d (%s, %s, %d bytes)\n  SHA-256 %s\n  Streebog-512 %s\n  as %s",
 		p.Document.Title, p.Version.Number, p.Version.Name, p.Version.MediaType, p.Version.Size,
 		p.Version.SHA256, p.Version.Streebog512, p.Describe())
+}
+
+// IsXMLMediaType reports whether content of media type mt is XML and gets
+// an XML signature: application/xml, text/xml or a +xml type (RFC 7303),
+// not the ZIP-based office formats whose names merely contain "xml"
+// (application/vnd.openxmlformats-…).
+func IsXMLMediaType(mt string) bool {
+	base, _, _ := strings.Cut(mt, ";")
+	base = strings.ToLower(strings.TrimSpace(base))
+	return base == "application/xml" || base == "text/xml" || strings.HasSuffix(base, "+xml")
 }

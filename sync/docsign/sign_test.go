@@ -53,6 +53,8 @@ func TestSignStoredVersion(t *testing.T) {
 		{"xml compact by id", "b.xml", `<r><d Id="x1">Өтініш</d></r>`, Options{Compact: true, XMLID: "x1"}, "xmldsig"},
 		{"cms attached", "c.txt", "Акт № 5\n", Options{}, "cms"},
 		{"cms detached", "d.txt", "Акт № 6\n", Options{Detached: true}, "cms"},
+		// An office document's media type names "openxmlformats": still CMS.
+		{"office document", "e.xlsx", "PK\x03\x04 Шот № 9", Options{}, "cms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/qoltanba/qoltanba/sync/store"
+)
+
+// TestDocumentsSignOfficeAsCMS: a .xlsx (ZIP-based, its media type naming
+// "openxmlformats") is offered and signed as CMS from the Documents screen,
+// not taken for XML.
+func TestDocumentsSignOfficeAsCMS(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("[Content_Types].xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	doc, err := st.AddDocument(ctx, store.NewDocument{Name: "report-2026-q3.xlsx", Content: buf.Bytes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newTestAppWith(t, Options{Store: st})
+	g.settings.Offline = true
+	key, err := createTestKey(g.settings.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onUI(func() {
+		g.addKeyFile(key, true)
+		g.show("documents")
+	})
+	openAndWait(t, g, doc.ID)
+	onUI(func() { g.docSignDialog(doc.ID) })
+	var dialogTexts []string
+	onUI(func() { dialogTexts = texts(g.win.Canvas().Overlays().Top()) })
+	if contains(dialogTexts, T("sign.xmlNote")) || !contains(dialogTexts, T("sign.detached")) {
+		t.Errorf("the key choice for a spreadsheet offers XML, not CMS; texts %q", dialogTexts)
+	}
+	onUI(func() { g.docs.signDialog.Confirm() })
+	waitFor(t, "the password dialog", func() bool { return g.secret != nil })
+	test.Type(g.secret.entry, TestKeyPassword)
+	onUI(func() { g.secret.submit() })
+	waitFor(t, "the signing to end", func() bool {
+		return !g.docs.busy && g.docs.detail != nil && g.docs.detailAt == g.docs.detailSeq && g.docs.notice != ""
+	})
+	if g.docs.noticeLvl == levelBad || len(g.docs.detail.sigs) != 1 {
+		t.Fatalf("signing the spreadsheet failed: %s", g.docs.notice)
+	}
+	if s := g.docs.detail.sigs[0]; s.Format != "cms" {
+		t.Errorf("the spreadsheet got a %q signature, want cms", s.Format)
+	}
+}
