@@ -43,13 +43,18 @@ func (g *App) keysScreen() fyne.CanvasObject {
 			name.Truncation = fyne.TextTruncateEllipsis
 			sub := widget.NewLabel("")
 			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), container.NewHBox(), container.NewVBox(name, sub))
+			// The badges sit beside the name, which is short, so that the
+			// second line (organisation and role) has the row's whole width.
+			badges := container.NewHBox()
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), nil,
+				container.NewVBox(container.NewBorder(nil, nil, nil, badges, name), sub))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			k := g.keys[i]
 			c := o.(*fyne.Container)
 			text := c.Objects[0].(*fyne.Container)
-			text.Objects[0].(*widget.Label).SetText(k.name())
+			top := text.Objects[0].(*fyne.Container)
+			top.Objects[0].(*widget.Label).SetText(k.name())
 			text.Objects[1].(*widget.Label).SetText(g.keySubtitle(k))
 			icon := c.Objects[1].(*widget.Icon)
 			if k.Source == sourceToken {
@@ -57,7 +62,7 @@ func (g *App) keysScreen() fyne.CanvasObject {
 			} else {
 				icon.SetResource(theme.AccountIcon())
 			}
-			badges := c.Objects[2].(*fyne.Container)
+			badges := top.Objects[1].(*fyne.Container)
 			badges.Objects = nil
 			if k.Test {
 				badges.Add(testBadge())
