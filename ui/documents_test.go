@@ -263,29 +263,7 @@ func TestDocumentsAddSignExport(t *testing.T) {
 		}
 	}
 
-	out := filepath.Join(t.TempDir(), "act.evidence.zip")
-	onUI(func() { g.exportDocument(id, out) })
-	waitFor(t, "the export", func() bool { return !g.docs.busy && strings.Contains(g.docs.notice, "Evidence package") })
-	r, err := evidence.CheckFile(context.Background(), out, evidence.CheckOptions{})
-	if err != nil {
-		t.Fatalf("check the package: %v", err)
-	}
-	if r.ExitCode() == 1 {
-		var b strings.Builder
-		_ = r.Text(&b)
-		t.Errorf("the package fails its check:\n%s", b.String())
-	}
-	es, err := g.opts.Store.Journal(context.Background(), store.JournalQuery{Document: id})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var actions []string
-	for _, e := range es {
-		actions = append(actions, string(e.Action))
-	}
-	if strings.Join(actions, ",") != "import,sign,export" {
-		t.Errorf("journal %v, want import, sign, export", actions)
-	}
+	exportAndCheck(t, g, id, "act.evidence.zip")
 }
 
 // TestSignScreenRecords: a file signed on the Sign screen lands in the store
@@ -361,4 +339,35 @@ func TestStoreClosedOnQuit(t *testing.T) {
 		t.Fatalf("the GUI did not release the store: %v", err)
 	}
 	again.Close()
+}
+
+// exportAndCheck exports document id from the Documents screen as name,
+// checks the evidence package as a recipient would, and that the journal
+// reads import, sign, export.
+func exportAndCheck(t *testing.T, g *App, id store.ID, name string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), name)
+	onUI(func() { g.exportDocument(id, out) })
+	waitFor(t, "the export", func() bool { return !g.docs.busy && strings.Contains(g.docs.notice, "Evidence package") })
+	r, err := evidence.CheckFile(context.Background(), out, evidence.CheckOptions{})
+	if err != nil {
+		t.Fatalf("check the package: %v", err)
+	}
+	if r.ExitCode() == 1 {
+		var b strings.Builder
+		_ = r.Text(&b)
+		t.Errorf("the package fails its check:\n%s", b.String())
+	}
+	var es []store.Entry
+	onUI(func() { es, err = g.store.Journal(context.Background(), store.JournalQuery{Document: id}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range es {
+		actions = append(actions, string(e.Action))
+	}
+	if strings.Join(actions, ",") != "import,sign,export" {
+		t.Errorf("journal %v, want import, sign, export", actions)
+	}
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/qoltanba/qoltanba/signer/testpki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
-	"github.com/qoltanba/qoltanba/sync/evidence"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
@@ -115,29 +114,7 @@ func TestDocumentsSignXML(t *testing.T) {
 		t.Errorf("the journal shown lacks the XML signing by %s; texts:\n%s", head.Cert.Subject.CommonName, all)
 	}
 
-	out := filepath.Join(t.TempDir(), "invoice.evidence.zip")
-	onUI(func() { g.exportDocument(doc.ID, out) })
-	waitFor(t, "the export", func() bool { return !g.docs.busy && strings.Contains(g.docs.notice, "Evidence package") })
-	r, err := evidence.CheckFile(ctx, out, evidence.CheckOptions{})
-	if err != nil {
-		t.Fatalf("check the package: %v", err)
-	}
-	if r.ExitCode() == 1 {
-		var b strings.Builder
-		_ = r.Text(&b)
-		t.Errorf("the package fails its check:\n%s", b.String())
-	}
-	es, err := st.Journal(ctx, store.JournalQuery{Document: doc.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var actions []string
-	for _, e := range es {
-		actions = append(actions, string(e.Action))
-	}
-	if strings.Join(actions, ",") != "import,sign,export" {
-		t.Errorf("journal %v, want import, sign, export", actions)
-	}
+	exportAndCheck(t, g, doc.ID, "invoice.evidence.zip")
 	onUI(func() { screen = texts(g.win.Content()) })
 	if all = strings.Join(screen, "\n"); !strings.Contains(all, "invoice.evidence.zip") {
 		t.Errorf("the journal shown lacks the export; texts:\n%s", all)
