@@ -4,11 +4,8 @@ package ui
 
 import (
 	"crypto/rsa"
-	"encoding/asn1"
 	"fmt"
-	"math/big"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,62 +14,38 @@ import (
 	"fyne.io/fyne/v2/test"
 	p11 "github.com/miekg/pkcs11"
 
+	"github.com/qoltanba/qoltanba/internal/softhsmtest"
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
-const (
-	softhsmModule = "/usr/lib/softhsm/libsofthsm2.so"
-	softhsmSOPIN  = "87654321"
-	softhsmPIN    = "12345678"
-)
-
 // softHSM is a SoftHSM2 token directory of one test, and the library
-// initialised in this process. SoftHSM reads SOFTHSM2_CONF and scans its
-// token directory at C_Initialize only: a token another process creates
-// later stays unseen, so a token "plugged in" while the GUI runs is
-// initialised here, in the free slot, as signer/pkcs11's tests do. The test
-// initialises the library before the GUI loads it, so the GUI's module
-// never finalises it, and finalises it at the end: the next test of the
-// binary starts afresh with its own configuration.
+// initialised in this process (internal/softhsmtest, shared with
+// signer/pkcs11's tests). SoftHSM reads SOFTHSM2_CONF and scans its token
+// directory at C_Initialize only: a token another process creates later
+// stays unseen, so a token "plugged in" while the GUI runs is initialised
+// here, in the free slot. The test initialises the library before the GUI
+// loads it, so the GUI's module never finalises it, and finalises it at the
+// end: the next test of the binary starts afresh with its own configuration.
 type softHSM struct {
-	tokens string // directories.tokendir
-	ctx    *p11.Ctx
+	lib *softhsmtest.Lib
 }
 
 // newSoftHSM writes a SoftHSM configuration for this test, or skips when
 // SoftHSM2 is not installed.
 func newSoftHSM(t *testing.T) *softHSM {
 	t.Helper()
-	if _, err := os.Stat(softhsmModule); err != nil {
-		t.Skipf("SoftHSM2 absent (%v): install the softhsm2 package (scripts/deps.sh test)", err)
-	}
-	if _, err := exec.LookPath("softhsm2-util"); err != nil {
-		t.Skipf("softhsm2-util absent (%v): install the softhsm2 package (scripts/deps.sh test)", err)
-	}
-	dir := t.TempDir()
-	h := &softHSM{tokens: filepath.Join(dir, "tokens")}
-	if err := os.Mkdir(h.tokens, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	conf := filepath.Join(dir, "softhsm2.conf")
-	text := "directories.tokendir = " + h.tokens + "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = true\n"
-	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("SOFTHSM2_CONF", conf) // read by SoftHSM here and by softhsm2-util
-	return h
+	softhsmtest.ForTest(t)
+	return &softHSM{}
 }
 
 // initOffline creates a token with softhsm2-util, before the library is
 // loaded: a token plugged in before Qoltanba starts.
 func (h *softHSM) initOffline(t *testing.T, label string) {
 	t.Helper()
-	out, err := exec.Command("softhsm2-util", "--init-token", "--free", "--label", label,
-		"--so-pin", softhsmSOPIN, "--pin", softhsmPIN).CombinedOutput()
-	if err != nil {
-		t.Fatalf("softhsm2-util --init-token %s: %v\n%s", label, err, out)
+	if err := softhsmtest.InitToken(label); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -80,94 +53,34 @@ func (h *softHSM) initOffline(t *testing.T, label string) {
 // test ends, after the GUI (created later, so cleaned up earlier) let go.
 func (h *softHSM) load(t *testing.T) {
 	t.Helper()
-	h.ctx = p11.New(softhsmModule)
-	if h.ctx == nil {
-		t.Fatalf("%s is not a loadable PKCS#11 module", softhsmModule)
-	}
-	if err := h.ctx.Initialize(); err != nil {
-		h.ctx.Destroy()
-		t.Fatalf("C_Initialize: %v (another test of this binary left SoftHSM initialised?)", err)
-	}
-	t.Cleanup(func() {
-		h.ctx.Finalize()
-		h.ctx.Destroy()
-	})
-}
-
-// slotOf finds a token by label (SoftHSM puts tokens in random slots).
-func (h *softHSM) slotOf(t *testing.T, label string) uint {
-	t.Helper()
-	slots, err := h.ctx.GetSlotList(true)
+	lib, err := softhsmtest.Load()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v (another test of this binary left SoftHSM initialised?)", err)
 	}
-	for _, s := range slots {
-		if ti, err := h.ctx.GetTokenInfo(s); err == nil && strings.TrimRight(ti.Label, " \x00") == label {
-			return s
-		}
-	}
-	t.Fatalf("no token labelled %q", label)
-	return 0
+	h.lib = lib
+	t.Cleanup(lib.Close)
 }
 
 // flags are the token's CK_TOKEN_INFO flags.
 func (h *softHSM) flags(t *testing.T, label string) uint {
 	t.Helper()
-	ti, err := h.ctx.GetTokenInfo(h.slotOf(t, label))
+	slot, err := h.lib.SlotOf(label)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ti, err := h.lib.Ctx.GetTokenInfo(slot)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return ti.Flags
 }
 
-// initLive initialises the free slot's token in this process and sets its
-// user PIN: SoftHSM's way of plugging a token in while the GUI watches.
+// initLive plugs a token in while the GUI watches (SoftHSM's way: the free
+// slot's token initialised in this process, the user PIN set).
 func (h *softHSM) initLive(t *testing.T, label string) {
 	t.Helper()
-	slots, err := h.ctx.GetSlotList(true)
-	if err != nil {
+	if err := h.lib.InsertToken(label); err != nil {
 		t.Fatal(err)
-	}
-	for _, s := range slots {
-		ti, err := h.ctx.GetTokenInfo(s)
-		if err != nil || ti.Flags&p11.CKF_TOKEN_INITIALIZED != 0 {
-			continue
-		}
-		if err := h.ctx.InitToken(s, softhsmSOPIN, label); err != nil {
-			t.Fatalf("C_InitToken: %v", err)
-		}
-		h.session(t, label, p11.CKU_SO, softhsmSOPIN, func(sh p11.SessionHandle) error {
-			return h.ctx.InitPIN(sh, softhsmPIN)
-		})
-		return
-	}
-	t.Fatal("no free SoftHSM slot")
-}
-
-// session runs f in a read-write session logged in as user.
-func (h *softHSM) session(t *testing.T, label string, user uint, pin string, f func(p11.SessionHandle) error) {
-	t.Helper()
-	sh, err := h.ctx.OpenSession(h.slotOf(t, label), p11.CKF_SERIAL_SESSION|p11.CKF_RW_SESSION)
-	if err != nil {
-		t.Fatalf("open session on %s: %v", label, err)
-	}
-	defer h.ctx.CloseSession(sh)
-	// The SO cannot log in while any read-only session is open, and the
-	// GUI's watch opens one for a moment on every reading: wait it out.
-	for tries := 0; ; tries++ {
-		err = h.ctx.Login(sh, user, pin)
-		if e, ok := err.(p11.Error); ok && e == p11.CKR_SESSION_READ_ONLY_EXISTS && tries < 200 {
-			time.Sleep(10 * time.Millisecond)
-			continue
-		}
-		break
-	}
-	if err != nil {
-		t.Fatalf("log in to %s: %v", label, err)
-	}
-	defer h.ctx.Logout(sh)
-	if err := f(sh); err != nil {
-		t.Fatalf("token %s: %v", label, err)
 	}
 }
 
@@ -179,81 +92,28 @@ func (h *softHSM) importEntity(t *testing.T, label string, e *testpki.Entity, id
 	if !ok {
 		t.Fatalf("%s: %T is not an RSA key (SoftHSM has no GOST)", e.Name, e.Key)
 	}
-	k.Precompute()
-	serial, err := asn1.Marshal(e.Cert.SerialNumber)
-	if err != nil {
-		t.Fatal(err)
-	}
 	name := filepath.Base(e.Name)
-	common := func(class uint) []*p11.Attribute {
-		return []*p11.Attribute{p11.NewAttribute(p11.CKA_CLASS, class), p11.NewAttribute(p11.CKA_TOKEN, true),
-			p11.NewAttribute(p11.CKA_ID, id), p11.NewAttribute(p11.CKA_LABEL, name)}
-	}
-	priv := append(common(p11.CKO_PRIVATE_KEY),
-		p11.NewAttribute(p11.CKA_KEY_TYPE, p11.CKK_RSA),
-		p11.NewAttribute(p11.CKA_PRIVATE, true),
-		p11.NewAttribute(p11.CKA_SENSITIVE, true),
-		p11.NewAttribute(p11.CKA_SIGN, true),
-		p11.NewAttribute(p11.CKA_MODULUS, k.N.Bytes()),
-		p11.NewAttribute(p11.CKA_PUBLIC_EXPONENT, big.NewInt(int64(k.E)).Bytes()),
-		p11.NewAttribute(p11.CKA_PRIVATE_EXPONENT, k.D.Bytes()),
-		p11.NewAttribute(p11.CKA_PRIME_1, k.Primes[0].Bytes()),
-		p11.NewAttribute(p11.CKA_PRIME_2, k.Primes[1].Bytes()),
-		p11.NewAttribute(p11.CKA_EXPONENT_1, k.Precomputed.Dp.Bytes()),
-		p11.NewAttribute(p11.CKA_EXPONENT_2, k.Precomputed.Dq.Bytes()),
-		p11.NewAttribute(p11.CKA_COEFFICIENT, k.Precomputed.Qinv.Bytes()),
-	)
-	cert := append(common(p11.CKO_CERTIFICATE),
-		p11.NewAttribute(p11.CKA_CERTIFICATE_TYPE, p11.CKC_X_509),
-		p11.NewAttribute(p11.CKA_PRIVATE, false),
-		p11.NewAttribute(p11.CKA_SUBJECT, e.Cert.RawSubject),
-		p11.NewAttribute(p11.CKA_ISSUER, e.Cert.RawIssuer),
-		p11.NewAttribute(p11.CKA_SERIAL_NUMBER, serial),
-		p11.NewAttribute(p11.CKA_VALUE, e.Cert.Raw),
-	)
-	h.session(t, label, p11.CKU_USER, softhsmPIN, func(sh p11.SessionHandle) error {
+	err := h.lib.Session(label, p11.CKU_USER, softhsmtest.UserPIN, func(sh p11.SessionHandle) error {
 		// SoftHSM's file store now and then fails a write with
 		// CKR_GENERAL_ERROR while another thread (the GUI's watch) reads
 		// the same token: clear what was written and write again.
 		var err error
 		for attempt := 1; attempt <= 5; attempt++ {
-			if err = h.create(sh, priv, cert); err == nil {
-				return nil
+			if err = h.lib.ImportRSA(sh, k, id, name); err == nil {
+				if err = h.lib.ImportCert(sh, e.Cert, id, name); err == nil {
+					return nil
+				}
 			}
 			t.Logf("import %s, attempt %d: %v", name, attempt, err)
-			if err := h.destroyID(sh, id); err != nil {
+			if err := h.lib.DestroyID(sh, id); err != nil {
 				return err
 			}
 		}
 		return fmt.Errorf("import %s: %w", name, err)
 	})
-}
-
-func (h *softHSM) create(sh p11.SessionHandle, tpls ...[]*p11.Attribute) error {
-	for _, tpl := range tpls {
-		if _, err := h.ctx.CreateObject(sh, tpl); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// destroyID removes the objects with CKA_ID id.
-func (h *softHSM) destroyID(sh p11.SessionHandle, id []byte) error {
-	if err := h.ctx.FindObjectsInit(sh, []*p11.Attribute{p11.NewAttribute(p11.CKA_ID, id)}); err != nil {
-		return err
-	}
-	objs, _, err := h.ctx.FindObjects(sh, 16)
-	h.ctx.FindObjectsFinal(sh)
 	if err != nil {
-		return err
+		t.Fatalf("token %s: %v", label, err)
 	}
-	for _, o := range objs {
-		if err := h.ctx.DestroyObject(sh, o); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // startTokens turns on what newTestAppWith turns off: the token watch,
@@ -262,7 +122,7 @@ func (h *softHSM) destroyID(sh p11.SessionHandle, id []byte) error {
 func startTokens(g *App) {
 	onUI(func() {
 		g.opts.NoTokens = false
-		g.settings.Modules = []string{softhsmModule}
+		g.settings.Modules = []string{softhsmtest.Module}
 		g.watch.interval = 100 * time.Millisecond
 		g.startTokenWatch()
 	})
@@ -391,7 +251,7 @@ func TestSoftHSMTokensInGUI(t *testing.T) {
 			t.Errorf("the dialog claims few attempts left that the token did not report:\n%s", dialogText)
 		}
 	}
-	test.Type(g.secret.entry, softhsmPIN)
+	test.Type(g.secret.entry, softhsmtest.UserPIN)
 	onUI(func() { g.secret.submit() })
 	waitFor(t, "the signature", func() bool { return !g.sign.busy && (g.sign.result != "" || g.sign.errText != "") })
 	if g.sign.errText != "" {
@@ -425,8 +285,8 @@ func TestSoftHSMTokensInGUI(t *testing.T) {
 
 	// 4. …and disappears when removed; the first stays.
 	start = time.Now()
-	if out, err := exec.Command("softhsm2-util", "--delete-token", "--token", live).CombinedOutput(); err != nil {
-		t.Fatalf("softhsm2-util --delete-token: %v\n%s", err, out)
+	if err := softhsmtest.DeleteToken(live); err != nil {
+		t.Fatal(err)
 	}
 	waitFor(t, "the removed token to go", func() bool {
 		return tokenKey(g, live) == nil && !contains(texts(g.win.Content()), onLive)

@@ -8,28 +8,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qoltanba/qoltanba/internal/softhsmtest"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 )
 
-const softhsmModule = "/usr/lib/softhsm/libsofthsm2.so"
+// softhsmModule is the SoftHSM2 library, which TestMain configures.
+const softhsmModule = softhsmtest.Module
 
 // TestKeysTokensSoftHSM writes a certificate onto a fresh SoftHSM token with
 // pkcs11-tool and lists it. (This process initialises SoftHSM once, so the
 // token directory is set before the first PKCS#11 call.)
 func TestKeysTokensSoftHSM(t *testing.T) {
-	if _, err := os.Stat(softhsmModule); err != nil {
-		t.Skipf("SoftHSM2 absent (%v): install softhsm2 (scripts/deps.sh test)", err)
-	}
-	for _, tool := range []string{"softhsm2-util", "pkcs11-tool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s absent (%v): install softhsm2 and opensc (scripts/deps.sh test)", tool, err)
-		}
-	}
+	softhsmtest.Require(t, "pkcs11-tool")
 	dir := t.TempDir()
 	// SoftHSM2_CONF is set for the whole binary by TestMain.
-	if out, err := exec.Command("softhsm2-util", "--init-token", "--free", "--label", "CLI TOKEN", "--so-pin", "87654321", "--pin", "12345678").CombinedOutput(); err != nil {
-		t.Fatalf("init token: %v\n%s", err, out)
-	}
+	softhsmtest.TestToken(t, "CLI TOKEN")
 	p, err := testpki.Generate(testpki.Options{Families: []testpki.Family{testpki.FamilyGOST}})
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +30,7 @@ func TestKeysTokensSoftHSM(t *testing.T) {
 	head := p.Find("gost/legal_head")
 	certFile := filepath.Join(dir, "head.der")
 	os.WriteFile(certFile, head.Cert.Raw, 0o600)
-	if out, err := exec.Command("pkcs11-tool", "--module", softhsmModule, "--token-label", "CLI TOKEN", "--login", "--pin", "12345678",
+	if out, err := exec.Command("pkcs11-tool", "--module", softhsmModule, "--token-label", "CLI TOKEN", "--login", "--pin", softhsmtest.UserPIN,
 		"--write-object", certFile, "--type", "cert", "--id", "0a0b", "--label", "head").CombinedOutput(); err != nil {
 		t.Fatalf("pkcs11-tool --write-object: %v\n%s", err, out)
 	}

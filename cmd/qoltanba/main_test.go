@@ -3,8 +3,9 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/qoltanba/qoltanba/internal/softhsmtest"
 )
 
 // TestMain gives the whole test binary one SoftHSM configuration: SoftHSM
@@ -15,19 +16,11 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "qoltanba-softhsm-")
+	conf, err := softhsmtest.ForProcess()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	tokens := filepath.Join(dir, "tokens")
-	conf := filepath.Join(dir, "softhsm2.conf")
-	if err := os.Mkdir(tokens, 0o700); err == nil {
-		err = os.WriteFile(conf, []byte("directories.tokendir = "+tokens+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600)
-		if err == nil {
-			os.Setenv("SOFTHSM2_CONF", conf)
-		}
-	}
+	defer os.RemoveAll(conf.Dir)
 	return m.Run()
 }

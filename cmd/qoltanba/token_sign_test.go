@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qoltanba/qoltanba/internal/softhsmtest"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 )
 
@@ -18,14 +19,7 @@ import (
 // SoftHSM token, `qoltanba sign --key pkcs11:…` signs CMS and XML through the
 // formats code, and openssl cms and xmlsec1 verify the results.
 func TestSignWithSoftHSMToken(t *testing.T) {
-	if _, err := os.Stat(softhsmModule); err != nil {
-		t.Skipf("SoftHSM2 absent (%v): install softhsm2 (scripts/deps.sh test)", err)
-	}
-	for _, tool := range []string{"softhsm2-util", "pkcs11-tool", "openssl"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s absent (%v): scripts/deps.sh test installs it", tool, err)
-		}
-	}
+	softhsmtest.Require(t, "pkcs11-tool", "openssl")
 	dir := t.TempDir()
 	// SoftHSM2_CONF is set for the whole binary by TestMain.
 	run := func(name string, args ...string) {
@@ -34,7 +28,7 @@ func TestSignWithSoftHSMToken(t *testing.T) {
 			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 		}
 	}
-	run("softhsm2-util", "--init-token", "--free", "--label", "SIGN TOKEN", "--so-pin", "87654321", "--pin", "12345678")
+	softhsmtest.TestToken(t, "SIGN TOKEN")
 
 	p, err := testpki.Generate(testpki.Options{Families: []testpki.Family{testpki.FamilyRSA}})
 	if err != nil {
@@ -49,7 +43,7 @@ func TestSignWithSoftHSMToken(t *testing.T) {
 	os.WriteFile(keyFile, keyDER, 0o600)
 	os.WriteFile(certFile, head.Cert.Raw, 0o600)
 	for _, obj := range [][2]string{{keyFile, "privkey"}, {certFile, "cert"}} {
-		run("pkcs11-tool", "--module", softhsmModule, "--token-label", "SIGN TOKEN", "--login", "--pin", "12345678",
+		run("pkcs11-tool", "--module", softhsmModule, "--token-label", "SIGN TOKEN", "--login", "--pin", softhsmtest.UserPIN,
 			"--write-object", obj[0], "--type", obj[1], "--id", "01", "--label", "head")
 	}
 	root, ca := filepath.Join(dir, "root.pem"), filepath.Join(dir, "ca.pem")
@@ -71,7 +65,7 @@ func TestSignWithSoftHSMToken(t *testing.T) {
 
 	doc := writeTemp(t, "contract.txt", "Шарт / Договор / Contract\n")
 	sig := filepath.Join(dir, "contract.cms")
-	code, _, stderr = runCLI(t, "12345678\n", "sign", "--key", uri, "--pkcs11", softhsmModule, "--pin-stdin", "--detached", doc, "-o", sig)
+	code, _, stderr = runCLI(t, softhsmtest.UserPIN+"\n", "sign", "--key", uri, "--pkcs11", softhsmModule, "--pin-stdin", "--detached", doc, "-o", sig)
 	if code != 0 {
 		t.Fatalf("sign cms on the token: exit %d: %s", code, stderr)
 	}
@@ -90,7 +84,7 @@ func TestSignWithSoftHSMToken(t *testing.T) {
 	}
 	xmlDoc := writeTemp(t, "invoice.xml", `<invoice><number>42</number><sum currency="KZT">1000</sum></invoice>`)
 	signedXML := filepath.Join(dir, "invoice.signed.xml")
-	code, _, stderr = runCLI(t, "12345678\n", "sign", "--key", uri, "--pkcs11", softhsmModule, "--pin-stdin", xmlDoc, "-o", signedXML)
+	code, _, stderr = runCLI(t, softhsmtest.UserPIN+"\n", "sign", "--key", uri, "--pkcs11", softhsmModule, "--pin-stdin", xmlDoc, "-o", signedXML)
 	if code != 0 {
 		t.Fatalf("sign xml on the token: exit %d: %s", code, stderr)
 	}

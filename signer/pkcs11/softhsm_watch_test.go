@@ -41,6 +41,7 @@ func waitEvent(t *testing.T, ch <-chan Event, kind EventKind, label string) time
 // inserting one) and then deletes it from disk (its way of pulling one).
 func TestSoftHSMWatch(t *testing.T) {
 	h := softHSM(t)
+	h.pullsTokens(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch := h.store.Watch(ctx, 200*time.Millisecond)
@@ -69,16 +70,17 @@ func TestSoftHSMWatch(t *testing.T) {
 // while a Key is open, then puts it back.
 func TestSoftHSMRemovedMidOperation(t *testing.T) {
 	h := softHSM(t)
+	h.pullsTokens(t)
 	label := "QOLTANBA REMOVE"
 	if err := h.initToken(label); err != nil {
 		t.Fatal(err)
 	}
 	rsaKey := entity(t, "rsa/legal_signer")
 	if err := h.withToken(label, func(s p11.SessionHandle) error {
-		if err := h.importRSA(s, rsaKey.Key.(*rsa.PrivateKey), []byte{0x33}, "signer"); err != nil {
+		if err := h.lib.ImportRSA(s, rsaKey.Key.(*rsa.PrivateKey), []byte{0x33}, "signer"); err != nil {
 			return err
 		}
-		return h.importCert(s, rsaKey.Cert, []byte{0x33}, "signer")
+		return h.lib.ImportCert(s, rsaKey.Cert, []byte{0x33}, "signer")
 	}); err != nil {
 		t.Fatal(err)
 	}
