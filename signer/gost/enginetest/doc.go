@@ -1,7 +1,8 @@
 // Package enginetest cross-checks Qoltanba's GOST signatures against an
 // independent implementation: the reference GOST engine of OpenSSL (Debian
 // package libengine-gost-openssl, `openssl ... -engine gost`). It holds tests
-// only; they skip with a message when openssl or the engine is missing.
+// only, and Digest, which the hash packages' tests share; they skip with a
+// message when openssl or the engine is missing.
 //
 // The engine speaks the Russian dialect of the same mathematics, so the tests
 // translate at the boundary:

@@ -2,39 +2,11 @@ package gost341194
 
 import (
 	"bytes"
-	"encoding/hex"
 	"math/rand/v2"
-	"os/exec"
-	"strings"
 	"testing"
-)
 
-// opensslGost94 hashes data with `openssl dgst -engine gost -md_gost94`
-// (CryptoPro S-box) or skips the test when the engine is missing.
-func opensslGost94(t *testing.T, data []byte) []byte {
-	t.Helper()
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Skip("openssl not installed: cannot cross-check with the GOST engine")
-	}
-	cmd := exec.Command("openssl", "dgst", "-engine", "gost", "-md_gost94", "-hex")
-	cmd.Stdin = bytes.NewReader(data)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Skipf("openssl GOST engine unavailable (install libengine-gost-openssl): %v: %s", err, stderr.String())
-	}
-	s := strings.TrimSpace(string(out))
-	i := strings.LastIndex(s, "= ")
-	if i < 0 {
-		t.Fatalf("unexpected openssl output %q", s)
-	}
-	d, err := hex.DecodeString(s[i+2:])
-	if err != nil {
-		t.Fatalf("openssl output %q: %v", s, err)
-	}
-	return d
-}
+	"github.com/qoltanba/qoltanba/signer/gost/enginetest"
+)
 
 func TestOpenSSLEngineCryptoPro(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
@@ -47,7 +19,7 @@ func TestOpenSSLEngineCryptoPro(t *testing.T) {
 		for i := range data {
 			data[i] = byte(rng.Uint32())
 		}
-		want := opensslGost94(t, data)
+		want := enginetest.Digest(t, "md_gost94", data)
 		if got := Sum(&CryptoProParamSet, data); !bytes.Equal(got[:], want) {
 			t.Errorf("len %d: Sum %x\nopenssl %x", n, got, want)
 		}
@@ -59,7 +31,7 @@ func TestOpenSSLEngineCryptoPro(t *testing.T) {
 // standard) while this package, like BouncyCastle and Kalkan's lineage, does
 // not. If OpenSSL ever agrees, this test says so.
 func TestOpenSSLEmptyMessage(t *testing.T) {
-	want := opensslGost94(t, nil)
+	want := enginetest.Digest(t, "md_gost94", nil)
 	got := Sum(&CryptoProParamSet, nil)
 	if bytes.Equal(got[:], want) {
 		t.Logf("openssl now agrees on the empty message: %x", got)

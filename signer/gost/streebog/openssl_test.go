@@ -2,40 +2,11 @@ package streebog
 
 import (
 	"bytes"
-	"encoding/hex"
 	"math/rand/v2"
-	"os/exec"
-	"strings"
 	"testing"
-)
 
-// opensslDigest hashes data with `openssl dgst -engine gost -md_gost12_*` and
-// returns the digest bytes as OpenSSL prints them, or skips the test when
-// openssl or its GOST engine is missing.
-func opensslDigest(t *testing.T, md string, data []byte) []byte {
-	t.Helper()
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Skip("openssl not installed: cannot cross-check with the GOST engine")
-	}
-	cmd := exec.Command("openssl", "dgst", "-engine", "gost", "-"+md, "-hex")
-	cmd.Stdin = bytes.NewReader(data)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Skipf("openssl GOST engine unavailable (install libengine-gost-openssl): %v: %s", err, stderr.String())
-	}
-	s := strings.TrimSpace(string(out))
-	i := strings.LastIndex(s, "= ")
-	if i < 0 {
-		t.Fatalf("unexpected openssl output %q", s)
-	}
-	d, err := hex.DecodeString(s[i+2:])
-	if err != nil {
-		t.Fatalf("openssl output %q: %v", s, err)
-	}
-	return d
-}
+	"github.com/qoltanba/qoltanba/signer/gost/enginetest"
+)
 
 func TestOpenSSLEngine(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -48,8 +19,8 @@ func TestOpenSSLEngine(t *testing.T) {
 		for i := range data {
 			data[i] = byte(rng.Uint32())
 		}
-		w512 := opensslDigest(t, "md_gost12_512", data)
-		w256 := opensslDigest(t, "md_gost12_256", data)
+		w512 := enginetest.Digest(t, "md_gost12_512", data)
+		w256 := enginetest.Digest(t, "md_gost12_256", data)
 		if g := Sum512(data); !bytes.Equal(g[:], w512) {
 			t.Errorf("len %d: Sum512 %x\nopenssl %x", n, g, w512)
 		}
