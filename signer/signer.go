@@ -54,33 +54,43 @@ func (k *Key) Close() {
 	k.Signer = nil
 }
 
-// KeyRef describes a key that can be opened, before any secret is asked.
+// KeyRef describes a key before any secret is asked: the one description of
+// a key that the registry, the faces and the prompts share.
 type KeyRef struct {
+	// URI names the key: a file path for PKCS#12, an RFC 7512 URI for a token.
 	URI   string
 	Label string // what to show the user: a file name or a token object label
+	// Token is the label of the token the key lives on; empty for key files.
+	Token string
 	// Certificate is nil when it cannot be read without a secret (PKCS#12
-	// files keep their certificates encrypted).
+	// files keep their certificates encrypted, unless a .cer lies beside them).
 	Certificate *x509.Certificate
 }
+
+// OnToken reports whether the key lives on a hardware token (a PIN unlocks it).
+func (r KeyRef) OnToken() bool { return r.Token != "" }
 
 // KeyStore is a source of keys: a folder of PKCS#12 files, a PKCS#11 token.
 type KeyStore interface {
 	// List returns the keys the store can open.
 	List(ctx context.Context) ([]KeyRef, error)
-	// Open unlocks the key named by uri, asking for its secret through ui.
+	// Open unlocks the key named by uri, asking for its secret through ui
+	// once; a wrong secret is returned as ErrWrongPassword (the caller
+	// decides whether to ask again).
 	Open(ctx context.Context, uri string, ui UI) (*Key, error)
 }
 
-// UI is how the core talks to the person at the keyboard. The CLI, the GUI and
-// the bridge each provide one, so that every face asks the same questions.
+// UI is how the core talks to the person at the keyboard. The CLI, the GUI,
+// the bridge and scripted tests each provide one, so that every face asks the
+// same typed questions and shows the same facts; nothing is a sentence to be
+// parsed or translated back.
 type UI interface {
 	// RequestSecret asks for a password or PIN. The caller zeroes the result
 	// when done; returning ErrCancelled aborts the operation.
-	RequestSecret(ctx context.Context, prompt string) ([]byte, error)
-	// Confirm asks a yes/no question, such as consent to sign a shown document.
-	Confirm(ctx context.Context, prompt, yes, no string) (bool, error)
-	// DisplayMessage shows information, such as the PIN attempts left.
-	DisplayMessage(ctx context.Context, message string) error
+	RequestSecret(ctx context.Context, req SecretRequest) ([]byte, error)
+	// Consent shows what is about to be signed, for whom and with which key,
+	// before any secret is asked. nil goes ahead; ErrCancelled declines.
+	Consent(ctx context.Context, c Consent) error
 }
 
 // Zero overwrites b; use it on every buffer that held a password, PIN or key.

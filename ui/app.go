@@ -28,6 +28,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer/keyfile"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
@@ -63,6 +64,9 @@ type Options struct {
 	OpenStore func() (store.Store, error)
 	// NoTokens skips loading PKCS#11 modules and watching for tokens (tests).
 	NoTokens bool
+	// Core is the application core cmd built for this process (store aside:
+	// the window opens its own); nil makes one over the data folder (tests).
+	Core *core.Core
 	// Trace, if set, is told the start-up phases as New passes them (the
 	// cold-start profile printed with QOLTANBA_FIRST_FRAME=1).
 	Trace func(phase string)
@@ -73,6 +77,7 @@ type App struct {
 	fyne     fyne.App
 	win      fyne.Window
 	opts     Options
+	core     *core.Core
 	settings Settings
 	// dataDir is the data folder of this run: the store is open there, so
 	// trust, caches and test keys stay beside it even when Settings saves
@@ -121,18 +126,26 @@ func New(a fyne.App, opts Options) *App {
 	}
 	trace("translations")
 	g := &App{fyne: a, opts: opts, session: map[string]*x509.Certificate{}}
-	g.settings = loadSettings(a.Preferences(), defaultDataDir())
-	trace("settings")
+	g.dataDir = a.Preferences().StringWithFallback(prefDataDir, defaultDataDir())
+	if opts.DataDir != "" {
+		g.dataDir = opts.DataDir
+	}
+	g.core = opts.Core
+	if g.core == nil {
+		g.core = newCore(g.dataDir)
+	}
+	migratePreferences(a.Preferences(), g.core)
+	g.settings = settingsOf(g.core.Settings, a.Preferences().StringWithFallback(prefDataDir, defaultDataDir()))
 	if opts.DataDir != "" {
 		g.settings.DataDir = opts.DataDir
 	}
-	g.dataDir = g.settings.DataDir
+	trace("settings")
 	if opts.Language != "" {
 		g.settings.Language = opts.Language
 	}
 	SetLanguage(g.settings.Language)
-	g.sign.detached = a.Preferences().Bool(prefDetached)
-	g.sign.timestamp = a.Preferences().Bool(prefTimestamp)
+	g.sign.detached = g.core.Settings.SignDetached
+	g.sign.timestamp = g.core.Settings.SignTimestamp
 
 	g.win = a.NewWindow("Qoltanba")
 	trace("window")
@@ -318,8 +331,7 @@ func isSignatureFile(path string) bool {
 // refreshKeys rebuilds the key list from the remembered paths, the usual
 // folders and the tokens seen.
 func (g *App) refreshKeys() {
-	p := g.fyne.Preferences()
-	g.keys = collectKeys(p.StringList(prefKeyPaths), p.StringList(prefTestKeys), g.found, g.tokens, g.session)
+	g.keys = collectKeys(g.core.Settings.KeyPaths, g.core.Settings.TestKeys, g.found, g.tokens, g.session)
 }
 
 // keyScanHeadStart is how long New waits for the key folder scan before it
@@ -366,26 +378,24 @@ func (g *App) addKeyFile(path string, test bool) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	p := g.fyne.Preferences()
-	paths := p.StringList(prefKeyPaths)
-	if !slices.Contains(paths, path) {
-		p.SetStringList(prefKeyPaths, append(paths, path))
+	s := &g.core.Settings
+	if !slices.Contains(s.KeyPaths, path) {
+		s.KeyPaths = append(s.KeyPaths, path)
 	}
-	if test {
-		tests := p.StringList(prefTestKeys)
-		if !slices.Contains(tests, path) {
-			p.SetStringList(prefTestKeys, append(tests, path))
-		}
+	if test && !slices.Contains(s.TestKeys, path) {
+		s.TestKeys = append(s.TestKeys, path)
 	}
+	g.saveCoreSettings()
 	g.refreshKeys()
 	g.keysUI.selected = path
 }
 
 // forgetKey removes a remembered key file from the list (the file stays).
 func (g *App) forgetKey(path string) {
-	p := g.fyne.Preferences()
-	p.SetStringList(prefKeyPaths, slices.DeleteFunc(p.StringList(prefKeyPaths), func(s string) bool { return s == path }))
-	p.SetStringList(prefTestKeys, slices.DeleteFunc(p.StringList(prefTestKeys), func(s string) bool { return s == path }))
+	s := &g.core.Settings
+	s.KeyPaths = slices.DeleteFunc(s.KeyPaths, func(p string) bool { return p == path })
+	s.TestKeys = slices.DeleteFunc(s.TestKeys, func(p string) bool { return p == path })
+	g.saveCoreSettings()
 	delete(g.session, path)
 	g.refreshKeys()
 	if g.keysUI.selected == path {
@@ -458,3 +468,15 @@ func fileSize(path string) int64 {
 
 // now is the clock screens judge validity with.
 var now = time.Now
+
+// newCore makes the application core over dataDir when cmd gave none; a
+// folder that cannot be made still gets a core, whose store and settings
+// stay empty (the window says why when it opens the store).
+func newCore(dataDir string) *core.Core {
+	c, err := core.New(core.Options{DataDir: dataDir})
+	if err != nil {
+		fyne.LogError("application core", err)
+		return &core.Core{DataDir: dataDir, Keys: core.NewKeys(nil, nil), Settings: core.DefaultSettings()}
+	}
+	return c
+}

@@ -2,7 +2,7 @@ package ui
 
 import (
 	"context"
-	"slices"
+	"encoding/hex"
 	"strings"
 	"sync"
 
@@ -14,21 +14,22 @@ import (
 	"github.com/qoltanba/qoltanba/signer"
 )
 
-// dialogUI is the GUI's signer.UI: the same questions the CLI asks, as Fyne
-// dialogs. Its methods block, so they are for worker goroutines only: each
-// posts its dialog with fyne.Do and waits for the answer (or ctx).
+// dialogUI is the GUI's signer.UI: the same typed questions the CLI and
+// the bridge answer, as Fyne dialogs. Its methods block, so they are for
+// worker goroutines only: each posts its dialog with fyne.Do and waits for
+// the answer (or ctx).
 //
-// Summary is what the operation is about — the document and the key — and
-// heads every password dialog, so nothing is signed blind: a PIN prompt from
-// signer/pkcs11 shows it too.
+// Consent keeps what the operation is about — the document and the key —
+// and it heads every password or PIN dialog, so nothing is signed blind:
+// the dialog's Sign button is the consent, Cancel declines.
 type dialogUI struct {
-	g       *App
+	g *App
+	// Summary heads the secret dialog; Consent fills it from the core's
+	// consent unless a screen set it first.
 	Summary [][2]string
 	Test    bool // the key is a TEST key
 
-	mu     sync.Mutex
-	notice string // DisplayMessage text, shown in the next dialog
-	failed string // why the last secret was refused (wrong password)
+	mu sync.Mutex
 }
 
 var _ signer.UI = (*dialogUI)(nil)
@@ -48,35 +49,46 @@ type secretAnswer struct {
 	ok     bool
 }
 
-// refuse makes the next RequestSecret show why the last secret failed.
-func (u *dialogUI) refuse(reason string) {
+// Consent keeps the rows the secret dialog shows: what, how big, its
+// digest, the format, the key and the timestamp service.
+func (u *dialogUI) Consent(_ context.Context, c signer.Consent) error {
 	u.mu.Lock()
-	u.failed = reason
-	u.mu.Unlock()
+	defer u.mu.Unlock()
+	u.Test = u.Test || c.Test
+	if u.Summary == nil {
+		u.Summary = consentRows(c)
+	}
+	return nil
 }
 
-func (u *dialogUI) RequestSecret(ctx context.Context, prompt string) ([]byte, error) {
-	return u.requestSecret(ctx, prompt, T("secret.placeholder"))
-}
-
-// requestPIN is RequestSecret for a token's PIN: the entry says PIN, not
-// password (tokenpin.go routes signer/pkcs11's prompt here).
-func (u *dialogUI) requestPIN(ctx context.Context, prompt string) ([]byte, error) {
-	return u.requestSecret(ctx, prompt, T("secret.placeholderPIN"))
-}
-
-func (u *dialogUI) requestSecret(ctx context.Context, prompt, placeholder string) ([]byte, error) {
-	u.mu.Lock()
-	notice, failed := u.notice, u.failed
-	u.notice, u.failed = "", ""
-	u.mu.Unlock()
+// RequestSecret shows the secret dialog: the summary, the token's PIN state
+// and, on a retry, why the last secret was refused.
+func (u *dialogUI) RequestSecret(ctx context.Context, req signer.SecretRequest) ([]byte, error) {
+	prompt, placeholder := T("secret.promptFile"), T("secret.placeholder")
+	if req.Kind != signer.SecretPassword {
+		prompt, placeholder = T("secret.promptPIN", map[string]any{"Token": req.Key.Token}), T("secret.placeholderPIN")
+	}
+	notice := pinNotice(req)
+	failed := ""
+	if req.Retry() {
+		failed = T("error.wrongPassword")
+		if req.Kind != signer.SecretPassword {
+			failed = T("error.wrongPIN")
+		}
+	}
 	answer := make(chan secretAnswer, 1)
+	u.mu.Lock()
 	summary, test := u.Summary, u.Test
+	u.mu.Unlock()
 	runOnUI(func() { u.g.showSecret(summary, test, prompt, placeholder, notice, failed, answer) })
 	select {
 	case a := <-answer:
 		if !a.ok {
 			return nil, signer.ErrCancelled
+		}
+		if req.Kind == signer.SecretKeypad {
+			signer.Zero(a.secret)
+			return nil, nil
 		}
 		return a.secret, nil
 	case <-ctx.Done():
@@ -89,37 +101,62 @@ func (u *dialogUI) requestSecret(ctx context.Context, prompt, placeholder string
 	}
 }
 
-func (u *dialogUI) Confirm(ctx context.Context, prompt, yes, no string) (bool, error) {
-	answer := make(chan bool, 1)
-	runOnUI(func() {
-		d := dialog.NewConfirm(T("confirm.title"), prompt, func(ok bool) { answer <- ok }, u.g.win)
-		d.SetConfirmText(yes)
-		d.SetDismissText(no)
-		d.Show()
-	})
-	select {
-	case ok := <-answer:
-		return ok, nil
-	case <-ctx.Done():
-		return false, ctx.Err()
+// pinNotice is the token's PIN state in the user's language, or "".
+func pinNotice(req signer.SecretRequest) string {
+	args := map[string]any{"Token": req.Key.Token}
+	var notes []string
+	switch req.PIN {
+	case signer.PINCountLow:
+		notes = append(notes, T("pin.countLow", args))
+	case signer.PINFinalTry:
+		notes = append(notes, T("pin.finalTry", args))
+	case signer.PINMustChange:
+		notes = append(notes, T("pin.mustChange", args))
+	case signer.PINLocked:
+		notes = append(notes, T("pin.locked", args))
 	}
+	if req.Kind == signer.SecretKeypad {
+		notes = append(notes, T("pin.keypad"))
+	}
+	return strings.Join(notes, "\n")
 }
 
-// DisplayMessage keeps the message (the PIN attempts left, say) for the next
-// password dialog, where the user is looking.
-func (u *dialogUI) DisplayMessage(_ context.Context, message string) error {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	// A token states its PIN state after a wrong PIN and again before the
-	// next prompt: say it once.
-	if slices.Contains(strings.Split(u.notice, "\n"), message) {
-		return nil
+// consentRows are a consent as the secret dialog shows it.
+func consentRows(c signer.Consent) [][2]string {
+	format := T("sign.formatXML")
+	if c.Format == signer.FormatCMS {
+		format = T("sign.formatCMS") + ", " + T("sign.attached")
+		if c.Detached {
+			format = T("sign.formatCMS") + ", " + T("sign.detached")
+		}
 	}
-	if u.notice != "" {
-		u.notice += "\n"
+	keyText := c.Key.Label
+	if cert := c.Key.Certificate; cert != nil {
+		id := pkiIdentity(cert)
+		keyText = id.CommonName
+		if id.IIN != "" {
+			keyText += ", " + T("field.iin") + " " + id.IIN
+		}
+		if id.Organization != "" {
+			keyText += ", " + id.Organization
+		}
 	}
-	u.notice += message
-	return nil
+	var rows [][2]string
+	for i, d := range c.Documents {
+		if i == 3 {
+			break
+		}
+		h := hex.EncodeToString(d.SHA256)
+		if len(h) > 16 {
+			h = h[:8] + "…" + h[len(h)-8:]
+		}
+		rows = append(rows, [2]string{T("secret.document"), d.Name}, [2]string{T("secret.size"), humanSize(d.Size)}, [2]string{"SHA-256", h})
+	}
+	rows = append(rows, [2]string{T("secret.format"), format}, [2]string{T("secret.key"), keyText})
+	if c.TSA != "" {
+		rows = append(rows, [2]string{T("secret.tsa"), c.TSA})
+	}
+	return rows
 }
 
 // showSecret shows the password dialog: what is signed and with which key

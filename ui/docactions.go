@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/docsign"
@@ -106,8 +107,7 @@ func (g *App) startDocSign(id store.ID, c docSignChoice) {
 	if det := g.docs.detail; det != nil && docsign.IsXMLMediaType(det.doc.MediaType) {
 		opts = docsign.Options{Format: docsign.FormatXML}
 	}
-	job := signJob{key: *k, tokens: g.tokenHW}
-	verifier := g.newVerifier()
+	keyURI := k.URI
 	ui := &dialogUI{g: g, Test: k.Test}
 	g.docs.busy = true
 	g.setDocsNotice(levelNone, "")
@@ -115,7 +115,10 @@ func (g *App) startDocSign(id store.ID, c docSignChoice) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		res, err := g.runDocSign(ctx, st, id, opts, job, ui, verifier)
+		res, err := g.core.SignDocument(ctx, core.DocumentSignRequest{Origin: signer.LocalUser, KeyURI: keyURI, ID: id, Options: opts}, ui)
+		if res != nil {
+			runOnUI(func() { g.learnCertificate(keyURI, res.Certificate) })
+		}
 		runOnUI(func() {
 			g.docs.busy = false
 			switch {
@@ -132,32 +135,6 @@ func (g *App) startDocSign(id store.ID, c docSignChoice) {
 			g.loadDetail(id)
 		})
 	}()
-}
-
-func (g *App) runDocSign(ctx context.Context, st store.Store, id store.ID, opts docsign.Options, job signJob, ui *dialogUI, v *pki.Verifier) (*docsign.Result, error) {
-	plan, err := docsign.Prepare(ctx, st, id, opts)
-	if err != nil {
-		return nil, err
-	}
-	job.format, job.detached, job.tsa = "cms", opts.Detached, opts.TSA
-	job.file = plan.Version.Name
-	if plan.Options.Format == docsign.FormatXML {
-		job.format = "xml"
-	}
-	rows := g.signSummary(job, plan.Version.Size, plan.Version.SHA256[:])
-	rows[0][1] = fmt.Sprintf("%s (%s, %s)", plan.Document.Title, T("documents.versionN", map[string]any{"N": plan.Version.Number}), plan.Version.Name)
-	ui.Summary = rows
-	key, err := openKey(ctx, job, ui)
-	if err != nil {
-		return nil, err
-	}
-	defer key.Close()
-	runOnUI(func() { g.learnCertificate(job.key.URI, key.Certificate) })
-	t := now()
-	if t.Before(key.Certificate.NotBefore) || t.After(key.Certificate.NotAfter) {
-		return nil, fmt.Errorf("%w: %s – %s", errExpiredKey, key.Certificate.NotBefore.Format(time.DateOnly), key.Certificate.NotAfter.Format(time.DateOnly))
-	}
-	return docsign.Sign(ctx, st, plan, key, v)
 }
 
 func docSignErrorText(err error) string {

@@ -36,6 +36,7 @@ const (
 func (g *App) openStoreAsync() {
 	if g.opts.Store != nil {
 		g.store, g.storeState = g.opts.Store, storeReady
+		g.core.Store = g.store
 		return
 	}
 	open := g.opts.OpenStore
@@ -64,6 +65,7 @@ func (g *App) openStoreAsync() {
 			}
 			if err == nil {
 				g.store = g.pending
+				g.core.Store = g.store
 			}
 			g.pending = nil
 			g.storeMu.Unlock()

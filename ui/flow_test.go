@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/qoltanba/qoltanba/internal/core"
 	"os"
 	"path/filepath"
 	"strings"
@@ -230,8 +231,11 @@ func TestDropKeyFile(t *testing.T) {
 	if g.current != "keys" || g.keyByURI(key) == nil {
 		t.Fatalf("after dropping a key: screen %q, keys %v", g.current, g.keys)
 	}
-	if !contains(g.fyne.Preferences().StringList(prefKeyPaths), key) {
+	if !contains(g.core.Settings.KeyPaths, key) {
 		t.Error("the dropped key's path is not remembered")
+	}
+	if saved, err := core.LoadSettings(g.core.DataDir); err != nil || !contains(saved.KeyPaths, key) {
+		t.Errorf("the dropped key's path is not in the settings file: %v %v", err, saved.KeyPaths)
 	}
 	onUI(func() {
 		g.dropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(xml)})

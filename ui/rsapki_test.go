@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/qoltanba/qoltanba/signer/pkcs12"
-	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 )
 
@@ -35,20 +34,13 @@ func rsaTestPKI(t *testing.T) *testpki.PKI {
 }
 
 // installTestPKI makes the GUI with data folder dataDir trust p as it
-// trusts a test PKI created from the welcome: the CA certificates in
-// testpki/ca (addTestTrust reads them), the CRLs in the revocation cache.
+// trusts a test PKI created from the welcome: the CA certificates as TEST
+// anchors in trust/test, the CRLs in the revocation cache.
 func installTestPKI(t *testing.T, dataDir string, p *testpki.PKI) {
 	t.Helper()
-	dir := filepath.Join(testPKIDir(dataDir), "ca")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := keepTestPKI(dataDir, p); err != nil {
 		t.Fatal(err)
 	}
-	for _, ca := range p.AllCAs() {
-		if err := os.WriteFile(filepath.Join(dir, ca.Name+".cer"), ca.Cert.Raw, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	seedTestRevocation(&pki.Cache{Dir: filepath.Join(dataDir, "cache")}, p)
 }
 
 // writeP12 writes an entity's key as an NCA-style PKCS#12 file under dir,

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/qoltanba/qoltanba/internal/core"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,11 +11,11 @@ import (
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
-// Preference keys. Fyne's Preferences hold settings and the paths of key
-// files the user opened — never a password or PIN. They stay here rather
-// than in the document store: sync/store has no settings API (its Record
-// journals only verify, export and key events), and the settings must be
-// readable before the store is open, or when another Qoltanba holds it.
+// Preference keys of the Fyne preferences, where earlier versions kept the
+// settings: they are read once, to migrate them into the data folder's
+// settings file (internal/core), which the CLI and the bridge read too.
+// Only prefDataDir stays here: it says where the data folder is, so it
+// cannot live inside it.
 const (
 	prefLanguage  = "language"
 	prefTSA       = "tsa.url"
@@ -26,10 +27,12 @@ const (
 	prefTestKeys  = "keys.test"
 	prefDetached  = "sign.detached"
 	prefTimestamp = "sign.timestamp"
+	// prefMigrated marks the preferences as copied into the settings file.
+	prefMigrated = "settings.migrated"
 )
 
 // DefaultTSA is NCA RK's public time-stamp service.
-const DefaultTSA = "http://tsp.pki.gov.kz"
+const DefaultTSA = core.DefaultTSA
 
 // Settings are what the Settings screen edits.
 type Settings struct {
@@ -41,25 +44,47 @@ type Settings struct {
 	DataDir  string
 }
 
-func loadSettings(p fyne.Preferences, defaultDataDir string) Settings {
-	return Settings{
-		Language: p.String(prefLanguage),
-		TSA:      p.StringWithFallback(prefTSA, DefaultTSA),
-		OCSP:     p.String(prefOCSP),
-		Offline:  p.Bool(prefOffline),
-		Modules:  splitLines(p.String(prefModules)),
-		DataDir:  p.StringWithFallback(prefDataDir, defaultDataDir),
-	}
+// settingsOf is the Settings screen's view of the core's settings.
+func settingsOf(c core.Settings, dataDir string) Settings {
+	return Settings{Language: c.Language, TSA: c.TSA, OCSP: c.OCSP, Offline: c.Offline, Modules: c.Modules, DataDir: dataDir}
 }
 
-func (s Settings) save(p fyne.Preferences) {
-	p.SetString(prefLanguage, s.Language)
-	p.SetString(prefTSA, strings.TrimSpace(s.TSA))
-	p.SetString(prefOCSP, strings.TrimSpace(s.OCSP))
-	p.SetBool(prefOffline, s.Offline)
-	p.SetString(prefModules, strings.Join(s.Modules, "\n"))
-	p.SetString(prefDataDir, strings.TrimSpace(s.DataDir))
+// migratePreferences copies what earlier versions kept in Fyne's
+// preferences into the core's settings, once, when the data folder has no
+// settings file yet.
+func migratePreferences(p fyne.Preferences, c *core.Core) {
+	if p.Bool(prefMigrated) {
+		return
+	}
+	if _, err := os.Stat(c.Path(core.SettingsFile)); err == nil {
+		p.SetBool(prefMigrated, true)
+		return
+	}
+	s := &c.Settings
+	s.Language = p.StringWithFallback(prefLanguage, s.Language)
+	s.TSA = p.StringWithFallback(prefTSA, s.TSA)
+	s.OCSP = p.StringWithFallback(prefOCSP, s.OCSP)
+	s.Offline = p.BoolWithFallback(prefOffline, s.Offline)
+	if m := splitLines(p.String(prefModules)); len(m) > 0 {
+		s.Modules = m
+	}
+	s.KeyPaths = append(s.KeyPaths, p.StringList(prefKeyPaths)...)
+	s.TestKeys = append(s.TestKeys, p.StringList(prefTestKeys)...)
+	s.SignDetached = p.BoolWithFallback(prefDetached, s.SignDetached)
+	s.SignTimestamp = p.BoolWithFallback(prefTimestamp, s.SignTimestamp)
+	if err := c.SaveSettings(); err != nil {
+		fyne.LogError("migrate settings", err)
+		return
+	}
+	p.SetBool(prefMigrated, true)
 }
+
+// PrefDataDir is the preference naming the data folder (cmd reads it to
+// build the core before the window).
+const PrefDataDir = prefDataDir
+
+// DefaultDataDir is the data folder when none is chosen.
+func DefaultDataDir() string { return defaultDataDir() }
 
 // defaultDataDir is where Qoltanba keeps its files: the document store and
 // journal, the test PKI, the trust store, the revocation cache. It is the
@@ -86,18 +111,33 @@ func splitLines(s string) []string {
 	return out
 }
 
-// saveSettings saves what the Settings screen shows, except what the
-// command line chose for this run only (--data-dir, --lang and their
-// variables): those keep the saved choice, so a one-off
-// "qoltanba gui --lang kk" does not become the language of every start.
+// syncCoreSettings hands the Settings screen's values to the core, which
+// builds verifiers and key registries from them.
+func (g *App) syncCoreSettings() {
+	c := &g.core.Settings
+	c.TSA, c.OCSP, c.Offline, c.Modules = strings.TrimSpace(g.settings.TSA), strings.TrimSpace(g.settings.OCSP), g.settings.Offline, g.settings.Modules
+	if g.opts.Language == "" {
+		c.Language = g.settings.Language
+	}
+}
+
+// saveSettings saves what the Settings screen shows into the data folder's
+// settings file, except what the command line chose for this run only
+// (--data-dir, --lang and their variables): those keep the saved choice, so
+// a one-off "qoltanba gui --lang kk" does not become the language of every
+// start. The data folder's own place is kept in the preferences.
 func (g *App) saveSettings() {
-	p := g.fyne.Preferences()
-	s := g.settings
-	if g.opts.DataDir != "" {
-		s.DataDir = p.StringWithFallback(prefDataDir, defaultDataDir())
+	g.syncCoreSettings()
+	g.saveCoreSettings()
+	if g.opts.DataDir == "" {
+		g.fyne.Preferences().SetString(prefDataDir, strings.TrimSpace(g.settings.DataDir))
 	}
-	if g.opts.Language != "" {
-		s.Language = p.String(prefLanguage)
+}
+
+// saveCoreSettings writes the core's settings; a failure is logged (the
+// window goes on with what it has).
+func (g *App) saveCoreSettings() {
+	if err := g.core.SaveSettings(); err != nil {
+		fyne.LogError("save settings", err)
 	}
-	s.save(p)
 }

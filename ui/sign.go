@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"fmt"
+	"github.com/qoltanba/qoltanba/internal/units"
 	"path/filepath"
 	"strings"
 
@@ -151,12 +151,14 @@ func (g *App) signHowCard() fyne.CanvasObject {
 		}
 		kind.OnChanged = func(v string) {
 			s.detached = v == kinds[1]
-			g.fyne.Preferences().SetBool(prefDetached, s.detached)
+			g.core.Settings.SignDetached = s.detached
+			g.saveCoreSettings()
 		}
 		box.Add(kind)
 		ts := widget.NewCheck(T("sign.timestamp", map[string]any{"URL": g.settings.TSA}), func(on bool) {
 			s.timestamp = on
-			g.fyne.Preferences().SetBool(prefTimestamp, on)
+			g.core.Settings.SignTimestamp = on
+			g.saveCoreSettings()
 		})
 		ts.SetChecked(s.timestamp)
 		if g.settings.Offline || g.settings.TSA == "" {
@@ -325,15 +327,5 @@ func (g *App) signResult() fyne.CanvasObject {
 }
 
 func humanSize(n int64) string {
-	switch {
-	case n < 0:
-		return "?"
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f %s", float64(n)/(1<<30), T("unit.gb"))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f %s", float64(n)/(1<<20), T("unit.mb"))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f %s", float64(n)/(1<<10), T("unit.kb"))
-	}
-	return fmt.Sprintf("%d %s", n, T("unit.bytes"))
+	return units.SizeIn(n, units.Names{Bytes: T("unit.bytes"), KB: T("unit.kb"), MB: T("unit.mb"), GB: T("unit.gb")})
 }

@@ -4,20 +4,17 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
-	"path/filepath"
-	"time"
 
 	"fyne.io/fyne/v2"
 
+	"github.com/qoltanba/qoltanba/internal/atomicfile"
+	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer"
-	"github.com/qoltanba/qoltanba/signer/cms"
-	"github.com/qoltanba/qoltanba/signer/keyfile"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
 	"github.com/qoltanba/qoltanba/sync/store"
@@ -30,16 +27,11 @@ type signJob struct {
 	detached          bool
 	tsa               string
 	key               keyItem
-	tokens            tokenBackend
 	// st and verifier record the signing in the document store and the
 	// journal (nil st: the store is not open, nothing is recorded).
 	st       store.Store
 	verifier *pki.Verifier
 }
-
-// errExpiredKey: the key's certificate is not valid today; a signature made
-// with it would not be valid either.
-var errExpiredKey = errors.New("certificate not valid today")
 
 // startSign runs the signing off the UI goroutine.
 func (g *App) startSign() {
@@ -48,7 +40,7 @@ func (g *App) startSign() {
 	if s.busy || s.file == "" || k == nil {
 		return
 	}
-	job := signJob{file: s.file, out: g.signOutputPath(), format: s.format, detached: s.detached, key: *k, tokens: g.tokenHW, st: g.store}
+	job := signJob{file: s.file, out: g.signOutputPath(), format: s.format, detached: s.detached, key: *k, st: g.store}
 	if job.st != nil {
 		job.verifier = g.newVerifier()
 	}
@@ -91,8 +83,9 @@ func (g *App) setStage(text string, fraction float64) {
 	})
 }
 
-// runSign is the worker: hash (to show what is signed), ask for the
-// password with that shown, sign, save.
+// runSign is the worker: the core signs (hashing to show what is signed,
+// the consent and the secret in ui, the policy, the timestamp), then the
+// signature is written and recorded.
 func (g *App) runSign(ctx context.Context, job signJob, ui *dialogUI) (out, warning, recorded string, err error) {
 	out, warning, err = g.signFile(ctx, job, ui, func(sig []byte, cert *x509.Certificate) {
 		if job.st == nil {
@@ -112,152 +105,43 @@ func (g *App) runSign(ctx context.Context, job signJob, ui *dialogUI) (out, warn
 	return out, warning, recorded, err
 }
 
-// signFile signs job.file and writes the signature; written is called with
-// the signature and the certificate once it is saved.
+// signFile signs job.file through the core and writes the signature;
+// written is called with the signature and the certificate once it is saved.
 func (g *App) signFile(ctx context.Context, job signJob, ui *dialogUI, written func([]byte, *x509.Certificate)) (out, warning string, err error) {
-	info, err := os.Stat(job.file)
-	if err != nil {
-		return "", "", fmt.Errorf("file to sign: %w", err)
+	stages := map[core.Stage]string{core.StageHash: T("sign.stageHash"), core.StageKey: T("sign.stageKey"), core.StageSign: T("sign.stageSign")}
+	last := core.Stage(-1)
+	res, err := g.core.Sign(ctx, core.SignRequest{
+		Origin: signer.LocalUser, KeyURI: job.key.URI, Format: signer.Format(job.format),
+		Items: []core.Item{{Path: job.file}}, Detached: job.detached, TSA: job.tsa,
+		Progress: func(stage core.Stage, f float64) {
+			if stage != last {
+				last = stage
+				g.setStage(stages[stage], f)
+				return
+			}
+			runOnUI(func() {
+				g.sign.progress = f
+				if g.sign.bar != nil {
+					g.sign.bar.SetValue(f)
+				}
+			})
+		},
+	}, ui)
+	if res != nil && res.Key.Certificate != nil {
+		runOnUI(func() { g.learnCertificate(job.key.URI, res.Key.Certificate) })
 	}
-	sum, err := hashFile(job.file, info.Size(), func(f float64) {
-		g.sign.progress = f
-		if g.sign.bar != nil {
-			g.sign.bar.SetValue(f)
-		}
-	})
 	if err != nil {
 		return "", "", err
 	}
-	ui.Summary = g.signSummary(job, info.Size(), sum)
-	g.setStage(T("sign.stageKey"), 1)
-
-	key, err := openKey(ctx, job, ui)
-	if err != nil {
-		return "", "", err
-	}
-	defer key.Close()
-	runOnUI(func() { g.learnCertificate(job.key.URI, key.Certificate) })
-	t := now()
-	if t.Before(key.Certificate.NotBefore) || t.After(key.Certificate.NotAfter) {
-		return "", "", fmt.Errorf("%w: %s – %s", errExpiredKey, key.Certificate.NotBefore.Format(time.DateOnly), key.Certificate.NotAfter.Format(time.DateOnly))
-	}
-
-	g.setStage(T("sign.stageSign"), 0)
-	data, err := signWith(job, key, info.Size(), func(f float64) {
-		g.sign.progress = f
-		if g.sign.bar != nil {
-			g.sign.bar.SetValue(f)
-		}
-	})
-	if err != nil && !(errors.Is(err, cms.ErrTSA) && data != nil) {
-		return "", "", err
-	}
-	if err != nil {
+	signed := res.Outputs[0]
+	if signed.Warning != "" {
 		warning = T("sign.noTimestamp")
 	}
-	if err := writeAtomic(job.out, data); err != nil {
+	if err := atomicfile.Write(job.out, signed.Bytes, 0o644); err != nil {
 		return "", "", err
 	}
-	written(data, key.Certificate)
+	written(signed.Bytes, res.Key.Certificate)
 	return job.out, warning, nil
-}
-
-// signSummary is what the password dialog shows before asking.
-func (g *App) signSummary(job signJob, size int64, sum []byte) [][2]string {
-	h := hex.EncodeToString(sum)
-	keyText := job.key.Label
-	if job.key.Cert != nil {
-		id := pkiIdentity(job.key.Cert)
-		keyText = id.CommonName
-		if id.IIN != "" {
-			keyText += ", " + T("field.iin") + " " + id.IIN
-		}
-		if id.Organization != "" {
-			keyText += ", " + id.Organization
-		}
-	}
-	format := T("sign.formatXML")
-	if job.format == "cms" {
-		format = T("sign.formatCMS") + ", " + T("sign.attached")
-		if job.detached {
-			format = T("sign.formatCMS") + ", " + T("sign.detached")
-		}
-	}
-	rows := [][2]string{
-		{T("secret.document"), filepath.Base(job.file)},
-		{T("secret.size"), humanSize(size)},
-		{"SHA-256", h[:8] + "…" + h[len(h)-8:]},
-		{T("secret.format"), format},
-		{T("secret.key"), keyText},
-	}
-	if job.tsa != "" {
-		rows = append(rows, [2]string{T("secret.tsa"), job.tsa})
-	}
-	return rows
-}
-
-// openKey opens the job's key, asking for the password or PIN through ui;
-// a wrong password is said plainly and asked again.
-func openKey(ctx context.Context, job signJob, ui *dialogUI) (*signer.Key, error) {
-	if job.key.Source == sourceToken {
-		if job.tokens == nil {
-			return nil, fmt.Errorf("token key %s: %w", job.key.Label, signer.ErrNoKey)
-		}
-		return job.tokens.Open(ctx, job.key.URI, ui)
-	}
-	for {
-		password, err := ui.RequestSecret(ctx, T("secret.promptFile"))
-		if err != nil {
-			return nil, err
-		}
-		key, err := keyfile.Open(job.key.URI, password)
-		signer.Zero(password)
-		if errors.Is(err, signer.ErrWrongPassword) {
-			ui.refuse(T("error.wrongPassword"))
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return key, nil
-	}
-}
-
-// signWith makes the signature: CMS streams the file (progress as it is
-// read), XMLDSig reads the document whole (bounded by xmldsig's limit).
-// With a TSA failure the untimestamped CMS is returned with the error.
-func signWith(job signJob, key *signer.Key, size int64, progress func(float64)) ([]byte, error) {
-	if job.format == "xml" {
-		doc, err := os.ReadFile(job.file)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", job.file, err)
-		}
-		out, err := xmldsig.Sign(doc, key.Signer, key.Certificate, xmldsig.SignOptions{Style: xmldsig.StyleNCALayer})
-		if err != nil {
-			return nil, fmt.Errorf("sign %s: %w", job.file, err)
-		}
-		return out, nil
-	}
-	f, err := os.Open(job.file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	opts := cms.SignOptions{Detached: job.detached, IncludeChain: true}
-	out, err := cms.Sign(newProgressReader(f, size, progress), key.Signer, key.Certificate, key.Chain, opts)
-	if err != nil {
-		return nil, fmt.Errorf("sign %s: %w", job.file, err)
-	}
-	if job.tsa != "" {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		stamped, err := cms.AddTimestamp(ctx, out, &cms.TSAClient{URL: job.tsa})
-		if err != nil {
-			return out, fmt.Errorf("timestamp from %s: %w", job.tsa, err)
-		}
-		out = stamped
-	}
-	return out, nil
 }
 
 // hashFile is the SHA-256 of a file, with progress on the way.
@@ -274,35 +158,10 @@ func hashFile(path string, size int64, progress func(float64)) ([]byte, error) {
 	return h.Sum(nil), nil
 }
 
-// writeAtomic writes through a temporary file and a rename, so an
-// interrupted write leaves nothing half-done.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
 // signErrorText is a plain message for a failed signing.
 func signErrorText(err error) string {
 	switch {
-	case errors.Is(err, errExpiredKey):
+	case errors.Is(err, core.ErrCertificateExpired), errors.Is(err, core.ErrCertificateNotYetValid):
 		return T("error.keyNotValid")
 	case errors.Is(err, xmldsig.ErrNotXML):
 		return T("error.notXML")

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"strings"
+
 	"fmt"
+	"github.com/qoltanba/qoltanba/internal/atomicfile"
 	"os"
 	"path/filepath"
 
@@ -17,51 +20,66 @@ const testKeyName = "gost/legal_head"
 // user with the TEST key: it protects nothing real.
 const TestKeyPassword = testpki.DefaultPassword
 
-// testPKIDir is where the test PKI lives inside the data folder.
-func testPKIDir(dataDir string) string { return filepath.Join(dataDir, "testpki") }
+// testKeysDir is where the welcome's TEST key is kept in the data folder:
+// the key file and its certificate, never the test CAs' private keys.
+func testKeysDir(dataDir string) string { return filepath.Join(dataDir, "testkeys") }
 
-// createTestKey writes a GOST-only test PKI into the data folder (or reuses
-// the one there) and returns the path of its company-head key. Its CRLs go
-// into the revocation cache so that TEST signatures verify offline.
+// createTestKey makes a GOST-only test PKI in a temporary folder and keeps
+// in the data folder only what a user needs: the company head's key file and
+// certificate (testkeys/), the test CAs' certificates as TEST anchors
+// (trust/test/, so signatures made with it verify and say TEST) and their
+// CRLs in the revocation cache (so they verify offline). The CAs' private
+// keys go with the temporary folder. An existing TEST key is reused.
 func createTestKey(dataDir string) (string, error) {
-	dir := testPKIDir(dataDir)
-	cache := &pki.Cache{Dir: filepath.Join(dataDir, "cache")}
-	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {
-		if p, err := testpki.Load(dir, ""); err == nil {
-			if e := p.Find(testKeyName); e != nil && e.P12Path != "" {
-				seedTestRevocation(cache, p)
-				return e.P12Path, nil
-			}
-		}
+	dir := testKeysDir(dataDir)
+	keyPath := filepath.Join(dir, "legal_head.p12")
+	if _, err := os.Stat(keyPath); err == nil {
+		return keyPath, nil
 	}
-	p, err := testpki.Generate(testpki.Options{Dir: dir, Families: []testpki.Family{testpki.FamilyGOST}})
+	tmp, err := os.MkdirTemp("", "qoltanba-testpki-")
 	if err != nil {
-		return "", fmt.Errorf("create test PKI in %s: %w", dir, err)
+		return "", fmt.Errorf("create test PKI: %w", err)
 	}
-	seedTestRevocation(cache, p)
+	defer os.RemoveAll(tmp)
+	p, err := testpki.Generate(testpki.Options{Dir: tmp, Families: []testpki.Family{testpki.FamilyGOST}})
+	if err != nil {
+		return "", fmt.Errorf("create test PKI: %w", err)
+	}
 	e := p.Find(testKeyName)
 	if e == nil || e.P12Path == "" {
-		return "", fmt.Errorf("test PKI in %s has no %s key", dir, testKeyName)
+		return "", fmt.Errorf("test PKI has no %s key", testKeyName)
 	}
-	return e.P12Path, nil
+	if err := keepTestPKI(dataDir, p); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("keep the test key: %w", err)
+	}
+	for src, dst := range map[string]string{e.P12Path: keyPath, e.CertPath: strings.TrimSuffix(keyPath, ".p12") + ".cer"} {
+		data, err := os.ReadFile(src)
+		if err == nil {
+			err = atomicfile.Write(dst, data, 0o600)
+		}
+		if err != nil {
+			return "", fmt.Errorf("keep the test key: %w", err)
+		}
+	}
+	return keyPath, nil
 }
 
-// addTestTrust trusts the test PKI's CAs, if one was created in the data
-// folder, so signatures made with TEST keys verify. Reports say TEST.
-func addTestTrust(ts *pki.TrustStore, dataDir string) bool {
-	dir := filepath.Join(testPKIDir(dataDir), "ca")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return false
+// keepTestPKI writes the test CAs' certificates as TEST anchors and their
+// CRLs into the revocation cache of the data folder.
+func keepTestPKI(dataDir string, p *testpki.PKI) error {
+	trustDir := filepath.Join(dataDir, "trust", "test")
+	if err := os.MkdirAll(trustDir, 0o700); err != nil {
+		return fmt.Errorf("keep the test CAs: %w", err)
 	}
-	any := false
-	for _, e := range entries {
-		if filepath.Ext(e.Name()) != ".cer" {
-			continue
-		}
-		if n, err := ts.LoadFile(filepath.Join(dir, e.Name())); err == nil && n > 0 {
-			any = true
+	for i, ca := range p.AllCAs() {
+		name := filepath.Join(trustDir, fmt.Sprintf("test-ca-%d-%s.cer", i, pki.Fingerprint(ca.Cert)[:16]))
+		if err := atomicfile.Write(name, ca.Cert.Raw, 0o600); err != nil {
+			return fmt.Errorf("keep the test CAs: %w", err)
 		}
 	}
-	return any
+	seedTestRevocation(&pki.Cache{Dir: filepath.Join(dataDir, "cache")}, p)
+	return nil
 }

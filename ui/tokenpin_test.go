@@ -6,28 +6,29 @@ import (
 	"testing"
 
 	"github.com/qoltanba/qoltanba/signer"
-	"github.com/qoltanba/qoltanba/signer/pkcs11"
 )
 
-// TestPINMessages: what signer/pkcs11 says about a token's PIN reaches the
-// user in their language; other messages pass unchanged.
-func TestPINMessages(t *testing.T) {
+// TestPINNotices: the PIN state a token reports travels as a value in the
+// secret request and reaches the user in their language.
+func TestPINNotices(t *testing.T) {
 	SetLanguage("ru")
 	defer SetLanguage("")
 	const token = "Kaztoken 1"
 	args := map[string]any{"Token": token}
-	cases := []struct{ in, want string }{
-		{pkcs11.PINCountLow.Message(token), T("pin.countLow", args)},
-		{pkcs11.PINFinalTry.Message(token), T("pin.finalTry", args)},
-		{pkcs11.PINLocked.Message(token), T("pin.locked", args)},
-		{pkcs11.PINMustChange.Message(token), T("pin.mustChange", args)},
-		{"token «" + token + "»: enter the PIN on the reader's keypad", T("pin.keypad")},
-		{pkcs11.PINCountLow.Message("another token"), pkcs11.PINCountLow.Message("another token")},
-		{"something else", "something else"},
+	key := signer.KeyRef{Token: token}
+	cases := []struct {
+		req  signer.SecretRequest
+		want string
+	}{
+		{signer.SecretRequest{Kind: signer.SecretPIN, Key: key, PIN: signer.PINCountLow}, T("pin.countLow", args)},
+		{signer.SecretRequest{Kind: signer.SecretPIN, Key: key, PIN: signer.PINFinalTry}, T("pin.finalTry", args)},
+		{signer.SecretRequest{Kind: signer.SecretPIN, Key: key, PIN: signer.PINMustChange}, T("pin.mustChange", args)},
+		{signer.SecretRequest{Kind: signer.SecretKeypad, Key: key}, T("pin.keypad")},
+		{signer.SecretRequest{Kind: signer.SecretPIN, Key: key}, ""},
 	}
 	for _, c := range cases {
-		if got := pinMessage(c.in, token); got != c.want {
-			t.Errorf("pinMessage(%q) = %q, want %q", c.in, got, c.want)
+		if got := pinNotice(c.req); got != c.want {
+			t.Errorf("pinNotice(%+v) = %q, want %q", c.req, got, c.want)
 		}
 	}
 }

@@ -40,7 +40,7 @@ func (g *App) lookForTokens(done func(msg string, lvl level)) {
 	gen := g.watch.gen
 	cfgs := g.tokenModules()
 	old := g.tokenHW
-	g.tokenHW = nil
+	g.setTokens(nil)
 	go func() {
 		closeWhenStopped(old, stopped)
 		if len(cfgs) == 0 {
@@ -63,7 +63,7 @@ func (g *App) lookForTokens(done func(msg string, lvl level)) {
 				go store.Close()
 				return
 			}
-			g.tokenHW = guiTokens{store}
+			g.setTokens(store)
 			g.tokens = items
 			if !g.opts.NoTokens {
 				g.watchStore(store)
@@ -90,7 +90,7 @@ func (g *App) closeTokens() {
 		stopped = g.watch.stopped
 	}
 	hw := g.tokenHW
-	g.tokenHW = nil
+	g.setTokens(nil)
 	if hw == nil {
 		return
 	}
@@ -115,4 +115,16 @@ func closeWhenStopped(hw tokenBackend, stopped <-chan struct{}) {
 		<-stopped
 	}
 	hw.Close()
+}
+
+// setTokens makes st the token store of the window and of the core's key
+// registry, so that every signing in the process uses the modules the
+// window loaded and watches; nil while none is loaded. UI goroutine.
+func (g *App) setTokens(st *pkcs11.Store) {
+	if st == nil {
+		g.tokenHW = nil
+	} else {
+		g.tokenHW = guiTokens{st}
+	}
+	g.core.Keys.UseTokens(st) // the old store is closed by its watcher's owner
 }

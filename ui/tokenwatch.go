@@ -56,7 +56,7 @@ func (g *App) startTokenWatch() {
 	}
 	gen := g.watch.gen
 	old := g.tokenHW
-	g.tokenHW = nil
+	g.setTokens(nil)
 	go func() {
 		closeWhenStopped(old, stopped)
 		st := pkcs11.NewStore(cfgs)
@@ -68,7 +68,7 @@ func (g *App) startTokenWatch() {
 				go st.Close() // nothing watches it yet
 				return
 			}
-			g.tokenHW = guiTokens{st}
+			g.setTokens(st)
 			g.watchStore(st)
 		})
 	}()

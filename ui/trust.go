@@ -1,29 +1,24 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
+
+	"github.com/qoltanba/qoltanba/internal/core"
 	"time"
 
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 )
 
-// newVerifier builds the verification settings: the trust store in the data
-// folder (roots the user imported, pinned NCA roots fetched before, and the
-// test PKI's roots if a TEST key was created), the revocation cache, the
-// OCSP address and offline mode from Settings.
+// newVerifier is the core's verifier: the same trust (TEST anchors marked
+// as such), cache, OCSP address and offline mode as the CLI's on the same
+// data folder, so both give the same verdict.
 func (g *App) newVerifier() *pki.Verifier {
-	ts, err := pki.OpenTrustStore(g.dataPath("trust"), pki.ProductionRootPins)
+	g.syncCoreSettings()
+	v, err := g.core.Verifier(core.VerifyOptions{})
 	if err != nil {
-		ts = pki.NewTrustStore(g.dataPath("trust"))
-	}
-	addTestTrust(ts, g.dataDir)
-	cache := &pki.Cache{Dir: g.dataPath("cache")}
-	v := &pki.Verifier{Trust: ts, Offline: g.settings.Offline, Cache: cache}
-	if g.settings.OCSP != "" {
-		v.Revocation = &pki.Revocation{
-			OCSP: &pki.OCSPClient{URL: g.settings.OCSP, Cache: cache},
-			CRL:  &pki.CRLClient{Cache: cache},
-		}
+		fyne.LogError("verifier", err)
+		return &pki.Verifier{Trust: pki.NewTrustStore(""), Offline: g.settings.Offline, Cache: g.core.Cache()}
 	}
 	return v
 }

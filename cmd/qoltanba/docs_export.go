@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/qoltanba/qoltanba/internal/units"
 	"os"
 	"path/filepath"
 	"time"
@@ -81,7 +82,7 @@ func docsExport(ctx context.Context, s stdio, args []string) error {
 	if *asJSON {
 		return printJSON(s.out, res)
 	}
-	fmt.Fprintf(s.out, "Evidence package %s: %d files, %s, SHA-256 %s\n", *out, len(pkg.Manifest.Files)+1, humanSize(info.Size()), sum)
+	fmt.Fprintf(s.out, "Evidence package %s: %d files, %s, SHA-256 %s\n", *out, len(pkg.Manifest.Files)+1, units.Size(info.Size()), sum)
 	for _, sig := range res.Signatures {
 		fmt.Fprintf(s.out, "  version %d signature %d: %s\n", sig.Version, sig.Index, sig.Indication)
 	}

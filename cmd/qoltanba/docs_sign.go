@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/core"
+	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/docsign"
 	"github.com/qoltanba/qoltanba/sync/store"
@@ -24,7 +26,8 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 	var opts docsign.Options
 	fs.StringVar(&opts.Format, "format", "", "xml or cms (default: xml for XML documents, cms otherwise)")
 	fs.BoolVar(&opts.Detached, "detached", false, "cms: keep the content out of the signature")
-	fs.StringVar(&opts.TSA, "tsa", "", "cms: add a timestamp from the RFC 3161 service at `URL`")
+	fs.StringVar(&opts.TSA, "tsa", "", "cms: add a timestamp from the RFC 3161 service at `URL`; if it fails the signature is kept without one and a warning printed")
+	requireTS := fs.Bool("require-timestamp", false, "cms --tsa: fail (and store nothing) when no timestamp can be had")
 	fs.BoolVar(&opts.Compact, "compact", false, "xml: compact output (no line breaks), as egov.kz expects")
 	fs.StringVar(&opts.XMLID, "xml-id", "", "xml: sign only the element with this `Id`")
 	var trust, modules multiFlag
@@ -50,44 +53,33 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(*dir)
+	c, err := openCore(*dir, modules, true)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	plan, err := docsign.Prepare(ctx, st, id, opts)
+	defer closeCore(c)
+	fmt.Fprintf(s.err, "Signing document %s\n", id)
+	res, err := c.SignDocument(ctx, core.DocumentSignRequest{
+		Origin: signer.LocalUser, KeyURI: *key, ID: id, Options: opts, RequireTimestamp: *requireTS,
+		Verify: core.VerifyOptions{Offline: *offline, Trust: trust},
+	}, ui)
+	var invalid *docsign.InvalidError
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return withHint(err, "'qoltanba docs list' shows the ids")
 	case errors.Is(err, docsign.ErrFormat):
 		return usagef("%v", err)
-	case err != nil:
-		return err
-	}
-	verifier, err := newVerifier(*dir, trust, *offline)
-	if err != nil {
-		return err
-	}
-
-	// Nothing blind: what is signed, and with which key, before the secret.
-	ui.DisplayMessage(ctx, fmt.Sprintf("Signing document %s: %s\n  with %s", id, plan.Summary(), *key))
-	k, err := openSigningKey(ctx, *key, modules, ui)
-	if err != nil {
-		return err
-	}
-	defer k.Close()
-	ui.DisplayMessage(ctx, "Signer: "+pki.IdentityOf(k.Certificate, time.Now()).Summary())
-
-	res, err := docsign.Sign(ctx, st, plan, k, verifier)
-	var invalid *docsign.InvalidError
-	switch {
 	case errors.As(err, &invalid):
 		_ = invalid.Report.Text(s.out)
 		return withHint(err, "nothing was stored: check the key's certificate ('qoltanba keys info') and its status")
 	case errors.Is(err, store.ErrIllegalTransition):
 		return withHint(err, "queued, sent and acknowledged documents are not signed again; edit to make a new version")
 	case err != nil:
-		return err
+		return signError(err)
+	}
+	fmt.Fprintf(s.err, "Signer: %s\n", pki.IdentityOf(res.Certificate, time.Now()).Summary())
+	if res.Warning != "" {
+		fmt.Fprintf(s.err, "warning: %s\n", res.Warning)
 	}
 	if *asJSON {
 		return printJSON(s.out, docsSignResult{Signature: res.Signature, Report: res.Report})

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/qoltanba/qoltanba/internal/core"
 	"os"
 	"time"
 
@@ -71,6 +72,18 @@ func openGUIWith(ctx context.Context, f guiFlags) error {
 		}
 	}
 	opts.Trace = trace
+	// The core is built here, once, over the data folder the window will
+	// use (the command line's, else the one its preferences name).
+	dir := opts.DataDir
+	if dir == "" {
+		dir = a.Preferences().StringWithFallback(ui.PrefDataDir, ui.DefaultDataDir())
+	}
+	c, err := core.New(core.Options{DataDir: dir})
+	if err != nil {
+		return withHint(err, "choose another data folder with --data-dir DIR")
+	}
+	defer c.Close()
+	opts.Core = c
 	g := ui.New(a, opts)
 	trace("window built (ui.New)")
 	go func() { // Ctrl-C in the terminal closes the window cleanly

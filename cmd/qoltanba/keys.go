@@ -3,19 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/keyfile"
 	"github.com/qoltanba/qoltanba/signer/pkcs11"
-	"github.com/qoltanba/qoltanba/signer/pkcs12"
 	"github.com/qoltanba/qoltanba/signer/pki"
 )
 
@@ -31,6 +27,7 @@ func keysInfo(ctx context.Context, s stdio, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 	var modules multiFlag
 	fs.Var(&modules, "pkcs11", "look for token keys through the PKCS#11 `MODULE` (repeatable; default: the usual drivers)")
+	dir := dataDirFlag(fs)
 	ui := &terminalUI{s: s}
 	ui.secrets.register(fs, "password")
 	files, err := parseFlags(fs, args)
@@ -44,10 +41,15 @@ func keysInfo(ctx context.Context, s stdio, args []string) error {
 	if pkcs11.IsURI(path) {
 		return tokenKeyInfo(ctx, s, path, modules, *asJSON)
 	}
-	if !fileExists(path) {
-		return withHint(fmt.Errorf("key file %s does not exist", path), "run 'qoltanba keys list' to see the key files in the usual folders")
+	c, err := openCore(*dir, modules, false)
+	if err != nil {
+		return err
 	}
-	key, err := openKeyFile(ctx, path, ui)
+	defer closeCore(c)
+	if _, err := describeKey(ctx, c, path); err != nil {
+		return err
+	}
+	key, err := openKey(ctx, c, path, ui)
 	if err != nil {
 		return err
 	}
@@ -68,30 +70,6 @@ func printKeyInfo(s stdio, info keyInfo, asJSON bool) error {
 	}
 	printIdentity(s.out, info)
 	return nil
-}
-
-// openKeyFile asks for the password and opens the file, turning the errors a
-// user can act on into messages with hints.
-func openKeyFile(ctx context.Context, path string, ui signer.UI) (*signer.Key, error) {
-	password, err := ui.RequestSecret(ctx, "Password for "+filepath.Base(path))
-	if err != nil {
-		return nil, err
-	}
-	defer signer.Zero(password)
-	key, err := keyfile.Open(path, password)
-	var unsupported *pkcs12.UnsupportedAlgorithmError
-	switch {
-	case err == nil:
-		return key, nil
-	case errors.Is(err, signer.ErrWrongPassword):
-		return nil, withHint(fmt.Errorf("wrong password for %s", path),
-			"passwords are case-sensitive: check Caps Lock and the keyboard layout (KZ/RU/EN)")
-	case errors.As(err, &unsupported):
-		return nil, withHint(err, "Qoltanba reads GOST 34.10-2015, GOST 34.310-2004, RSA and ECDSA keys; tell us about this file")
-	case errors.Is(err, pkcs12.ErrMalformed):
-		return nil, withHint(err, "is it a PKCS#12 key file (.p12) as NCA RK issues them? copy it again from the original media")
-	}
-	return nil, err
 }
 
 func printIdentity(w io.Writer, info keyInfo) {

@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/pkcs11"
 	"github.com/qoltanba/qoltanba/signer/pki"
 )
@@ -128,32 +127,6 @@ func printTokenKeys(w io.Writer, rows []tokenKeyRow) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Token, r.Label, holder, r.URI)
 	}
 	tw.Flush()
-}
-
-// openTokenKey opens a key named by a pkcs11: URI, asking for the PIN
-// through ui, and turns the errors a user can act on into hints. Callers
-// (keys info, sign) register the PIN flags with registerPINFlags.
-func openTokenKey(ctx context.Context, uri string, modules []string, ui signer.UI) (*signer.Key, *pkcs11.Store, error) {
-	store := pkcs11.NewStore(tokenModules(modules))
-	key, err := store.Open(ctx, uri, ui)
-	switch {
-	case err == nil:
-		return key, store, nil
-	case errors.Is(err, signer.ErrPINLocked):
-		err = withHint(err, "the token no longer accepts the PIN: unlock it with the administrator (SO) PIN in the vendor's tool, or at a Public Service Centre")
-	case errors.Is(err, signer.ErrWrongPassword):
-		err = withHint(err, "the token locks after a few wrong PINs: check the keyboard layout before trying again")
-	case errors.Is(err, pkcs11.ErrTokenNotFound):
-		err = withHint(err, "is the token inserted? run 'qoltanba keys tokens' to list the tokens and their keys")
-	case errors.Is(err, pkcs11.ErrNoCertificate):
-		err = withHint(err, "write the certificate NCA issued onto the token with the vendor's tool")
-	case errors.Is(err, pkcs11.ErrTokenRemoved):
-		err = withHint(err, "insert the token again and repeat")
-	default:
-		err = tokenListError(err)
-	}
-	store.Close()
-	return nil, nil, err
 }
 
 // registerPINFlags adds --pin-stdin and --pin-file to a command's flags.

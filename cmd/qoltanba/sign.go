@@ -6,18 +6,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/qoltanba/qoltanba/internal/atomicfile"
+	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/cms"
-	"github.com/qoltanba/qoltanba/signer/pkcs11"
-	"github.com/qoltanba/qoltanba/signer/pki"
-	"github.com/qoltanba/qoltanba/signer/rawsig"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
-	"time"
 )
 
 // signFlags are the options of `qoltanba sign`.
@@ -25,6 +21,7 @@ type signFlags struct {
 	key, format, tsa, out, data string
 	xmlID, xmlParent            string
 	detached, compact, cosign   bool
+	requireTS                   bool
 	pem, base64                 bool
 	modules                     multiFlag
 }
@@ -35,7 +32,8 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	fs.StringVar(&f.key, "key", "", "the signing `KEY`: a .p12 file or a pkcs11: URI")
 	fs.StringVar(&f.format, "format", "", "xml, cms or raw (default: xml for .xml files, cms otherwise)")
 	fs.BoolVar(&f.detached, "detached", false, "cms: leave the content out of the signature")
-	fs.StringVar(&f.tsa, "tsa", "", "cms: add a timestamp from the RFC 3161 service at `URL` (CAdES-T)")
+	fs.StringVar(&f.tsa, "tsa", "", "cms: add a timestamp from the RFC 3161 service at `URL` (CAdES-T); if it fails the signature is kept without one and a warning printed")
+	fs.BoolVar(&f.requireTS, "require-timestamp", false, "cms --tsa: fail (and write nothing) when no timestamp can be had")
 	fs.StringVar(&f.xmlID, "xml-id", "", "xml: sign only the element with this `Id`")
 	fs.StringVar(&f.xmlParent, "xml-parent", "", "xml: append the signature to the element at `XPATH` (default: the root)")
 	fs.BoolVar(&f.compact, "compact", false, "xml: compact output (no line breaks), as egov.kz expects")
@@ -44,7 +42,8 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	fs.BoolVar(&f.pem, "pem", false, "cms: write PEM instead of DER")
 	fs.BoolVar(&f.base64, "base64", false, "raw, cms: write base64 instead of binary")
 	fs.StringVar(&f.out, "o", "", "write to `OUT` ('-' for standard output; default: next to IN)")
-	fs.Var(&f.modules, "pkcs11", "look for token keys through the PKCS#11 `MODULE` (repeatable; default: the usual drivers)")
+	fs.Var(&f.modules, "pkcs11", "look for token keys through the PKCS#11 `MODULE` (repeatable; default: the settings', else the usual drivers)")
+	dir := dataDirFlag(fs)
 	ui := &terminalUI{s: s}
 	ui.secrets.register(fs, "password")
 	registerPINFlags(fs, ui)
@@ -68,25 +67,60 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	if err := f.check(); err != nil {
 		return err
 	}
-	info, err := os.Stat(in)
-	if err != nil {
-		return fmt.Errorf("file to sign: %w", err)
-	}
-
-	// Nothing blind: say what is about to be signed before the secret is asked.
-	ui.DisplayMessage(ctx, fmt.Sprintf("Signing %s (%s) as %s with %s", in, humanSize(info.Size()), f.describe(), f.key))
-	key, err := openSigningKey(ctx, f.key, f.modules, ui)
+	c, err := openCore(*dir, f.modules, false)
 	if err != nil {
 		return err
 	}
-	defer key.Close()
-	ui.DisplayMessage(ctx, "Signer: "+pki.IdentityOf(key.Certificate, time.Now()).Summary())
-
-	out, err := f.sign(ctx, in, key)
+	defer closeCore(c)
+	res, err := c.Sign(ctx, f.request(in), ui)
 	if err != nil {
-		return err
+		return signError(err)
 	}
-	return writeOutput(s, f.outputPath(in), out)
+	fmt.Fprintf(s.err, "Signer: %s\n", res.Signer.Summary())
+	out := res.Outputs[0]
+	if out.Warning != "" {
+		fmt.Fprintf(s.err, "warning: %s\n", out.Warning)
+	}
+	data := out.Bytes
+	switch f.format {
+	case "cms":
+		data = f.encode(data, cms.EncodePEM)
+	case "raw":
+		data = f.encode(data, nil)
+	}
+	return writeOutput(s, f.outputPath(in), data)
+}
+
+// request is the core's signing request for IN.
+func (f *signFlags) request(in string) core.SignRequest {
+	item := core.Item{Path: in}
+	if f.cosign {
+		item.Original = f.data
+	}
+	return core.SignRequest{
+		Origin: signer.LocalUser, KeyURI: f.key, Format: signer.Format(f.format),
+		Items:    []core.Item{item},
+		Detached: f.detached, CoSign: f.cosign,
+		XMLID: f.xmlID, XMLParent: f.xmlParent, Compact: f.compact,
+		TSA: f.tsa, RequireTimestamp: f.requireTS,
+	}
+}
+
+// signError gives the errors of a signing their hints.
+func signError(err error) error {
+	switch {
+	case errors.Is(err, signer.ErrCancelled):
+		return err
+	case errors.Is(err, xmldsig.ErrDTD):
+		return withHint(err, "Qoltanba refuses XML with a DOCTYPE (an attack vector; NCALayer never writes one)")
+	case errors.Is(err, core.ErrInput) && strings.Contains(err.Error(), "detached"):
+		return withHint(err, "name the original with --data ORIGINAL")
+	case errors.Is(err, core.ErrInput):
+		return err
+	case errors.Is(err, core.ErrTimestamp):
+		return withHint(err, "nothing was written; without --require-timestamp the signature is kept without a timestamp")
+	}
+	return keyErrorHint(err)
 }
 
 func (f *signFlags) check() error {
@@ -110,108 +144,6 @@ func (f *signFlags) check() error {
 		return usagef("unknown format %q (xml, cms or raw)", f.format)
 	}
 	return nil
-}
-
-func (f *signFlags) describe() string {
-	switch {
-	case f.format == "cms" && f.cosign:
-		return "a co-signature of the CMS"
-	case f.format == "cms" && f.detached:
-		return "detached CMS"
-	case f.format == "cms":
-		return "CMS with the content attached"
-	case f.format == "xml" && f.xmlID != "":
-		return fmt.Sprintf("XML signature of the element Id=%q", f.xmlID)
-	case f.format == "xml":
-		return "XML signature of the whole document"
-	}
-	return "a raw signature"
-}
-
-func (f *signFlags) sign(ctx context.Context, in string, key *signer.Key) ([]byte, error) {
-	switch f.format {
-	case "xml":
-		doc, err := os.ReadFile(in)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", in, err)
-		}
-		style := xmldsig.StyleNCALayer
-		if f.compact {
-			style = xmldsig.StyleCompact
-		}
-		out, err := xmldsig.Sign(doc, key.Signer, key.Certificate, xmldsig.SignOptions{Style: style, ID: f.xmlID, ParentXPath: f.xmlParent})
-		if err != nil {
-			return nil, fmt.Errorf("sign %s: %w", in, err)
-		}
-		return out, nil
-	case "raw":
-		file, err := os.Open(in)
-		if err != nil {
-			return nil, err
-		}
-		defer file.Close()
-		sig, err := rawsig.SignReader(key.Signer, file)
-		if err != nil {
-			return nil, fmt.Errorf("sign %s: %w", in, err)
-		}
-		return f.encode(sig, nil), nil
-	}
-	opts := cms.SignOptions{Detached: f.detached, IncludeChain: true}
-	if f.tsa != "" {
-		opts.TSA = &cms.TSAClient{URL: f.tsa}
-	}
-	var out []byte
-	var err error
-	if f.cosign {
-		out, err = f.cosignCMS(in, key, opts)
-	} else {
-		out, err = signFile(in, key, opts)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return f.encode(out, cms.EncodePEM), nil
-}
-
-func signFile(in string, key *signer.Key, opts cms.SignOptions) ([]byte, error) {
-	file, err := os.Open(in)
-	if err != nil {
-		return nil, err
-	}
-	defer file.Close()
-	out, err := cms.Sign(file, key.Signer, key.Certificate, key.Chain, opts)
-	if err != nil {
-		return nil, fmt.Errorf("sign %s: %w", in, err)
-	}
-	return out, nil
-}
-
-func (f *signFlags) cosignCMS(in string, key *signer.Key, opts cms.SignOptions) ([]byte, error) {
-	input, err := os.ReadFile(in)
-	if err != nil {
-		return nil, err
-	}
-	existing, err := cms.Decode(input)
-	if err != nil {
-		return nil, withHint(fmt.Errorf("%s is not a CMS signature: %w", in, err), "--cosign takes the signed file; name the original of a detached one with --data")
-	}
-	var content io.Reader
-	if f.data != "" {
-		data, err := os.Open(f.data)
-		if err != nil {
-			return nil, err
-		}
-		defer data.Close()
-		content = data
-	}
-	out, err := cms.CoSign(existing, content, key.Signer, key.Certificate, key.Chain, opts)
-	if errors.Is(err, cms.ErrNoContent) {
-		return nil, withHint(fmt.Errorf("%s is a detached signature: the original is needed", in), "name it with --data ORIGINAL")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("co-sign %s: %w", in, err)
-	}
-	return out, nil
 }
 
 // encode applies --base64 (and --pem where pemEncode is given).
@@ -249,55 +181,9 @@ func writeOutput(s stdio, path string, data []byte) error {
 		_, err := s.out.Write(data)
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if err := atomicfile.Write(path, data, 0o644); err != nil {
+		return err
 	}
 	fmt.Fprintf(s.err, "Written %s\n", path)
 	return nil
-}
-
-// openSigningKey opens a key named on the command line: a PKCS#11 URI
-// (RFC 7512) on a token of modules (the usual drivers when empty), or a
-// PKCS#12 file.
-func openSigningKey(ctx context.Context, name string, modules []string, ui signer.UI) (*signer.Key, error) {
-	if pkcs11.IsURI(name) {
-		key, store, err := openTokenKey(ctx, name, modules, ui)
-		if err != nil {
-			return nil, err
-		}
-		// Closing the key logs out and closes the session; then the module goes.
-		return signer.NewKey(key.URI, key.Signer, key.Certificate, key.Chain, func() { key.Close(); store.Close() }), nil
-	}
-	if !fileExists(name) {
-		return nil, withHint(fmt.Errorf("key file %s does not exist", name), "run 'qoltanba keys list' to see the keys Qoltanba finds")
-	}
-	return openKeyFile(ctx, name, ui)
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

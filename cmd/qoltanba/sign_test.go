@@ -141,6 +141,8 @@ func TestSignErrors(t *testing.T) {
 	head := filepath.Join(nca, "gost2015/legal/valid/head.p12")
 	doc := writeTemp(t, "doc.txt", "text")
 	notCMS := writeTemp(t, "plain.cms", "not a signature")
+	dtd := writeTemp(t, "dtd.xml", `<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>`)
+	folder := t.TempDir()
 	tests := []struct {
 		name   string
 		stdin  string
@@ -156,13 +158,22 @@ func TestSignErrors(t *testing.T) {
 		{"missing key", "Qwerty12\n", []string{"sign", "--key", "/nonexistent/key.p12", doc}, "key file /nonexistent/key.p12 does not exist"},
 		{"wrong password", "nope\n", []string{"sign", "--key", head, "--password-stdin", doc}, "wrong password"},
 		{"cosign not a CMS", "Qwerty12\n", []string{"sign", "--key", head, "--password-stdin", "--cosign", notCMS}, "is not a CMS signature"},
-		{"xml that is not XML", "Qwerty12\n", []string{"sign", "--key", head, "--password-stdin", "--format", "xml", doc}, "qoltanba: error: sign"},
+		// Bad input is found before the secret is asked: no --password-stdin
+		// and no terminal, so asking would fail with "no password given".
+		{"xml that is not XML", "", []string{"sign", "--key", head, "--format", "xml", doc}, "not well-formed XML"},
+		{"xml with a DTD", "", []string{"sign", "--key", head, dtd}, "DOCTYPE"},
+		{"a folder", "", []string{"sign", "--key", head, folder}, "is not a regular file"},
+		{"cosign not a CMS, no secret", "", []string{"sign", "--key", head, "--cosign", notCMS}, "is not a CMS signature"},
+		{"key that is not a key", "", []string{"sign", "--key", doc, doc}, "not a PKCS#12 file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, stderr := runCLI(t, tt.stdin, tt.args...)
 			if code != 1 || !strings.Contains(stderr, tt.stderr) {
 				t.Errorf("exit %d, stderr:\n%s\nwant exit 1 and %q", code, stderr, tt.stderr)
+			}
+			if strings.Contains(stderr, "no password given") {
+				t.Errorf("the password was asked before the input was checked:\n%s", stderr)
 			}
 		})
 	}

@@ -8,11 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
-	"path/filepath"
-	"time"
 
+	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
@@ -43,7 +41,7 @@ func verifyCmd(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read signed file: %w", err)
 	}
-	evidence, err := examine(signed, *data)
+	evidence, err := examine(s.err, files[0], signed, *data)
 	if err != nil {
 		return err
 	}
@@ -70,7 +68,7 @@ func verifyCmd(ctx context.Context, s stdio, args []string) error {
 
 // examine recognises the format (XML or CMS in DER, PEM or base64) and
 // returns what its verifier establishes about each signature.
-func examine(signed []byte, dataPath string) ([]pki.Evidence, error) {
+func examine(stderr io.Writer, signedPath string, signed []byte, dataPath string) ([]pki.Evidence, error) {
 	if looksLikeXML(signed) {
 		if dataPath != "" {
 			return nil, usagef("--data is for detached CMS; an XML signature carries its document")
@@ -84,6 +82,13 @@ func examine(signed []byte, dataPath string) ([]pki.Evidence, error) {
 	der, err := cms.Decode(signed)
 	if err != nil {
 		return nil, withHint(fmt.Errorf("not a signature Qoltanba recognises: %w", err), "give a signed XML document or a CMS signature (.cms, .p7s, .sig: DER, PEM or base64)")
+	}
+	if _, err := cms.Content(der); errors.Is(err, cms.ErrNoContent) && dataPath == "" {
+		dataPath = core.OriginalBeside(signedPath)
+		if dataPath == "" {
+			return nil, withHint(errors.New("this is a detached signature: the signed file is not inside it, and no original lies beside it"), "name the original with --data FILE")
+		}
+		fmt.Fprintf(stderr, "Original: %s (found beside the signature)\n", dataPath)
 	}
 	var detached io.Reader
 	if dataPath != "" {
@@ -110,35 +115,17 @@ func looksLikeXML(b []byte) bool {
 	return len(b) > 0 && b[0] == '<'
 }
 
-// newVerifier builds the trust store (roots imported before into the data
-// folder, and --trust) and the revocation cache that makes offline checks possible.
-func newVerifier(dataDirValue string, trust []string, offline bool) (*pki.Verifier, error) {
-	dir, err := dataDir(dataDirValue)
+// newVerifier is the core's verifier for the data folder a command names:
+// the same trust (TEST anchors marked), cache and settings as the window's.
+func newVerifier(dirFlag string, trust []string, offline bool) (*pki.Verifier, error) {
+	c, err := openCore(dirFlag, nil, false)
 	if err != nil {
 		return nil, err
 	}
-	store, err := pki.OpenTrustStore(filepath.Join(dir, "trust"), pki.ProductionRootPins)
+	defer closeCore(c)
+	v, err := c.Verifier(core.VerifyOptions{Offline: offline, Trust: trust})
 	if err != nil {
-		return nil, fmt.Errorf("open the trust store: %w", err)
+		return nil, withHint(err, "--trust takes certificate files (.cer, .pem) or folders of them")
 	}
-	for _, t := range trust {
-		info, err := os.Stat(t)
-		if err != nil {
-			return nil, fmt.Errorf("--trust: %w", err)
-		}
-		if info.IsDir() {
-			_, err = store.LoadDir(t)
-		} else {
-			_, err = store.LoadFile(t)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("--trust %s: %w", t, err)
-		}
-	}
-	return &pki.Verifier{
-		Trust:   store,
-		Offline: offline,
-		HTTP:    &http.Client{Timeout: 10 * time.Second},
-		Cache:   &pki.Cache{Dir: filepath.Join(dir, "cache")},
-	}, nil
+	return v, nil
 }

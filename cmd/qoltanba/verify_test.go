@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/keyfile"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 )
 
@@ -59,7 +62,7 @@ func TestVerifyTestPKI(t *testing.T) {
 		{"valid, timestamped", func(t *testing.T) string { return sign(t, "gost/legal_head", "--tsa", base+"/tsp") }, nil, 0, "TOTAL_PASSED", []string{"TOTAL_PASSED"}},
 		{"valid, detached", func(t *testing.T) string { return sign(t, "gost/legal_signer", "--detached") }, []string{"--data", doc}, 0, "TOTAL_PASSED", nil},
 		{"revoked before signing", func(t *testing.T) string { return sign(t, "gost/individual_revoked") }, nil, 1, "TOTAL_FAILED", []string{"REVOKED"}},
-		{"expired", func(t *testing.T) string { return sign(t, "gost/individual_expired") }, nil, 1, "TOTAL_FAILED", []string{"EXPIRED"}},
+		{"expired", func(t *testing.T) string { return signDirect(t, p.Find("gost/individual_expired").P12Path, doc) }, nil, 1, "TOTAL_FAILED", []string{"EXPIRED"}},
 		{"untrusted root", func(t *testing.T) string { return sign(t, "gost/legal_head") }, []string{"--no-trust"}, 2, "INDETERMINATE", []string{"NO_CERTIFICATE_CHAIN_FOUND"}},
 		{"wrong original", func(t *testing.T) string { return sign(t, "gost/legal_head", "--detached") }, []string{"--data", writeTemp(t, "other.txt", "other")}, 1, "TOTAL_FAILED", []string{"HASH_FAILURE"}},
 	}
@@ -147,4 +150,29 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// signDirect makes a CMS with the key file's key without the signing
+// policy: how a signature with an expired certificate reaches a user from
+// elsewhere (qoltanba sign refuses to make one).
+func signDirect(t *testing.T, p12, doc string) string {
+	t.Helper()
+	key, err := keyfile.Open(p12, []byte("Qwerty12"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer key.Close()
+	content, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := cms.Sign(bytes.NewReader(content), key.Signer, key.Certificate, key.Chain, cms.SignOptions{IncludeChain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "direct.cms")
+	if err := os.WriteFile(out, der, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

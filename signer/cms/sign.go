@@ -2,7 +2,6 @@ package cms
 
 import (
 	"bytes"
-	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
@@ -25,9 +24,6 @@ type SignOptions struct {
 	// IncludeChain adds chain to the certificates; the signer's own
 	// certificate is always included unless OmitCertificate is set.
 	IncludeChain bool
-	// TSA, if set, timestamps the new signature (CAdES-T) right after
-	// signing, with a background context: use AddTimestamp to cancel.
-	TSA *TSAClient
 	// Digest overrides the key's natural hash (RSA and ECDSA only: SHA-256,
 	// SHA-384, SHA-512); nil means Streebog for GOST 2015, GOST 34.311-95
 	// for GOST 2004, SHA-256 otherwise.
@@ -127,7 +123,8 @@ func digestFor(key crypto.Signer, cert *x509.Certificate, opts SignOptions) (*ra
 }
 
 // addSigner signs digest (of sd's content) and appends the SignerInfo, its
-// digest algorithm and certificates to sd; with opts.TSA it timestamps it.
+// digest algorithm and certificates to sd. Timestamps are added afterwards
+// by AddTimestamp, which takes a context: a TSA that hangs can be cancelled.
 func addSigner(sd *signedData, digest []byte, d *rawsig.Digest, key crypto.Signer, cert *x509.Certificate, chain []*x509.Certificate, opts SignOptions) error {
 	when := opts.SigningTime
 	if when.IsZero() {
@@ -152,13 +149,6 @@ func addSigner(sd *signedData, digest []byte, d *rawsig.Digest, key crypto.Signe
 		octets(sig),
 	}
 	si := seq(fields...)
-	if opts.TSA != nil {
-		token, err := opts.TSA.Timestamp(context.Background(), tsaDigest(opts.TSA, d).OID, tsaDigest(opts.TSA, d).Sum(sig))
-		if err != nil {
-			return fmt.Errorf("cms sign: timestamp: %w", err)
-		}
-		si = seq(append(fields, unsignedAttrs(nil, token))...)
-	}
 	sd.addDigestAlg(algID(d.OID, true))
 	if !opts.OmitCertificate {
 		sd.addCert(cert.Raw)

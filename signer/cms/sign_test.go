@@ -204,8 +204,11 @@ func TestTimestamp(t *testing.T) {
 	content := []byte("stamped")
 
 	t.Run("sign with TSA", func(t *testing.T) {
-		der, err := cms.Sign(bytes.NewReader(content), g.head.key, g.head.cert, g.head.chain, cms.SignOptions{TSA: gostTSA})
+		der, err := cms.Sign(bytes.NewReader(content), g.head.key, g.head.cert, g.head.chain, cms.SignOptions{})
 		if err != nil {
+			t.Fatal(err)
+		}
+		if der, err = cms.AddTimestamp(context.Background(), der, gostTSA); err != nil {
 			t.Fatal(err)
 		}
 		evs, err := cms.Verify(der, nil)
@@ -215,8 +218,11 @@ func TestTimestamp(t *testing.T) {
 		checkTimestamp(t, evs[0], g.tsa.cert, testpki.TSAPolicyGOST.String())
 	})
 	t.Run("add to co-signed", func(t *testing.T) {
-		der, err := cms.Sign(bytes.NewReader(content), r.alice.key, r.alice.cert, nil, cms.SignOptions{Detached: true, TSA: rsaTSA})
+		der, err := cms.Sign(bytes.NewReader(content), r.alice.key, r.alice.cert, nil, cms.SignOptions{Detached: true})
 		if err != nil {
+			t.Fatal(err)
+		}
+		if der, err = cms.AddTimestamp(context.Background(), der, rsaTSA); err != nil {
 			t.Fatal(err)
 		}
 		der, err = cms.CoSign(der, bytes.NewReader(content), g.employee.key, g.employee.cert, nil, cms.SignOptions{})
@@ -243,8 +249,11 @@ func TestTimestamp(t *testing.T) {
 	})
 	t.Run("token over another signature", func(t *testing.T) {
 		// Move signer 0's token onto signer 1: the imprint no longer matches.
-		one, err := cms.Sign(bytes.NewReader(content), r.alice.key, r.alice.cert, nil, cms.SignOptions{TSA: rsaTSA})
+		one, err := cms.Sign(bytes.NewReader(content), r.alice.key, r.alice.cert, nil, cms.SignOptions{})
 		if err != nil {
+			t.Fatal(err)
+		}
+		if one, err = cms.AddTimestamp(context.Background(), one, rsaTSA); err != nil {
 			t.Fatal(err)
 		}
 		two, err := cms.Sign(bytes.NewReader(content), r.alice.key, r.alice.cert, nil, cms.SignOptions{SigningTime: time.Now().Add(-time.Hour)})

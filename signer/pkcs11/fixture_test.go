@@ -35,13 +35,13 @@ func entity(t testing.TB, name string) *testpki.Entity {
 	return e
 }
 
-// scriptUI is a signer.UI that answers with fixed PINs and records messages.
+// scriptUI is a signer.UI that answers with fixed PINs and records the
+// requests it was given.
 type scriptUI struct {
 	mu       sync.Mutex
 	pins     [][]byte // given in order; the last one repeats
 	given    [][]byte // what was handed out, to check it was zeroed
-	prompts  []string
-	messages []string
+	requests []signer.SecretRequest
 }
 
 func newUI(pins ...string) *scriptUI {
@@ -52,10 +52,10 @@ func newUI(pins ...string) *scriptUI {
 	return u
 }
 
-func (u *scriptUI) RequestSecret(_ context.Context, prompt string) ([]byte, error) {
+func (u *scriptUI) RequestSecret(_ context.Context, req signer.SecretRequest) ([]byte, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	u.prompts = append(u.prompts, prompt)
+	u.requests = append(u.requests, req)
 	if len(u.pins) == 0 {
 		return nil, signer.ErrCancelled
 	}
@@ -68,14 +68,7 @@ func (u *scriptUI) RequestSecret(_ context.Context, prompt string) ([]byte, erro
 	return c, nil
 }
 
-func (u *scriptUI) Confirm(context.Context, string, string, string) (bool, error) { return true, nil }
-
-func (u *scriptUI) DisplayMessage(_ context.Context, m string) error {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	u.messages = append(u.messages, m)
-	return nil
-}
+func (u *scriptUI) Consent(context.Context, signer.Consent) error { return nil }
 
 // zeroed reports whether every PIN handed out has been overwritten.
 func (u *scriptUI) zeroed() bool {

@@ -109,13 +109,13 @@ func TestPINStatesWithTestDouble(t *testing.T) {
 		wantErr     error
 		wantAlso    error
 		inErr       string
-		msgAfter    string // the last message shown
+		stateBefore PINState // what the request carried
 		promptsWant int
 	}{
-		{"0000", signer.ErrWrongPassword, nil, "few attempts left", "wrong PIN was entered", 1},
-		{"0000", signer.ErrWrongPassword, nil, "one attempt left", "LAST ATTEMPT", 1},
-		{"0000", signer.ErrWrongPassword, signer.ErrPINLocked, "now locked", "PIN is locked", 1},
-		{"1234", signer.ErrPINLocked, nil, "unlock", "PIN is locked", 0}, // no prompt: locked
+		{"0000", signer.ErrWrongPassword, nil, "few attempts left", PINOK, 1},
+		{"0000", signer.ErrWrongPassword, nil, "one attempt left", PINCountLow, 1},
+		{"0000", signer.ErrWrongPassword, signer.ErrPINLocked, "now locked", PINFinalTry, 1},
+		{"1234", signer.ErrPINLocked, nil, "unlock", PINLocked, 0}, // no prompt: locked
 	}
 	for i, st := range steps {
 		ui := newUI(st.pin)
@@ -126,11 +126,11 @@ func TestPINStatesWithTestDouble(t *testing.T) {
 		if !strings.Contains(err.Error(), st.inErr) {
 			t.Errorf("step %d: error %q lacks %q", i, err, st.inErr)
 		}
-		if len(ui.messages) == 0 || !strings.Contains(ui.messages[len(ui.messages)-1], st.msgAfter) {
-			t.Errorf("step %d: messages %q lack %q", i, ui.messages, st.msgAfter)
+		if len(ui.requests) != st.promptsWant {
+			t.Fatalf("step %d: %d prompts, want %d", i, len(ui.requests), st.promptsWant)
 		}
-		if len(ui.prompts) != st.promptsWant {
-			t.Errorf("step %d: %d prompts, want %d", i, len(ui.prompts), st.promptsWant)
+		if st.promptsWant > 0 && ui.requests[0].PIN != st.stateBefore {
+			t.Errorf("step %d: request carried PIN state %v, want %v", i, ui.requests[0].PIN, st.stateBefore)
 		}
 		if !ui.zeroed() {
 			t.Errorf("step %d: PIN not zeroed", i)
@@ -138,8 +138,8 @@ func TestPINStatesWithTestDouble(t *testing.T) {
 	}
 }
 
-// TestPINStateShownBeforePromptWithTestDouble: the final-try warning comes
-// before the prompt, so the user can stop.
+// TestPINStateShownBeforePromptWithTestDouble: the final-try state comes
+// with the request, so the user can stop before typing.
 func TestPINStateShownBeforePromptWithTestDouble(t *testing.T) {
 	d, s, uri := gostDouble(t, "BEFORE", ModuleConfig{})
 	d.slots[1].info.Flags |= ckfUserPINFinalTry
@@ -148,8 +148,8 @@ func TestPINStateShownBeforePromptWithTestDouble(t *testing.T) {
 	if !errors.Is(err, signer.ErrCancelled) {
 		t.Fatalf("err = %v", err)
 	}
-	if len(ui.messages) != 1 || !strings.Contains(ui.messages[0], "LAST ATTEMPT") {
-		t.Errorf("messages before the prompt: %q", ui.messages)
+	if len(ui.requests) != 1 || ui.requests[0].PIN != PINFinalTry {
+		t.Errorf("request before the prompt: %+v", ui.requests)
 	}
 }
 

@@ -54,10 +54,12 @@ func (t Token) open(ctx context.Context, u *URI, ui signer.UI) (*signer.Key, err
 	}
 	loose := *u
 	loose.Type = "" // private keys are usually hidden until login
-	if len(selectPairs(objs.pairs(), &loose)) == 0 {
+	named := selectPairs(objs.pairs(), &loose)
+	if len(named) == 0 {
 		return nil, fmt.Errorf("token %s: %w: nothing matches %s", t, signer.ErrNoKey, u)
 	}
-	if err := t.login(ctx, ts, session, ui); err != nil {
+	ref := t.keyRef(named[0])
+	if err := t.login(ctx, ts, session, ui, ref); err != nil {
 		return nil, err
 	}
 	loggedIn := true
@@ -113,32 +115,27 @@ func selectPairs(all []pair, u *URI) []pair {
 }
 
 // login asks for the PIN and logs the user in; ts.mu is held. The PIN state
-// (count low, final try, locked) is shown before the prompt and again after
-// a wrong PIN.
-func (t Token) login(ctx context.Context, ts *tokenState, session uint, ui signer.UI) error {
+// the token reports (count low, final try) travels in the request, so every
+// face shows it before the user types; a locked token is not asked at all.
+func (t Token) login(ctx context.Context, ts *tokenState, session uint, ui signer.UI, ref signer.KeyRef) error {
 	t = t.refresh()
 	if t.PIN == PINLocked {
-		_ = ui.DisplayMessage(ctx, t.PIN.Message(t.Label))
-		return fmt.Errorf("token %s: %w: unlock it with the administrator (SO) PIN", t, signer.ErrPINLocked)
+		return fmt.Errorf("token %s: %w: unlock it with the administrator (SO) PIN in the token vendor's tool or at the issuing centre", t, signer.ErrPINLocked)
 	}
-	if msg := t.PIN.Message(t.Label); msg != "" {
-		if err := ui.DisplayMessage(ctx, msg); err != nil {
-			return err
-		}
-	}
-	var pin []byte
+	req := signer.SecretRequest{Kind: signer.SecretPIN, Key: ref, PIN: t.PIN, Attempt: 1}
 	if t.flags&ckfProtectedAuthPath != 0 {
-		if err := ui.DisplayMessage(ctx, "token "+t.String()+": enter the PIN on the reader's keypad"); err != nil {
-			return err
-		}
-	} else {
-		var err error
-		pin, err = ui.RequestSecret(ctx, "PIN for token "+t.String())
-		if err != nil {
-			return err
-		}
+		req.Kind = signer.SecretKeypad
 	}
-	err := t.Module.ck.Login(session, pin)
+	pin, err := ui.RequestSecret(ctx, req)
+	if err != nil {
+		signer.Zero(pin)
+		return err
+	}
+	if req.Kind == signer.SecretKeypad {
+		signer.Zero(pin)
+		pin = nil // C_Login with no PIN: the reader asks on its keypad
+	}
+	err = t.Module.ck.Login(session, pin)
 	signer.Zero(pin)
 	switch {
 	case err == nil, isRV(err, ckrUserAlreadyLoggedIn):
@@ -148,15 +145,11 @@ func (t Token) login(ctx context.Context, ts *tokenState, session uint, ui signe
 		return nil
 	case isRV(err, ckrPINIncorrect, ckrPINInvalid, ckrPINLenRange):
 		after := t.refresh()
-		if msg := after.PIN.Message(t.Label); msg != "" {
-			_ = ui.DisplayMessage(ctx, msg)
-		}
 		if after.PIN == PINLocked {
-			return fmt.Errorf("token %s: wrong PIN, %s: %w", t, after.PIN.attempts(), errors.Join(signer.ErrWrongPassword, signer.ErrPINLocked))
+			return fmt.Errorf("token %s: wrong PIN, %s: %w", t, attempts(after.PIN), errors.Join(signer.ErrWrongPassword, signer.ErrPINLocked))
 		}
-		return fmt.Errorf("token %s: wrong PIN (%s): %w", t, after.PIN.attempts(), signer.ErrWrongPassword)
+		return fmt.Errorf("token %s: wrong PIN (%s): %w", t, attempts(after.PIN), signer.ErrWrongPassword)
 	case isRV(err, ckrPINLocked):
-		_ = ui.DisplayMessage(ctx, PINLocked.Message(t.Label))
 		return fmt.Errorf("token %s: %w", t, signer.ErrPINLocked)
 	case isRV(err, ckrUserPINNotInitialized):
 		return fmt.Errorf("token %s: the user PIN was never set: initialise it with the token vendor's tool: %w", t, err)

@@ -1,18 +1,22 @@
 package pkcs11
 
-import "strings"
+import (
+	"strings"
 
-// PINState is what a token says about its user PIN (CK_TOKEN_INFO flags).
-// Tokens report no attempt counts through PKCS#11, only these three stages.
-type PINState int
+	"github.com/qoltanba/qoltanba/signer"
+)
 
-// The states, from the least to the most alarming.
+// PINState is what a token says about its user PIN; it travels to the faces
+// as a value in signer.SecretRequest, never as a sentence.
+type PINState = signer.PINState
+
+// The states, re-exported for the package's callers.
 const (
-	PINOK         PINState = iota
-	PINCountLow            // a wrong PIN was entered since the last good one
-	PINFinalTry            // one more wrong PIN locks the token
-	PINLocked              // the token refuses the user PIN
-	PINMustChange          // the PIN is the initial one or expired: change it with the vendor tool
+	PINOK         = signer.PINOK
+	PINCountLow   = signer.PINCountLow
+	PINFinalTry   = signer.PINFinalTry
+	PINLocked     = signer.PINLocked
+	PINMustChange = signer.PINMustChange
 )
 
 func pinStateOf(flags uint) PINState {
@@ -29,24 +33,9 @@ func pinStateOf(flags uint) PINState {
 	return PINOK
 }
 
-// Message is the sentence shown to the user before the PIN prompt and after a
-// wrong PIN; empty for PINOK.
-func (s PINState) Message(token string) string {
-	switch s {
-	case PINCountLow:
-		return "token " + quote(token) + ": a wrong PIN was entered before; few attempts are left before the token locks"
-	case PINFinalTry:
-		return "token " + quote(token) + ": LAST ATTEMPT — one more wrong PIN locks the token"
-	case PINLocked:
-		return "token " + quote(token) + ": the PIN is locked; unlock it with the administrator (SO) PIN in the token vendor's tool or at the issuing centre"
-	case PINMustChange:
-		return "token " + quote(token) + ": the PIN must be changed before use; change it in the token vendor's tool"
-	}
-	return ""
-}
-
-// attempts describes the attempts state for an error message.
-func (s PINState) attempts() string {
+// attempts describes the attempts state for an error message (English, for
+// logs and the CLI; the GUI shows the state from the next SecretRequest).
+func attempts(s PINState) string {
 	switch s {
 	case PINCountLow:
 		return "few attempts left"
@@ -56,10 +45,6 @@ func (s PINState) attempts() string {
 		return "the token is now locked"
 	}
 	return "attempts left not reported by the token"
-}
-
-func (s PINState) String() string {
-	return [...]string{"ok", "count-low", "final-try", "locked", "must-change"}[min(int(s), 4)]
 }
 
 func quote(label string) string {

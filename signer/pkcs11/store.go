@@ -1,9 +1,11 @@
 package pkcs11
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/qoltanba/qoltanba/signer"
@@ -123,13 +125,18 @@ func (t Token) Keys() ([]TokenKey, error) {
 	}
 	var out []TokenKey
 	for _, p := range objs.pairs() {
-		ref := signer.KeyRef{URI: t.keyURI(p).String(), Label: p.label()}
-		if p.cert != nil {
-			ref.Certificate = p.cert.cert
-		}
-		out = append(out, TokenKey{KeyRef: ref, Token: t, HasPrivateKey: p.priv != nil})
+		out = append(out, TokenKey{KeyRef: t.keyRef(p), Token: t, HasPrivateKey: p.priv != nil})
 	}
 	return out, errors.Join(objs.bad...)
+}
+
+// keyRef describes a pair for lists and prompts.
+func (t Token) keyRef(p pair) signer.KeyRef {
+	ref := signer.KeyRef{URI: t.keyURI(p).String(), Label: p.label(), Token: cmp.Or(strings.TrimSpace(t.Label), "PKCS#11 token")}
+	if p.cert != nil {
+		ref.Certificate = p.cert.cert
+	}
+	return ref
 }
 
 // keyURI names a pair: token attributes, the ID (stable, shared by key and

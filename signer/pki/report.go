@@ -79,6 +79,9 @@ type SignatureReport struct {
 	// anchor's subject.
 	Chain  []ChainEntry `json:"chain,omitempty"`
 	Anchor string       `json:"anchor,omitempty"`
+	// Test: the chain ends in a TEST anchor. The signature proves nothing
+	// about a real person; every face marks it TEST.
+	Test bool `json:"test,omitempty"`
 
 	// Notes explain a pass (e.g. revoked after signing); Warnings are
 	// facts that do not decide the verdict; Errors say what failed.

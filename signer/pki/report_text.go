@@ -131,7 +131,11 @@ func (s *SignatureReport) text(w *bufio.Writer, l TextLabels, n, total int) {
 		}
 		fmt.Fprintf(w, "  %-18s %s%s\n", label+strings.Repeat(":", min(1, len(label))), strings.Repeat("  ", i), c.Subject)
 	}
-	line(l.Anchor, s.Anchor)
+	anchor := s.Anchor
+	if s.Test {
+		anchor = "TEST — " + anchor
+	}
+	line(l.Anchor, anchor)
 	for _, m := range s.Errors {
 		line(l.Error, l.message(m))
 	}

@@ -42,6 +42,9 @@ type TrustStore struct {
 	mu            sync.RWMutex
 	anchors       []*x509.Certificate
 	intermediates []*x509.Certificate
+	// test are the certificates of TEST PKIs (anchors and their CAs):
+	// trusted so that test signatures verify, and reported as TEST.
+	test []*x509.Certificate
 }
 
 // NewTrustStore returns an empty store keeping its files in dir (may be "").
@@ -90,6 +93,56 @@ func (s *TrustStore) AddIntermediate(certs ...*x509.Certificate) {
 			s.intermediates = append(s.intermediates, c)
 		}
 	}
+}
+
+// LoadTestDir loads the certificates of dir as TEST ones: self-signed ones
+// become anchors, the others intermediates, and every signature chaining
+// to them is reported TEST. A missing dir is no error.
+func (s *TrustStore) LoadTestDir(dir string) (int, error) {
+	certs, err := readCertDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	s.AddTest(certs...)
+	return len(certs), nil
+}
+
+// AddTest trusts certs as TEST certificates (see LoadTestDir).
+func (s *TrustStore) AddTest(certs ...*x509.Certificate) {
+	s.addSorted(certs)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range certs {
+		if c != nil && !containsCert(s.test, c) {
+			s.test = append(s.test, c)
+		}
+	}
+}
+
+// IsTest reports whether c is one of the TEST certificates.
+func (s *TrustStore) IsTest(c *x509.Certificate) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return containsCert(s.test, c)
+}
+
+// IssuedUnderTest reports whether cert is a TEST certificate or was issued
+// by one: what decides the TEST mark before a chain is built.
+func (s *TrustStore) IssuedUnderTest(cert *x509.Certificate) bool {
+	if cert == nil {
+		return false
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, t := range s.test {
+		if t.Equal(cert) || (bytes.Equal(cert.RawIssuer, t.RawSubject) && CheckSignatureFrom(cert, t) == nil) {
+			return true
+		}
+	}
+	return false
 }
 
 // Anchors returns the trusted certificates.

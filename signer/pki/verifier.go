@@ -196,6 +196,7 @@ func (v *Verifier) verifyOne(ctx context.Context, trust *TrustStore, rev *Revoca
 		s.Chain = append(s.Chain, ChainEntry{Subject: id.SubjectDN, SerialNumber: id.SerialNumber, NotAfter: c.NotAfter.UTC(), Algorithm: id.Algorithm})
 	}
 	s.Anchor = IdentityOf(chain.Anchor(), now).SubjectDN
+	s.Test = trust.IsTest(chain.Anchor())
 
 	// Revocation of the signing certificate, then of the CAs below the anchor.
 	if len(chain) > 1 {

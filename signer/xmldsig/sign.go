@@ -244,3 +244,24 @@ func isAncestorOrSelf(a, e *etree.Element) bool {
 	}
 	return false
 }
+
+// Check tells whether Sign would accept doc with opts, without a key: the
+// document parses (UTF-8, no DTD, within the limits) and the element to sign
+// and the parent to sign into exist. Callers check before asking for a
+// password or PIN, so that no secret is spent on a document that cannot be
+// signed.
+func Check(doc []byte, opts SignOptions) error {
+	tree, err := parse(doc)
+	if err != nil {
+		return fmt.Errorf("xmldsig: %w", err)
+	}
+	if _, err := findParent(tree, opts.ParentXPath); err != nil {
+		return fmt.Errorf("xmldsig: %w", err)
+	}
+	if opts.ID != "" {
+		if _, err := elementByID(tree, opts.ID); err != nil {
+			return fmt.Errorf("xmldsig: %w", err)
+		}
+	}
+	return nil
+}

@@ -3,12 +3,12 @@ package docsign
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
-	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
@@ -46,17 +46,15 @@ type Result struct {
 	Bytes []byte
 }
 
-// Sign signs the planned version with key, verifies the result with v and
-// stores it. A signature that fails verification (TOTAL_FAILED: wrong
-// key, revoked or expired certificate) is not stored; an INDETERMINATE one
-// (unknown revocation status, untrusted root) is, with its report.
-func Sign(ctx context.Context, st store.Store, p *Plan, key *signer.Key, v *pki.Verifier) (*Result, error) {
-	if key == nil || key.Signer == nil || key.Certificate == nil {
-		return nil, errors.New("sign: no key")
-	}
-	sig, err := p.sign(ctx, key)
-	if err != nil {
-		return nil, err
+// Record verifies sig, the signature just made over the planned version by
+// the holder of cert, with v and stores it. A signature that fails
+// verification (TOTAL_FAILED: wrong key, revoked or expired certificate) is
+// not stored; an INDETERMINATE one (unknown revocation status, untrusted
+// root) is, with its report. Making the signature is the core's job
+// (internal/core), which applies the signing policy first.
+func Record(ctx context.Context, st store.Store, p *Plan, sig []byte, cert *x509.Certificate, v *pki.Verifier) (*Result, error) {
+	if cert == nil {
+		return nil, errors.New("record signature: no certificate")
 	}
 	ev, err := Examine(p.Options.Format, sig, p.content, p.Options.Detached)
 	if err != nil {
@@ -70,7 +68,7 @@ func Sign(ctx context.Context, st store.Store, p *Plan, key *signer.Key, v *pki.
 	if err != nil {
 		return nil, fmt.Errorf("encode report: %w", err)
 	}
-	mine := pickOwn(report, key)
+	mine := pickOwn(report, cert)
 	signingTime := mine.SigningTime
 	if signingTime.IsZero() {
 		signingTime = report.VerifiedAt
@@ -81,7 +79,7 @@ func Sign(ctx context.Context, st store.Store, p *Plan, key *signer.Key, v *pki.
 	}
 	s, err := st.AddSignature(ctx, p.Document.ID, p.Version.Number, store.NewSignature{
 		Format: format, Detached: p.Options.Detached, Bytes: sig,
-		Signer:      store.SignerOf(pki.IdentityOf(key.Certificate, time.Now())),
+		Signer:      store.SignerOf(pki.IdentityOf(cert, time.Now())),
 		SigningTime: signingTime, Origin: "made", Report: reportJSON,
 	})
 	if err != nil {
@@ -90,10 +88,13 @@ func Sign(ctx context.Context, st store.Store, p *Plan, key *signer.Key, v *pki.
 	return &Result{Signature: s, Report: report, Evidence: ev, Bytes: sig}, nil
 }
 
+// Content is the version's content, as it will be signed.
+func (p *Plan) Content() []byte { return p.content }
+
 // pickOwn returns the report of the signature made with key (XML may
 // carry earlier ones), or the last.
-func pickOwn(r *pki.Report, key *signer.Key) pki.SignatureReport {
-	fp := pki.Fingerprint(key.Certificate)
+func pickOwn(r *pki.Report, cert *x509.Certificate) pki.SignatureReport {
+	fp := pki.Fingerprint(cert)
 	for i := len(r.Signatures) - 1; i >= 0; i-- {
 		if r.Signatures[i].Signer.Fingerprint == fp {
 			return r.Signatures[i]
@@ -103,32 +104,6 @@ func pickOwn(r *pki.Report, key *signer.Key) pki.SignatureReport {
 		return pki.SignatureReport{}
 	}
 	return r.Signatures[len(r.Signatures)-1]
-}
-
-func (p *Plan) sign(ctx context.Context, key *signer.Key) ([]byte, error) {
-	o := p.Options
-	if o.Format == FormatXML {
-		style := xmldsig.StyleNCALayer
-		if o.Compact {
-			style = xmldsig.StyleCompact
-		}
-		out, err := xmldsig.Sign(p.content, key.Signer, key.Certificate, xmldsig.SignOptions{Style: style, ID: o.XMLID})
-		if err != nil {
-			return nil, fmt.Errorf("sign %s version %d: %w", p.Document.ID, p.Version.Number, err)
-		}
-		return out, nil
-	}
-	opts := cms.SignOptions{Detached: o.Detached, IncludeChain: true}
-	out, err := cms.Sign(bytes.NewReader(p.content), key.Signer, key.Certificate, key.Chain, opts)
-	if err != nil {
-		return nil, fmt.Errorf("sign %s version %d: %w", p.Document.ID, p.Version.Number, err)
-	}
-	if o.TSA != "" {
-		if out, err = cms.AddTimestamp(ctx, out, &cms.TSAClient{URL: o.TSA}); err != nil {
-			return nil, fmt.Errorf("timestamp from %s: %w", o.TSA, err)
-		}
-	}
-	return out, nil
 }
 
 // Examine runs the format's verifier over a stored signature and the

@@ -31,7 +31,7 @@ func benchPackage(b *testing.B) (store.Store, store.ID, *pki.Verifier, *pki.Trus
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := docsign.Sign(ctx, st, plan, signer.NewKey(e.Name, e.Key, e.Cert, e.Chain()[1:], nil), v); err != nil {
+	if _, err := signPlan(ctx, st, plan, signer.NewKey(e.Name, e.Key, e.Cert, e.Chain()[1:], nil), v); err != nil {
 		b.Fatal(err)
 	}
 	return st, d.ID, v, trustOf(p)

@@ -83,7 +83,7 @@ func newFixture(t *testing.T, name, content string, opts docsign.Options, signer
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := docsign.Sign(ctx, st, plan, signer.NewKey(e.Name, e.Key, e.Cert, e.Chain()[1:], nil), v)
+		res, err := signPlan(ctx, st, plan, signer.NewKey(e.Name, e.Key, e.Cert, e.Chain()[1:], nil), v)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"github.com/qoltanba/qoltanba/internal/units"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -153,12 +154,4 @@ func displayName(name string) string {
 	return filepath.Base(name)
 }
 
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
+func humanSize(n int64) string { return units.Size(n) }

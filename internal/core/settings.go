@@ -1,0 +1,129 @@
+package core
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/qoltanba/qoltanba/internal/atomicfile"
+	"github.com/qoltanba/qoltanba/signer/pkcs11"
+)
+
+// SettingsFile is the settings' name inside the data folder: JSON, private
+// to the user, read by the CLI, the window and the bridge alike. It never
+// holds a password or PIN.
+const SettingsFile = "settings.json"
+
+// DefaultTSA is NCA RK's public time-stamp service.
+const DefaultTSA = "http://tsp.pki.gov.kz"
+
+// Settings are the user's choices.
+type Settings struct {
+	Language string `json:"language,omitempty"` // "", "kk", "ru", "en"; "" follows the system
+	TSA      string `json:"tsa"`
+	OCSP     string `json:"ocsp,omitempty"` // empty: the address in each certificate
+	Offline  bool   `json:"offline,omitempty"`
+	// Modules are PKCS#11 module paths; empty: the usual driver locations.
+	Modules []string `json:"pkcs11Modules,omitempty"`
+	// KeyPaths are the key files the user opened, remembered for the list;
+	// TestKeys the ones Qoltanba made as TEST keys.
+	KeyPaths []string `json:"keyPaths,omitempty"`
+	TestKeys []string `json:"testKeys,omitempty"`
+	// SignDetached and SignTimestamp are the Sign screen's last choices.
+	SignDetached  bool `json:"signDetached,omitempty"`
+	SignTimestamp bool `json:"signTimestamp"`
+	// DataDir, in the default data folder's file only, moves the data
+	// folder elsewhere from the next start on.
+	DataDir string `json:"dataDir,omitempty"`
+}
+
+// DefaultSettings are the settings of a new user.
+func DefaultSettings() Settings {
+	return Settings{TSA: DefaultTSA, SignTimestamp: true}
+}
+
+// ModuleConfigs are the configured token modules (nil: the usual drivers).
+func (s Settings) ModuleConfigs() []pkcs11.ModuleConfig {
+	var cfgs []pkcs11.ModuleConfig
+	for _, p := range s.Modules {
+		cfgs = append(cfgs, pkcs11.ModuleConfig{Path: p})
+	}
+	return cfgs
+}
+
+// LoadSettings reads the settings of a data folder. No file gives the
+// defaults. A damaged file gives the defaults with whatever could be read
+// of it (the key list above all) and an error that says so; the damaged file
+// is kept beside as settings.json.damaged so nothing is lost.
+func LoadSettings(dir string) (Settings, error) {
+	path := filepath.Join(dir, SettingsFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return DefaultSettings(), nil
+	}
+	if err != nil {
+		return DefaultSettings(), fmt.Errorf("read settings %s: %w (using the defaults)", path, err)
+	}
+	s := DefaultSettings()
+	if err := json.Unmarshal(data, &s); err != nil {
+		salvaged := salvageSettings(data)
+		keep := path + ".damaged"
+		_ = os.WriteFile(keep, data, 0o600)
+		return salvaged, fmt.Errorf("settings %s are damaged (%v): using the defaults; the file is kept as %s", path, err, keep)
+	}
+	s.clean()
+	return s, nil
+}
+
+// salvageSettings keeps the remembered key files of a damaged settings file
+// when its key list can still be found: the one thing a user cannot redo
+// from memory.
+func salvageSettings(data []byte) Settings {
+	s := DefaultSettings()
+	var loose map[string]json.RawMessage
+	if json.Unmarshal(data, &loose) == nil {
+		_ = json.Unmarshal(loose["keyPaths"], &s.KeyPaths)
+		_ = json.Unmarshal(loose["testKeys"], &s.TestKeys)
+	}
+	s.clean()
+	return s
+}
+
+func (s *Settings) clean() {
+	s.TSA = strings.TrimSpace(s.TSA)
+	s.OCSP = strings.TrimSpace(s.OCSP)
+	s.DataDir = strings.TrimSpace(s.DataDir)
+	s.Modules = nonEmpty(s.Modules)
+	s.KeyPaths = nonEmpty(s.KeyPaths)
+	s.TestKeys = nonEmpty(s.TestKeys)
+}
+
+func nonEmpty(in []string) []string {
+	var out []string
+	for _, v := range in {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// SaveSettings writes s to the data folder atomically, private to the user.
+func SaveSettings(dir string, s Settings) error {
+	s.clean()
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	return atomicfile.Write(filepath.Join(dir, SettingsFile), append(data, '\n'), 0o600)
+}
+
+// SaveSettings saves the core's settings.
+func (c *Core) SaveSettings() error { return SaveSettings(c.DataDir, c.Settings) }

@@ -1,0 +1,398 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+	"unicode/utf8"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/pki"
+	"github.com/qoltanba/qoltanba/signer/rawsig"
+	"github.com/qoltanba/qoltanba/signer/xmldsig"
+)
+
+// ErrInput: what was given to sign cannot be signed as asked (a folder, XML
+// that does not parse or has a DTD, a co-signature of something that is not
+// a CMS). It is found before any secret is asked.
+var ErrInput = errors.New("cannot sign this input")
+
+// ErrTimestamp: the time-stamp service failed and the request required a
+// timestamp, so nothing was signed for good.
+var ErrTimestamp = errors.New("no timestamp")
+
+// tsaTimeout bounds one timestamp request; ctx cancels it sooner.
+const tsaTimeout = 30 * time.Second
+
+// previewSize is how much of text or XML content the consent shows.
+const previewSize = 4 << 10
+
+// Item is one thing to sign: a file (Path), bytes (Data) or a digest
+// (Digest with DigestOID, CMS only).
+type Item struct {
+	Name      string // shown to the user; defaults to Path's base name
+	Path      string
+	Data      []byte
+	MediaType string
+	// Digest signs a hash made elsewhere (NCALayer's "digested" CMS).
+	Digest    []byte
+	DigestOID []int
+	// Original is the content of a detached CMS being co-signed (a file).
+	Original string
+}
+
+// SignRequest is one signing operation, whichever face asks for it.
+type SignRequest struct {
+	// Origin is who asks: signer.LocalUser or the web origin.
+	Origin string
+	KeyURI string
+	Format signer.Format
+	Use    Use
+	Items  []Item
+	// CMS options.
+	Detached bool
+	CoSign   bool // Items are CMS signatures to add a signature to
+	// XML options.
+	XMLID, XMLParent string
+	Compact          bool
+	// TSA asks the service at this address for a timestamp (CMS); empty
+	// for none. The policy: a TSA failure keeps the signature without a
+	// timestamp and says so in Signed.Warning, unless RequireTimestamp,
+	// when the operation fails with ErrTimestamp. The consent shows which.
+	TSA              string
+	RequireTimestamp bool
+	// Progress, if set, is told the stage and how far it is (0..1).
+	Progress func(stage Stage, fraction float64)
+}
+
+// Stage is a step of Sign that a face may show.
+type Stage int
+
+const (
+	StageHash Stage = iota // reading the input to show its digest
+	StageKey               // asking consent and the secret, opening the key
+	StageSign              // signing and timestamping
+)
+
+// report tells req.Progress, if any.
+func (req SignRequest) report(stage Stage, f float64) {
+	if req.Progress != nil {
+		req.Progress(stage, f)
+	}
+}
+
+// Signed is the signature of one item.
+type Signed struct {
+	Item  Item
+	Bytes []byte // DER for CMS and raw, the signed document for XML
+	// Warning says what the signature lacks (the timestamp), or "".
+	Warning string
+}
+
+// SignResult is what a signing operation made.
+type SignResult struct {
+	Key     signer.KeyRef // with the certificate that signed
+	Signer  pki.Identity
+	Outputs []Signed
+}
+
+// prepared is an item checked and described before the secret is asked.
+type prepared struct {
+	item     Item
+	doc      signer.Document
+	content  []byte // XML documents, co-signed CMS, Data
+	existing []byte // the CMS a co-signature goes into
+}
+
+// Sign is the one signing operation of every face: it checks the input and
+// the key's certificate, asks for consent showing what is signed, by whom
+// and for whom, opens the key (asking for the secret), applies the policy
+// again with the certificate from the key, signs every item with one
+// secret entry, and timestamps under ctx. Nothing is written: faces write
+// or store the outputs.
+func (c *Core) Sign(ctx context.Context, req SignRequest, ui signer.UI) (*SignResult, error) {
+	if len(req.Items) == 0 {
+		return nil, fmt.Errorf("%w: nothing to sign", ErrInput)
+	}
+	items := make([]prepared, len(req.Items))
+	for i, it := range req.Items {
+		p, err := prepare(req, it, func(f float64) { req.report(StageHash, (float64(i)+f)/float64(len(req.Items))) })
+		if err != nil {
+			return nil, err
+		}
+		items[i] = p
+	}
+	req.report(StageKey, 0)
+	ref, err := c.Keys.Describe(ctx, req.KeyURI)
+	if err != nil {
+		return nil, err
+	}
+	now := c.now()
+	if err := CheckCertificate(ctx, ref.Certificate, nil, req.Use, now, c.Revocation()); err != nil {
+		return nil, err
+	}
+	consent := signer.Consent{
+		Origin: req.Origin, Format: req.Format, Detached: req.Detached, CoSign: req.CoSign,
+		Count: len(items), Key: ref, Test: c.IsTest(ref.Certificate),
+		TSA: req.TSA, RequireTimestamp: req.RequireTimestamp, At: now,
+	}
+	for _, p := range items {
+		consent.Documents = append(consent.Documents, p.doc)
+	}
+	if err := ui.Consent(ctx, consent); err != nil {
+		return nil, err
+	}
+	key, err := c.Keys.Open(ctx, req.KeyURI, ui)
+	if err != nil {
+		return nil, err
+	}
+	defer key.Close()
+	if err := CheckCertificate(ctx, key.Certificate, key.Chain, req.Use, c.now(), c.Revocation()); err != nil {
+		return nil, err
+	}
+	ref.Certificate = key.Certificate
+	res := &SignResult{Key: ref, Signer: pki.IdentityOf(key.Certificate, c.now())}
+	for i, p := range items {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		progress := func(f float64) { req.report(StageSign, (float64(i)+f)/float64(len(items))) }
+		out, err := signOne(ctx, req, p, key, progress)
+		if err != nil {
+			return nil, err
+		}
+		res.Outputs = append(res.Outputs, out)
+	}
+	return res, nil
+}
+
+// prepare checks one item and describes it for the consent.
+func prepare(req SignRequest, it Item, progress func(float64)) (prepared, error) {
+	p := prepared{item: it}
+	if it.Name == "" {
+		it.Name = filepath.Base(it.Path)
+		p.item.Name = it.Name
+	}
+	p.doc = signer.Document{Name: it.Name, MediaType: it.MediaType}
+	switch {
+	case it.Digest != nil:
+		if req.Format != signer.FormatCMS && req.Format != signer.FormatRaw {
+			return p, fmt.Errorf("%w: a digest is signed as CMS or raw", ErrInput)
+		}
+		p.doc.Digest, p.doc.SHA256, p.doc.Size = true, it.Digest, int64(len(it.Digest))
+		return p, nil
+	case it.Path != "":
+		info, err := os.Stat(it.Path)
+		if err != nil {
+			return p, fmt.Errorf("file to sign: %w", err)
+		}
+		if !info.Mode().IsRegular() {
+			return p, fmt.Errorf("%w: %s is not a regular file", ErrInput, it.Path)
+		}
+		p.doc.Size = info.Size()
+		// XML and co-signed CMS are read whole (bounded by their parsers);
+		// other files are hashed here and streamed when signed.
+		if req.Format == signer.FormatXML || req.CoSign {
+			if info.Size() > xmldsig.MaxDocumentSize && req.Format == signer.FormatXML {
+				return p, fmt.Errorf("%w: %s is larger than %d MB", ErrInput, it.Path, xmldsig.MaxDocumentSize>>20)
+			}
+			if p.content, err = os.ReadFile(it.Path); err != nil {
+				return p, fmt.Errorf("read %s: %w", it.Path, err)
+			}
+		} else if p.doc.SHA256, err = hashFile(it.Path, progress); err != nil {
+			return p, err
+		}
+	default:
+		p.content = it.Data
+		p.doc.Size = int64(len(it.Data))
+	}
+	if p.content != nil {
+		sum := sha256.Sum256(p.content)
+		p.doc.SHA256 = sum[:]
+		p.doc.Preview = preview(p.content)
+	}
+	switch {
+	case req.Format == signer.FormatXML:
+		if err := xmldsig.Check(p.content, xmlOptions(req)); err != nil {
+			return p, fmt.Errorf("%w: %s: %w", ErrInput, it.Name, err)
+		}
+	case req.CoSign:
+		if req.Format != signer.FormatCMS {
+			return p, fmt.Errorf("%w: only CMS signatures are co-signed this way", ErrInput)
+		}
+		der, err := cms.Decode(p.content)
+		if err != nil {
+			return p, fmt.Errorf("%w: %s is not a CMS signature: %w", ErrInput, it.Name, err)
+		}
+		p.existing = der
+		if _, err := cms.Content(der); errors.Is(err, cms.ErrNoContent) && it.Original == "" {
+			return p, fmt.Errorf("%w: %s is a detached signature: the original is needed to co-sign it", ErrInput, it.Name)
+		}
+		p.doc.Preview = ""
+	case req.Format == signer.FormatCMS, req.Format == signer.FormatRaw:
+	default:
+		return p, fmt.Errorf("%w: unknown format %q", ErrInput, req.Format)
+	}
+	return p, nil
+}
+
+func xmlOptions(req SignRequest) xmldsig.SignOptions {
+	style := xmldsig.StyleNCALayer
+	if req.Compact {
+		style = xmldsig.StyleCompact
+	}
+	return xmldsig.SignOptions{Style: style, ID: req.XMLID, ParentXPath: req.XMLParent}
+}
+
+// signOne makes one item's signature.
+func signOne(ctx context.Context, req SignRequest, p prepared, key *signer.Key, progress func(float64)) (Signed, error) {
+	out := Signed{Item: p.item}
+	name := p.item.Name
+	var err error
+	switch {
+	case req.Format == signer.FormatXML:
+		out.Bytes, err = xmldsig.Sign(p.content, key.Signer, key.Certificate, xmlOptions(req))
+		progress(1)
+		if err != nil {
+			return out, fmt.Errorf("sign %s: %w", name, err)
+		}
+		return out, nil
+	case req.Format == signer.FormatRaw:
+		switch {
+		case p.item.Digest != nil:
+			d, ok := rawsig.DigestByOID(p.item.DigestOID)
+			if !ok {
+				return out, fmt.Errorf("%w: unknown digest algorithm %v", ErrInput, p.item.DigestOID)
+			}
+			out.Bytes, err = rawsig.SignDigest(key.Signer, d, p.item.Digest)
+		case p.content != nil:
+			out.Bytes, err = rawsig.Sign(key.Signer, p.content)
+		default:
+			err = withFile(p.item.Path, progress, func(r io.Reader) (e error) { out.Bytes, e = rawsig.SignReader(key.Signer, r); return })
+		}
+		if err != nil {
+			return out, fmt.Errorf("sign %s: %w", name, err)
+		}
+		return out, nil
+	}
+	opts := cms.SignOptions{Detached: req.Detached, IncludeChain: true}
+	switch {
+	case req.CoSign:
+		var content io.Reader
+		if p.item.Original != "" {
+			f, err := os.Open(p.item.Original)
+			if err != nil {
+				return out, fmt.Errorf("read the original of %s: %w", name, err)
+			}
+			defer f.Close()
+			content = f
+		}
+		out.Bytes, err = cms.CoSign(p.existing, content, key.Signer, key.Certificate, key.Chain, opts)
+	case p.item.Digest != nil:
+		out.Bytes, err = cms.SignDigest(p.item.Digest, p.item.DigestOID, key.Signer, key.Certificate, key.Chain, opts)
+	case p.content != nil:
+		out.Bytes, err = cms.Sign(bytes.NewReader(p.content), key.Signer, key.Certificate, key.Chain, opts)
+	default:
+		err = withFile(p.item.Path, progress, func(r io.Reader) (e error) {
+			out.Bytes, e = cms.Sign(r, key.Signer, key.Certificate, key.Chain, opts)
+			return
+		})
+	}
+	if err != nil {
+		return out, fmt.Errorf("sign %s: %w", name, err)
+	}
+	progress(1)
+	if req.TSA == "" {
+		return out, nil
+	}
+	stamped, err := Timestamp(ctx, out.Bytes, req.TSA)
+	switch {
+	case err == nil:
+		out.Bytes = stamped
+	case req.RequireTimestamp || ctx.Err() != nil:
+		return out, err
+	default:
+		out.Warning = fmt.Sprintf("signed without a timestamp: %v", err)
+	}
+	return out, nil
+}
+
+// Timestamp adds a timestamp from the TSA at url to every signer of a CMS
+// that lacks one, bounded by tsaTimeout and cancelled with ctx.
+func Timestamp(ctx context.Context, cmsData []byte, url string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, tsaTimeout)
+	defer cancel()
+	out, err := cms.AddTimestamp(ctx, cmsData, &cms.TSAClient{URL: url})
+	if err != nil {
+		return nil, fmt.Errorf("%w from %s: %w", ErrTimestamp, url, err)
+	}
+	return out, nil
+}
+
+// withFile opens path and hands it to sign through a progress reader.
+func withFile(path string, progress func(float64), sign func(io.Reader) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	return sign(&progressReader{r: f, total: info.Size(), report: progress})
+}
+
+// hashFile is the SHA-256 of a file, shown in the consent.
+func hashFile(path string, progress func(float64)) ([]byte, error) {
+	h := sha256.New()
+	err := withFile(path, progress, func(r io.Reader) error {
+		_, err := io.Copy(h, r)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return h.Sum(nil), nil
+}
+
+// preview is the beginning of text content, cut at a rune boundary; empty
+// for binary content.
+func preview(b []byte) string {
+	if len(b) > previewSize {
+		b = b[:previewSize]
+		for len(b) > 0 && !utf8.Valid(b) {
+			b = b[:len(b)-1]
+		}
+	}
+	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+		return ""
+	}
+	return string(b)
+}
+
+// progressReader reports how much of a file was read.
+type progressReader struct {
+	r      io.Reader
+	n      int64
+	total  int64
+	report func(float64)
+	last   time.Time
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += int64(n)
+	if p.report != nil && p.total > 0 && time.Since(p.last) > 100*time.Millisecond {
+		p.last = time.Now()
+		p.report(float64(p.n) / float64(p.total))
+	}
+	return n, err
+}
