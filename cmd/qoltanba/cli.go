@@ -74,6 +74,11 @@ func run(ctx context.Context, args []string, s stdio) int {
 			if errors.As(err, &status) {
 				return int(status)
 			}
+			var help *helpRequest
+			if errors.As(err, &help) {
+				commandUsage(s.out, c, help.fs)
+				return 0
+			}
 			var ue *usageError
 			if errors.As(err, &ue) {
 				fmt.Fprintf(s.err, "qoltanba: error: %s\nusage: qoltanba %s %s\n", ue.msg, c.name, c.args)
@@ -121,6 +126,20 @@ func (e *hintError) Unwrap() error { return e.err }
 
 func withHint(err error, hints ...string) error { return &hintError{err: err, hints: hints} }
 
+// helpRequest is -h or --help: the command's usage goes to stdout, exit 0.
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (h *helpRequest) Error() string { return "help requested" }
+
+// commandUsage prints a command's usage, its flags generated from its own
+// flag set so that they never drift from what it accepts.
+func commandUsage(w io.Writer, c command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "usage: qoltanba %s %s\n\n%s\n", c.name, c.args, c.summary)
+	fmt.Fprintln(w, "\nflags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
@@ -134,7 +153,9 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(io.Discard)
 	var positional []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			return nil, &helpRequest{fs}
+		} else if err != nil {
 			return nil, usagef("%v", err)
 		}
 		args = fs.Args()

@@ -256,3 +256,20 @@ func TestNoGUIBuild(t *testing.T) {
 		t.Errorf("no arguments: %v, stderr %q", err, stderr.String())
 	}
 }
+
+// TestHelpExitsZero: -h and --help print the command's usage, generated
+// from its flags, on stdout and exit 0, for every command.
+func TestHelpExitsZero(t *testing.T) {
+	for _, c := range commands() {
+		if c.name == "gui" || c.name == "version" {
+			continue
+		}
+		for _, h := range []string{"-h", "--help"} {
+			args := append(strings.Fields(c.name), h)
+			code, stdout, stderr := runCLI(t, "", args...)
+			if code != 0 || !strings.Contains(stdout, "usage: qoltanba "+c.name) || strings.Contains(stderr, "error") {
+				t.Errorf("%v: exit %d\nstdout: %s\nstderr: %s", args, code, stdout, stderr)
+			}
+		}
+	}
+}
