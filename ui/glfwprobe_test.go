@@ -5,6 +5,7 @@ package ui
 import (
 	"crypto/rand"
 	"fmt"
+	"github.com/qoltanba/qoltanba/internal/progress"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,7 +36,7 @@ import (
 // measurement (3); QOLTANBA_PROBE_CAPTURE_MS, the interval of the screen
 // dumps (200; 0: none, to see the latency without their load);
 // QOLTANBA_PROBE_PROGRESS_MS, the shortest time between progress reports
-// (progressInterval, 100).
+// (progress.Interval, 100).
 func TestGUIWhileSigning(t *testing.T) {
 	if os.Getenv("DISPLAY") == "" {
 		t.Skip("no X display: run scripts/bench/gui.sh, which starts Xvfb")
@@ -199,7 +200,7 @@ func probeSetup(t *testing.T) probeConfig {
 		if err != nil || n <= 0 {
 			t.Fatalf("QOLTANBA_PROBE_PROGRESS_MS=%q", s)
 		}
-		progressInterval = time.Duration(n) * time.Millisecond
+		progress.Interval = time.Duration(n) * time.Millisecond
 	}
 	if s := os.Getenv("QOLTANBA_PROBE_IDLE"); s != "" {
 		secs, err := strconv.ParseFloat(s, 64)

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/qoltanba/qoltanba/signer/keyfile"
@@ -102,23 +101,6 @@ func (v validity) text(cert *x509.Certificate, days int) string {
 	return T("validity.locked")
 }
 
-// siblingCertificate reads a certificate kept next to a key file under the
-// same name (name.cer, .crt or .pem), as the test PKI and some NCA users
-// keep them: it shows the holder without a password.
-func siblingCertificate(path string) *x509.Certificate {
-	stem := strings.TrimSuffix(path, filepath.Ext(path))
-	for _, ext := range []string{".cer", ".crt", ".pem"} {
-		if _, err := os.Stat(stem + ext); err != nil {
-			continue
-		}
-		certs, err := pki.ReadCertificates(stem + ext)
-		if err == nil && len(certs) > 0 {
-			return certs[0]
-		}
-	}
-	return nil
-}
-
 // collectKeys merges the remembered files, the files found in the usual
 // folders (found: scanned once, off the UI goroutine) and the token keys
 // into one list, without duplicates, remembered first.
@@ -141,7 +123,7 @@ func collectKeys(remembered, test []string, found []string, tokens []*keyItem, s
 		if c := session[path]; c != nil {
 			k.Cert = c
 		} else {
-			k.Cert = siblingCertificate(path)
+			k.Cert = keyfile.SiblingCertificate(path)
 		}
 		k.Test = k.Test || (k.Cert != nil && isTestIssuer(k.Cert.Issuer.String(), ""))
 		out = append(out, k)

@@ -2,13 +2,9 @@ package ui
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/x509"
 	"errors"
-	"fmt"
-	"io"
 	"net/url"
-	"os"
 
 	"fyne.io/fyne/v2"
 
@@ -142,20 +138,6 @@ func (g *App) signFile(ctx context.Context, job signJob, ui *dialogUI, written f
 	}
 	written(signed.Bytes, res.Key.Certificate)
 	return job.out, warning, nil
-}
-
-// hashFile is the SHA-256 of a file, with progress on the way.
-func hashFile(path string, size int64, progress func(float64)) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, newProgressReader(f, size, progress)); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return h.Sum(nil), nil
 }
 
 // signErrorText is a plain message for a failed signing.

@@ -5,16 +5,13 @@ import (
 	"errors"
 	"time"
 
-	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/pkcs11"
 )
 
-// tokenBackend is what the GUI needs of signer/pkcs11: list the keys on the
-// tokens without a PIN, open one (the PIN is asked through the GUI's
-// signer.UI, with the PIN state shown first), release the modules.
+// tokenBackend is what the window keeps of the token store it loaded and
+// watches: it releases the modules when the watch has stopped. Signing
+// reaches the same store through the core's key registry (setTokens).
 type tokenBackend interface {
-	TokenKeys(ctx context.Context) ([]pkcs11.TokenKey, error)
-	Open(ctx context.Context, uri string, ui signer.UI) (*signer.Key, error)
 	Close() error
 }
 
@@ -122,9 +119,9 @@ func closeWhenStopped(hw tokenBackend, stopped <-chan struct{}) {
 // window loaded and watches; nil while none is loaded. UI goroutine.
 func (g *App) setTokens(st *pkcs11.Store) {
 	if st == nil {
-		g.tokenHW = nil
+		g.tokenHW = nil // not a nil *pkcs11.Store inside the interface
 	} else {
-		g.tokenHW = guiTokens{st}
+		g.tokenHW = st
 	}
 	g.core.Keys.UseTokens(st) // the old store is closed by its watcher's owner
 }

@@ -87,12 +87,3 @@ func keyErrorHint(err error) error {
 	}
 	return tokenListError(err)
 }
-
-// describeKey checks a key URI before anything else is done with it.
-func describeKey(ctx context.Context, c *core.Core, uri string) (signer.KeyRef, error) {
-	ref, err := c.Keys.Describe(ctx, uri)
-	if err != nil {
-		return ref, keyErrorHint(err)
-	}
-	return ref, nil
-}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"time"
 
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer"
@@ -77,7 +76,7 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 	case err != nil:
 		return signError(err)
 	}
-	fmt.Fprintf(s.err, "Signer: %s\n", pki.IdentityOf(res.Certificate, time.Now()).Summary())
+	fmt.Fprintf(s.err, "Signer: %s\n", res.Signer.Summary())
 	if res.Warning != "" {
 		fmt.Fprintf(s.err, "warning: %s\n", res.Warning)
 	}

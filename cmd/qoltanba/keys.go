@@ -46,9 +46,6 @@ func keysInfo(ctx context.Context, s stdio, args []string) error {
 		return err
 	}
 	defer closeCore(c)
-	if _, err := describeKey(ctx, c, path); err != nil {
-		return err
-	}
 	key, err := openKey(ctx, c, path, ui)
 	if err != nil {
 		return err

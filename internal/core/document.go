@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/docsign"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
@@ -30,8 +31,9 @@ type DocumentSignRequest struct {
 type DocumentSigned struct {
 	*docsign.Result
 	Plan *docsign.Plan
-	// Certificate is the signer's, as read from the key.
+	// Certificate is the signer's, as read from the key; Signer its holder.
 	Certificate *x509.Certificate
+	Signer      pki.Identity
 	Warning     string
 }
 
@@ -73,5 +75,5 @@ func (c *Core) SignDocument(ctx context.Context, req DocumentSignRequest, ui sig
 	if err != nil {
 		return nil, err
 	}
-	return &DocumentSigned{Result: rec, Plan: plan, Certificate: res.Key.Certificate, Warning: out.Warning}, nil
+	return &DocumentSigned{Result: rec, Plan: plan, Certificate: res.Key.Certificate, Signer: res.Signer, Warning: out.Warning}, nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/qoltanba/qoltanba/internal/progress"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/pki"
@@ -337,7 +338,7 @@ func Timestamp(ctx context.Context, cmsData []byte, url string) ([]byte, error) 
 }
 
 // withFile opens path and hands it to sign through a progress reader.
-func withFile(path string, progress func(float64), sign func(io.Reader) error) error {
+func withFile(path string, report func(float64), sign func(io.Reader) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -347,7 +348,7 @@ func withFile(path string, progress func(float64), sign func(io.Reader) error) e
 	if err != nil {
 		return err
 	}
-	return sign(&progressReader{r: f, total: info.Size(), report: progress})
+	return sign(progress.NewReader(f, info.Size(), report))
 }
 
 // hashFile is the SHA-256 of a file, shown in the consent.
@@ -376,23 +377,4 @@ func preview(b []byte) string {
 		return ""
 	}
 	return string(b)
-}
-
-// progressReader reports how much of a file was read.
-type progressReader struct {
-	r      io.Reader
-	n      int64
-	total  int64
-	report func(float64)
-	last   time.Time
-}
-
-func (p *progressReader) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	p.n += int64(n)
-	if p.report != nil && p.total > 0 && time.Since(p.last) > 100*time.Millisecond {
-		p.last = time.Now()
-		p.report(float64(p.n) / float64(p.total))
-	}
-	return n, err
 }

@@ -70,7 +70,7 @@ func TestSignStoredVersion(t *testing.T) {
 			if !strings.Contains(plan.Summary(), d.SHA256.String()) {
 				t.Errorf("summary lacks the digest: %s", plan.Summary())
 			}
-			res, err := Sign(ctx, st, plan, keyOf(p.Find("gost/legal_head")), verifier(p))
+			res, err := signPlan(ctx, st, plan, keyOf(p.Find("gost/legal_head")), verifier(p))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +148,7 @@ func TestSignRefusals(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err = Sign(ctx, st, plan, keyOf(revoked), v)
+	_, err = signPlan(ctx, st, plan, keyOf(revoked), v)
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "REVOKED") {
 		t.Fatalf("revoked key: %v", err)
 	}

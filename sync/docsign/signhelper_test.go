@@ -11,9 +11,9 @@ import (
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
-// Sign makes the planned signature with key directly (the core's policy and
+// signPlan makes the planned signature with key directly (the core's policy and
 // prompts are tested in internal/core) and records it.
-func Sign(ctx context.Context, st store.Store, p *Plan, key *signer.Key, v *pki.Verifier) (*Result, error) {
+func signPlan(ctx context.Context, st store.Store, p *Plan, key *signer.Key, v *pki.Verifier) (*Result, error) {
 	var sig []byte
 	var err error
 	if p.Options.Format == FormatXML {

@@ -1,4 +1,4 @@
-package ui
+package progress
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func TestProgressReaderReportsVisibleChanges(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []float64
-			p := newProgressReader(bytes.NewReader(make([]byte, size)), size, func(f float64) { got = append(got, f) })
+			p := NewReader(bytes.NewReader(make([]byte, size)), size, func(f float64) { got = append(got, f) })
 			p.interval = tc.interval
 			buf := make([]byte, chunk)
 			for {
@@ -32,7 +32,6 @@ func TestProgressReaderReportsVisibleChanges(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			onUI(func() {})
 			if len(got) != tc.want {
 				t.Errorf("%d reports, want %d", len(got), tc.want)
 			}
@@ -51,11 +50,10 @@ func TestProgressReaderReportsVisibleChanges(t *testing.T) {
 // TestProgressReaderUnknownSize: with no size known nothing is reported.
 func TestProgressReaderUnknownSize(t *testing.T) {
 	n := 0
-	p := newProgressReader(bytes.NewReader([]byte("abc")), 0, func(float64) { n++ })
+	p := NewReader(bytes.NewReader([]byte("abc")), 0, func(float64) { n++ })
 	if _, err := io.ReadAll(p); err != nil {
 		t.Fatal(err)
 	}
-	onUI(func() {})
 	if n != 0 {
 		t.Errorf("%d reports without a size", n)
 	}
