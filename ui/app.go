@@ -64,6 +64,9 @@ type Options struct {
 	OpenStore func() (store.Store, error)
 	// NoTokens skips loading PKCS#11 modules and watching for tokens (tests).
 	NoTokens bool
+	// Test are the TEST features (the welcome's test key, the self-test)
+	// cmd injects; nil offers neither.
+	Test *TestFeatures
 	// Core is the application core cmd built for this process (store aside:
 	// the window opens its own); nil makes one over the data folder (tests).
 	Core *core.Core

@@ -93,6 +93,9 @@ func newTestAppWith(t *testing.T, opts Options) *App {
 	}
 	opts.KeyFolders = func() []string { return nil }
 	opts.NoTokens = true
+	if opts.Test == nil {
+		opts.Test = testFeatures()
+	}
 	g := New(a, opts)
 	g.win.Resize(fyne.NewSize(1040, 700))
 	t.Cleanup(func() {

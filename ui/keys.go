@@ -158,8 +158,8 @@ func (g *App) keyDetails(k *keyItem) fyne.CanvasObject {
 	}
 	box := container.NewVBox(head)
 	switch {
-	case k.Generated:
-		box.Add(wrapped(T("keys.testNote", map[string]any{"Password": TestKeyPassword})))
+	case k.Generated && g.opts.Test != nil:
+		box.Add(wrapped(T("keys.testNote", map[string]any{"Password": g.opts.Test.Password})))
 	case k.Test:
 		box.Add(wrapped(T("keys.testIssuer")))
 	}

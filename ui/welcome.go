@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -44,7 +45,10 @@ func (g *App) welcomeScreen() fyne.CanvasObject {
 			tokenMsg.SetText(msg)
 		})
 	})
-	test := choice(theme.ContentAddIcon(), T("welcome.test"), T("welcome.testHint"), widget.MediumImportance, g.createTestKeyAction, testBadge())
+	var test fyne.CanvasObject = layout.NewSpacer()
+	if g.opts.Test != nil && g.opts.Test.CreateKey != nil {
+		test = choice(theme.ContentAddIcon(), T("welcome.test"), T("welcome.testHint"), widget.MediumImportance, g.createTestKeyAction, testBadge())
+	}
 
 	var status fyne.CanvasObject = widget.NewLabel("")
 	if g.welcome.busy {
@@ -87,14 +91,15 @@ func (g *App) openKeyFileDialog() {
 // createTestKeyAction generates the test PKI off the UI goroutine and adds
 // its key, marked TEST.
 func (g *App) createTestKeyAction() {
-	if g.welcome.busy {
+	if g.welcome.busy || g.opts.Test == nil || g.opts.Test.CreateKey == nil {
 		return
 	}
 	g.welcome = welcomeState{busy: true}
 	g.show(g.current)
 	dataDir := g.dataDir
+	create := g.opts.Test.CreateKey
 	go func() {
-		path, err := createTestKey(dataDir)
+		path, err := create(dataDir)
 		runOnUI(func() {
 			if err != nil {
 				g.welcome = welcomeState{message: T("welcome.testFailed", map[string]any{"Error": err.Error()}), level: levelBad}
@@ -103,7 +108,7 @@ func (g *App) createTestKeyAction() {
 			}
 			g.welcome = welcomeState{}
 			g.addKeyFile(path, true)
-			g.keysUI.notice = T("welcome.testCreated", map[string]any{"Password": TestKeyPassword})
+			g.keysUI.notice = T("welcome.testCreated", map[string]any{"Password": g.opts.Test.Password})
 			g.show("keys")
 		})
 	}()

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/qoltanba/qoltanba/internal/core"
+	"github.com/qoltanba/qoltanba/internal/testfeatures"
 	"os"
 	"time"
 
@@ -84,6 +85,12 @@ func openGUIWith(ctx context.Context, f guiFlags) error {
 	}
 	defer c.Close()
 	opts.Core = c
+	opts.Test = &ui.TestFeatures{
+		CreateKey: testfeatures.CreateKey, Password: testfeatures.Password,
+		SelfTest: func(ctx context.Context) *ui.SelfTestResult {
+			return (*ui.SelfTestResult)(testfeatures.SelfTest(ctx))
+		},
+	}
 	g := ui.New(a, opts)
 	trace("window built (ui.New)")
 	go func() { // Ctrl-C in the terminal closes the window cleanly
