@@ -421,7 +421,7 @@ func (g *App) learnCertificate(uri string, cert *x509.Certificate) {
 	g.session[uri] = cert
 	if k := g.keyByURI(uri); k != nil {
 		k.Cert = cert
-		k.Test = k.Test || isTestIssuer(cert.Issuer.String(), "")
+		k.Test = k.Test || g.core.IsTest(cert)
 	}
 }
 

@@ -125,7 +125,7 @@ func collectKeys(remembered, test []string, found []string, tokens []*keyItem, s
 		} else {
 			k.Cert = keyfile.SiblingCertificate(path)
 		}
-		k.Test = k.Test || (k.Cert != nil && isTestIssuer(k.Cert.Issuer.String(), ""))
+		k.Test = k.Test || pki.IssuedByTestCA(k.Cert)
 		out = append(out, k)
 	}
 	for _, p := range remembered {

@@ -274,7 +274,7 @@ func (g *App) signatureView(r *pki.Report, i int) fyne.CanvasObject {
 	name := bold(who)
 	name.SizeName = theme.SizeNameSubHeadingText
 	head := fyne.CanvasObject(name)
-	if isTestIssuer(id.IssuerDN, s.Anchor) {
+	if s.Test {
 		head = container.NewBorder(nil, nil, nil, testBadge(), name)
 	}
 	validity := ""
@@ -332,12 +332,6 @@ func (g *App) signatureView(r *pki.Report, i int) fyne.CanvasObject {
 		box.Add(card("", text))
 	}
 	return box
-}
-
-// isTestIssuer: certificates of a test PKI (ours or NCA's test CAs) say
-// TEST in their issuer; such signatures are marked TEST.
-func isTestIssuer(issuerDN, anchor string) bool {
-	return strings.Contains(strings.ToUpper(issuerDN+" "+anchor), "TEST")
 }
 
 func signingTimeText(s *pki.SignatureReport) string {

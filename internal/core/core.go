@@ -163,11 +163,14 @@ func (c *Core) TrustStore() (*pki.TrustStore, error) {
 // their keys. Signatures that chain to them are reported TEST.
 func (c *Core) TestTrustDir() string { return c.Path("trust", "test") }
 
-// IsTest reports whether cert was issued under a TEST anchor of the data
-// folder (or is one).
+// IsTest reports whether cert is a TEST one: issued by a test CA, or under
+// a TEST anchor of the data folder. Faces mark such keys TEST.
 func (c *Core) IsTest(cert *x509.Certificate) bool {
 	if cert == nil {
 		return false
+	}
+	if pki.IssuedByTestCA(cert) {
+		return true
 	}
 	ts := pki.NewTrustStore("")
 	if _, err := ts.LoadTestDir(c.TestTrustDir()); err != nil {

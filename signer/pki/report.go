@@ -79,7 +79,8 @@ type SignatureReport struct {
 	// anchor's subject.
 	Chain  []ChainEntry `json:"chain,omitempty"`
 	Anchor string       `json:"anchor,omitempty"`
-	// Test: the chain ends in a TEST anchor. The signature proves nothing
+	// Test: the signer's certificate comes from a test CA (IssuedByTestCA)
+	// or the chain ends in a TEST anchor. The signature proves nothing
 	// about a real person; every face marks it TEST.
 	Test bool `json:"test,omitempty"`
 

@@ -122,6 +122,13 @@ func (s *TrustStore) AddTest(certs ...*x509.Certificate) {
 	}
 }
 
+// IssuedByTestCA reports whether c was issued by a CA named as a test one:
+// NCA RK's test CAs are named "… TEST 2022", and so are the test PKI's.
+// With the TEST anchors of a trust store it is what marks a report TEST.
+func IssuedByTestCA(c *x509.Certificate) bool {
+	return c != nil && strings.Contains(strings.ToUpper(c.Issuer.String()), "TEST")
+}
+
 // IsTest reports whether c is one of the TEST certificates.
 func (s *TrustStore) IsTest(c *x509.Certificate) bool {
 	s.mu.RLock()

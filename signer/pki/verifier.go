@@ -130,6 +130,7 @@ func (v *Verifier) verifyOne(ctx context.Context, trust *TrustStore, rev *Revoca
 	}
 	leaf := ev.Certificate
 	s.Signer = IdentityOf(leaf, now)
+	s.Test = IssuedByTestCA(leaf)
 	if !ev.DigestValid {
 		j.fail(HashFailure, MsgCrypto, "the signed data were changed: digest mismatch"+detail(ev.CryptoError))
 		return s
@@ -196,7 +197,7 @@ func (v *Verifier) verifyOne(ctx context.Context, trust *TrustStore, rev *Revoca
 		s.Chain = append(s.Chain, ChainEntry{Subject: id.SubjectDN, SerialNumber: id.SerialNumber, NotAfter: c.NotAfter.UTC(), Algorithm: id.Algorithm})
 	}
 	s.Anchor = IdentityOf(chain.Anchor(), now).SubjectDN
-	s.Test = trust.IsTest(chain.Anchor())
+	s.Test = s.Test || trust.IsTest(chain.Anchor())
 
 	// Revocation of the signing certificate, then of the CAs below the anchor.
 	if len(chain) > 1 {
