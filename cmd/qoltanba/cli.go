@@ -31,6 +31,8 @@ func commands() []command {
 		{"keys list", "[--dir DIR]... [--json]", "list key files in the usual folders", keysList},
 		{"keys tokens", "[--pkcs11 MODULE]... [--json]", "list hardware tokens (PKCS#11) and their keys", keysTokens},
 		{"sign", "--key KEY [--format xml|cms|raw] [--detached] [--tsa URL] [--xml-id ID] [--xml-parent XPATH] [--compact] [--cosign [--data ORIGINAL]] [--pem|--base64] IN [-o OUT]", "sign a file", signCmd},
+		{"cert info", "FILE.cer [--json]", "show whose certificate a file holds: identity, validity, key usage, issuer", certInfo},
+		{"cert verify", "FILE.cer [--trust FILE_OR_DIR]... [--offline] [--json] [--data-dir DIR]", "check a certificate's chain and revocation now (exit 0 valid, 2 indeterminate, 1 failed)", certVerify},
 		{"verify", "SIGNED [--data ORIGINAL] [--trust FILE_OR_DIR]... [--offline] [--json]", "verify the signatures of a file (exit 0 all valid, 2 indeterminate, 1 failed)", verifyCmd},
 		{"testpki init", "DIR [--url http://127.0.0.1:PORT]", "write an NCA-like test PKI (keys, CAs, CRLs)", testpkiInit},
 		{"docs add", "FILE [--title T] [--kind K] [--counterparty C] [--json] [--data-dir DIR]", "import a document (prints its id)", docsAdd},

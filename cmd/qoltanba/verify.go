@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -50,20 +49,7 @@ func verifyCmd(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	report := verifier.Verify(ctx, evidence)
-	if *asJSON {
-		enc := json.NewEncoder(s.out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(report); err != nil {
-			return err
-		}
-	} else if err := report.Text(s.out); err != nil {
-		return err
-	}
-	if code := report.ExitCode(); code != 0 {
-		return exitStatus(code)
-	}
-	return nil
+	return printVerification(s, verifier.Verify(ctx, evidence), *asJSON)
 }
 
 // examine recognises the format (XML or CMS in DER, PEM or base64) and

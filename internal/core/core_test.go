@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -249,4 +250,33 @@ func TestDamagedSettings(t *testing.T) {
 	if info, _ := os.Stat(filepath.Join(dir, core.SettingsFile)); info.Mode().Perm() != 0o600 {
 		t.Errorf("settings file mode %v", info.Mode())
 	}
+}
+
+// FuzzLoadSettings: any settings file gives settings (the defaults at
+// worst) and never a panic; what loads saves and loads back the same.
+func FuzzLoadSettings(f *testing.F) {
+	f.Add([]byte(`{"tsa":"http://tsp.pki.gov.kz","keyPaths":["/a.p12"],"offline":true}`))
+	f.Add([]byte(`{"keyPaths": ["/keys/a.p12"], "tsa": 5, `))
+	f.Add([]byte(`null`))
+	f.Add([]byte("\xff\xfe{"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, core.SettingsFile), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s, err := core.LoadSettings(dir)
+		if err != nil {
+			return
+		}
+		if err := core.SaveSettings(dir, s); err != nil {
+			t.Fatal(err)
+		}
+		again, err := core.LoadSettings(dir)
+		if err != nil {
+			t.Fatalf("saved settings do not load: %v", err)
+		}
+		if fmt.Sprint(again) != fmt.Sprint(s) {
+			t.Fatalf("round trip: %+v != %+v", again, s)
+		}
+	})
 }

@@ -70,6 +70,9 @@ func (s *SignatureReport) text(w *bufio.Writer, l TextLabels, n, total int) {
 	if s.Format != "" || s.Scope != "" {
 		head += " (" + strings.Trim(s.Format+", "+s.Scope, ", ") + ")"
 	}
+	if s.Test {
+		head += " TEST"
+	}
 	fmt.Fprintf(w, "%s: %s\n", head, verdict)
 	line := func(label, value string) {
 		if value != "" {
@@ -104,13 +107,15 @@ func (s *SignatureReport) text(w *bufio.Writer, l TextLabels, n, total int) {
 			l.Valid, day(id.NotBefore), l.To, day(id.NotAfter)))
 	}
 	line(l.Algorithm, s.SignatureAlgorithm)
-	switch s.SigningTimeSource {
-	case "timestamp":
+	switch {
+	case s.Format == FormatCertificate:
+		// A certificate by itself: judged now, no signing time.
+	case s.SigningTimeSource == "timestamp":
 		line(l.SignedAt, stamp(s.SigningTime)+" ("+l.Timestamp+")")
 		if !s.ClaimedTime.IsZero() {
 			fmt.Fprintf(w, "  %-18s %s (%s)\n", "", stamp(s.ClaimedTime), l.Claimed)
 		}
-	case "claimed":
+	case s.SigningTimeSource == "claimed":
 		line(l.SignedAt, stamp(s.SigningTime)+" ("+l.Claimed+")")
 	default:
 		if !s.SigningTime.IsZero() {
@@ -121,7 +126,9 @@ func (s *SignatureReport) text(w *bufio.Writer, l TextLabels, n, total int) {
 		line(l.Digest, s.DigestAlgorithm+" "+s.ScopeDigest)
 	}
 	if s.StatusAtSigning.Status != "" {
-		line(l.StatusAtSigning, s.StatusAtSigning.text(l))
+		if s.Format != FormatCertificate {
+			line(l.StatusAtSigning, s.StatusAtSigning.text(l))
+		}
 		line(l.StatusNow, s.StatusNow.text(l))
 	}
 	for i, c := range s.Chain {
@@ -132,7 +139,7 @@ func (s *SignatureReport) text(w *bufio.Writer, l TextLabels, n, total int) {
 		fmt.Fprintf(w, "  %-18s %s%s\n", label+strings.Repeat(":", min(1, len(label))), strings.Repeat("  ", i), c.Subject)
 	}
 	anchor := s.Anchor
-	if s.Test {
+	if s.Test && anchor != "" {
 		anchor = "TEST — " + anchor
 	}
 	line(l.Anchor, anchor)

@@ -154,11 +154,15 @@ func (v *Verifier) verifyOne(ctx context.Context, trust *TrustStore, rev *Revoca
 	}
 
 	// The signing certificate's validity period.
+	did := "signed"
+	if ev.Format == FormatCertificate {
+		did = "checked"
+	}
 	switch {
 	case t.Before(leaf.NotBefore):
-		j.fail(NotYetValid, MsgValidity, fmt.Sprintf("signed %s, before the certificate became valid (%s)", stamp(t), stamp(leaf.NotBefore)))
+		j.fail(NotYetValid, MsgValidity, fmt.Sprintf("%s %s, before the certificate became valid (%s)", did, stamp(t), stamp(leaf.NotBefore)))
 	case t.After(leaf.NotAfter) && source != "none":
-		j.fail(Expired, MsgValidity, fmt.Sprintf("signed %s, after the certificate expired (%s)", stamp(t), stamp(leaf.NotAfter)))
+		j.fail(Expired, MsgValidity, fmt.Sprintf("%s %s, after the certificate expired (%s)", did, stamp(t), stamp(leaf.NotAfter)))
 	case t.After(leaf.NotAfter):
 		j.indeterminate(OutOfBoundsNoPOE, MsgValidity, fmt.Sprintf("the certificate expired %s and nothing proves the signature is older", stamp(leaf.NotAfter)))
 	case now.After(leaf.NotAfter) && source == "claimed":
@@ -171,9 +175,13 @@ func (v *Verifier) verifyOne(ctx context.Context, trust *TrustStore, rev *Revoca
 	}
 
 	// The chain.
+	usage := x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
+	if ev.Format == FormatCertificate {
+		usage = 0 // a certificate by itself is judged for any use: a CA's too
+	}
 	chains, err := trust.BuildChains(ctx, leaf, ChainOptions{
 		Intermediates: ev.Certificates, At: t, SkipLeafValidity: true,
-		LeafKeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		LeafKeyUsage: usage,
 		Online:       !v.Offline, HTTP: v.HTTP, Cache: v.Cache,
 	})
 	if err != nil {
@@ -217,6 +225,24 @@ func (v *Verifier) verifyOne(ctx context.Context, trust *TrustStore, rev *Revoca
 		}
 	}
 	return s
+}
+
+// FormatCertificate is the Evidence format of a certificate judged by
+// itself (VerifyCertificate).
+const FormatCertificate = "certificate"
+
+// VerifyCertificate judges a certificate by itself at the verification
+// time, with the same rules and report as a signature's certificate: its
+// validity now, a chain to an anchor (intermediates help build it) and the
+// revocation of every certificate in the chain. The report has one entry,
+// of Format "certificate"; its exit code is that of a signature's.
+func (v *Verifier) VerifyCertificate(ctx context.Context, cert *x509.Certificate, intermediates []*x509.Certificate) *Report {
+	ev := Evidence{
+		Format: FormatCertificate, Scope: "the certificate itself", SignatureAlgorithm: KeyAlgorithm(cert),
+		DigestValid: true, SignatureValid: true, Certificate: cert, Certificates: intermediates,
+		SigningCertificateBound: true, ClaimedTime: v.now(),
+	}
+	return v.Verify(ctx, []Evidence{ev})
 }
 
 // signingTime picks the best signing time: the earliest valid timestamp

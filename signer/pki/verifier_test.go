@@ -208,3 +208,38 @@ func TestReportJSON(t *testing.T) {
 		t.Errorf("%s", b)
 	}
 }
+
+// TestVerifyCertificate: a certificate judged by itself, now: good,
+// revoked, expired, and without a chain.
+func TestVerifyCertificate(t *testing.T) {
+	e := testEnv(t)
+	v := &pki.Verifier{Trust: e.trust(), Cache: &pki.Cache{Dir: t.TempDir()}}
+	tests := []struct {
+		entity string
+		trust  bool
+		want   pki.Indication
+		sub    pki.SubIndication
+	}{
+		{"gost/legal_head", true, pki.TotalPassed, ""},
+		{"rsa/legal_head", true, pki.TotalPassed, ""},
+		{"gost/individual_revoked", true, pki.TotalFailed, pki.Revoked},
+		{"gost/individual_expired", true, pki.TotalFailed, pki.Expired},
+		{"gost/legal_head", false, pki.Indeterminate, pki.NoCertificateChainFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.entity, func(t *testing.T) {
+			c := e.p.Find(tt.entity)
+			vv := v
+			if !tt.trust {
+				vv = &pki.Verifier{Trust: pki.NewTrustStore("")}
+			}
+			r := vv.VerifyCertificate(context.Background(), c.Cert, []*x509.Certificate{c.Issuer.Cert})
+			s := r.Signatures[0]
+			if s.Indication != tt.want || s.SubIndication != tt.sub || s.Format != pki.FormatCertificate {
+				var buf bytes.Buffer
+				r.Text(&buf)
+				t.Fatalf("%s/%s, want %s/%s\n%s", s.Indication, s.SubIndication, tt.want, tt.sub, buf.String())
+			}
+		})
+	}
+}
