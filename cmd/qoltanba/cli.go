@@ -18,7 +18,8 @@ type stdio struct {
 }
 
 // command is one CLI subcommand. run returns an error to print; a *usageError
-// prints the command's usage.
+// prints the command's usage. args names the positional arguments only: the
+// flags of the usage lines are generated from the command's own flag set.
 type command struct {
 	name, args, summary string
 	run                 func(ctx context.Context, io stdio, args []string) error
@@ -27,25 +28,25 @@ type command struct {
 func commands() []command {
 	return []command{
 		guiCommand,
-		{"keys info", "FILE.p12 [--json] [--password-stdin | --password-file F]", "show whose key a file holds", keysInfo},
-		{"keys list", "[--dir DIR]... [--json]", "list key files in the usual folders", keysList},
-		{"keys tokens", "[--pkcs11 MODULE]... [--json]", "list hardware tokens (PKCS#11) and their keys", keysTokens},
-		{"sign", "--key KEY [--format xml|cms|raw] [--detached] [--tsa URL] [--xml-id ID] [--xml-parent XPATH] [--compact] [--cosign [--data ORIGINAL]] [--pem|--base64] IN [-o OUT]", "sign a file", signCmd},
-		{"cert info", "FILE.cer [--json]", "show whose certificate a file holds: identity, validity, key usage, issuer", certInfo},
-		{"cert verify", "FILE.cer [--trust FILE_OR_DIR]... [--offline] [--json] [--data-dir DIR]", "check a certificate's chain and revocation now (exit 0 valid, 2 indeterminate, 1 failed)", certVerify},
-		{"verify", "SIGNED [--data ORIGINAL] [--trust FILE_OR_DIR]... [--offline] [--json]", "verify the signatures of a file (exit 0 all valid, 2 indeterminate, 1 failed)", verifyCmd},
-		{"testpki init", "DIR [--url http://127.0.0.1:PORT]", "write an NCA-like test PKI (keys, CAs, CRLs)", testpkiInit},
-		{"docs add", "FILE [--title T] [--kind K] [--counterparty C] [--json] [--data-dir DIR]", "import a document (prints its id)", docsAdd},
-		{"docs list", "[--state S] [--kind K] [--query Q] [--limit N] [--after ID] [--json] [--data-dir DIR]", "list documents, newest first", docsList},
-		{"docs show", "ID [--json] [--data-dir DIR]", "show a document, its versions, signatures and journal", docsShow},
-		{"docs sign", "ID --key KEY [--format xml|cms] [--detached] [--tsa URL] [--compact] [--xml-id ID] [--trust F]... [--offline] [--json] [--data-dir DIR]", "sign a stored document's current version, verify and store the signature", docsSign},
-		{"docs export", "ID -o FILE.zip [--trust F]... [--offline] [--json] [--data-dir DIR]", "write an evidence package: content, signatures, certificates, revocation data, reports, journal", docsExport},
-		{"docs verify-package", "FILE.zip [--trust F]... [--json] [--data-dir DIR]", "check an evidence package offline (exit 0 valid, 2 indeterminate, 1 failed)", docsVerifyPackage},
-		{"docs delete", "ID [--force-before-retention [--yes]] [--reason R] [--json] [--data-dir DIR]", "delete a document (signed ones are kept 5 years unless forced); the journal keeps its history", docsDelete},
-		{"journal verify", "[--json] [--data-dir DIR]", "check the journal's hash chain and every stored document against it", journalVerify},
-		{"db backup", "FILE [--json] [--data-dir DIR]", "write a backup of the documents and the journal", dbBackup},
-		{"db restore", "FILE [--json] [--data-dir DIR]", "replace the database with a verified backup (the old one is kept as .bak)", dbRestore},
-		{"testpki serve", "DIR [--addr 127.0.0.1:PORT]", "run the test PKI's OCSP, CRL, CA and TSA services until Ctrl-C", testpkiServe},
+		{"keys info", "FILE.p12|pkcs11:URI", "show whose key a file holds", keysInfo},
+		{"keys list", "", "list key files in the usual folders", keysList},
+		{"keys tokens", "", "list hardware tokens (PKCS#11) and their keys", keysTokens},
+		{"sign", "IN", "sign a file", signCmd},
+		{"cert info", "FILE.cer", "show whose certificate a file holds: identity, validity, key usage, issuer", certInfo},
+		{"cert verify", "FILE.cer", "check a certificate's chain and revocation now (exit 0 valid, 2 indeterminate, 1 failed)", certVerify},
+		{"verify", "SIGNED", "verify the signatures of a file (exit 0 all valid, 2 indeterminate, 1 failed)", verifyCmd},
+		{"testpki init", "DIR", "write an NCA-like test PKI (keys, CAs, CRLs)", testpkiInit},
+		{"docs add", "FILE", "import a document (prints its id)", docsAdd},
+		{"docs list", "", "list documents, newest first", docsList},
+		{"docs show", "ID", "show a document, its versions, signatures and journal", docsShow},
+		{"docs sign", "ID", "sign a stored document's current version, verify and store the signature", docsSign},
+		{"docs export", "ID", "write an evidence package: content, signatures, certificates, revocation data, reports, journal", docsExport},
+		{"docs verify-package", "FILE.zip", "check an evidence package offline (exit 0 valid, 2 indeterminate, 1 failed)", docsVerifyPackage},
+		{"docs delete", "ID", "delete a document (signed ones are kept 5 years unless forced); the journal keeps its history", docsDelete},
+		{"journal verify", "", "check the journal's hash chain and every stored document against it", journalVerify},
+		{"db backup", "FILE", "write a backup of the documents and the journal", dbBackup},
+		{"db restore", "FILE", "replace the database with a verified backup (the old one is kept as .bak)", dbRestore},
+		{"testpki serve", "DIR", "run the test PKI's OCSP, CRL, CA and TSA services until Ctrl-C", testpkiServe},
 		{"version", "", "print the version", func(_ context.Context, s stdio, _ []string) error {
 			fmt.Fprintf(s.out, "qoltanba %s\n", version)
 			return nil
@@ -83,7 +84,7 @@ func run(ctx context.Context, args []string, s stdio) int {
 			}
 			var ue *usageError
 			if errors.As(err, &ue) {
-				fmt.Fprintf(s.err, "qoltanba: error: %s\nusage: qoltanba %s %s\n", ue.msg, c.name, c.args)
+				fmt.Fprintf(s.err, "qoltanba: error: %s\nusage: %s\n", ue.msg, synopsis(c))
 				return 1
 			}
 			return report(s, err)
@@ -98,7 +99,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Qoltanba — electronic digital signature for Kazakhstan (NCA RK keys)")
 	fmt.Fprintln(w, "\nUsage:\n  qoltanba                 open the window (flags as for 'qoltanba gui')")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  qoltanba %s %s\n      %s\n", c.name, c.args, c.summary)
+		fmt.Fprintf(w, "  %s\n      %s\n", synopsis(c), c.summary)
 	}
 }
 
@@ -136,10 +137,45 @@ func (h *helpRequest) Error() string { return "help requested" }
 // commandUsage prints a command's usage, its flags generated from its own
 // flag set so that they never drift from what it accepts.
 func commandUsage(w io.Writer, c command, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "usage: qoltanba %s %s\n\n%s\n", c.name, c.args, c.summary)
+	fmt.Fprintf(w, "usage: %s\n\n%s\n", synopsis(c), c.summary)
 	fmt.Fprintln(w, "\nflags:")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
+}
+
+// flagsOf is the command's flag set, as it builds it: the command is run
+// with -h, which every command answers before doing anything.
+func flagsOf(c command) *flag.FlagSet {
+	err := c.run(context.Background(), stdio{in: strings.NewReader(""), out: io.Discard, err: io.Discard}, []string{"-h"})
+	var help *helpRequest
+	if errors.As(err, &help) {
+		return help.fs
+	}
+	return nil
+}
+
+// synopsis is a command's usage line: its name, every flag it accepts (with
+// the argument name its usage text gives in backquotes) and its positional
+// arguments.
+func synopsis(c command) string {
+	parts := []string{"qoltanba", c.name}
+	if fs := flagsOf(c); fs != nil {
+		fs.VisitAll(func(f *flag.Flag) {
+			dash := "--"
+			if len(f.Name) == 1 {
+				dash = "-"
+			}
+			if arg, _ := flag.UnquoteUsage(f); arg != "" {
+				parts = append(parts, "["+dash+f.Name+" "+arg+"]")
+			} else {
+				parts = append(parts, "["+dash+f.Name+"]")
+			}
+		})
+	}
+	if c.args != "" {
+		parts = append(parts, c.args)
+	}
+	return strings.Join(parts, " ")
 }
 
 type usageError struct{ msg string }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -271,5 +272,25 @@ func TestHelpExitsZero(t *testing.T) {
 				t.Errorf("%v: exit %d\nstdout: %s\nstderr: %s", args, code, stdout, stderr)
 			}
 		}
+	}
+}
+
+// TestUsageGeneratedFromFlags: every usage line names every flag the
+// command accepts, each with an argument name, so usage cannot drift.
+func TestUsageGeneratedFromFlags(t *testing.T) {
+	for _, c := range commands() {
+		fs := flagsOf(c)
+		if fs == nil {
+			continue // version: no flags
+		}
+		line := synopsis(c)
+		fs.VisitAll(func(f *flag.Flag) {
+			if !strings.Contains(line, "-"+f.Name) {
+				t.Errorf("%s: usage lacks -%s: %s", c.name, f.Name, line)
+			}
+			if arg, _ := flag.UnquoteUsage(f); arg == "string" || arg == "int" || arg == "value" {
+				t.Errorf("%s: --%s has no argument name in its usage text (`NAME`)", c.name, f.Name)
+			}
+		})
 	}
 }

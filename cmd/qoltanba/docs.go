@@ -252,7 +252,7 @@ func docsDelete(ctx context.Context, s stdio, args []string) error {
 	fs := flag.NewFlagSet("docs delete", flag.ContinueOnError)
 	force := fs.Bool("force-before-retention", false, "delete a signed document before its 5-year retention ends (asks to confirm)")
 	yes := fs.Bool("yes", false, "with --force-before-retention: confirm without a terminal (scripts)")
-	reason := fs.String("reason", "", "why, recorded in the journal")
+	reason := fs.String("reason", "", "why (`TEXT`), recorded in the journal")
 	asJSON := fs.Bool("json", false, "print JSON")
 	dir := dataDirFlag(fs)
 	rest, err := parseFlags(fs, args)

@@ -23,7 +23,7 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 	fs := flag.NewFlagSet("docs sign", flag.ContinueOnError)
 	key := fs.String("key", "", "the signing `KEY`: a .p12 file or a pkcs11: URI")
 	var opts docsign.Options
-	fs.StringVar(&opts.Format, "format", "", "xml or cms (default: xml for XML documents, cms otherwise)")
+	fs.StringVar(&opts.Format, "format", "", "`FORMAT`: xml or cms (default: xml for XML documents, cms otherwise)")
 	fs.BoolVar(&opts.Detached, "detached", false, "cms: keep the content out of the signature")
 	fs.StringVar(&opts.TSA, "tsa", "", "cms: add a timestamp from the RFC 3161 service at `URL`; if it fails the signature is kept without one and a warning printed")
 	requireTS := fs.Bool("require-timestamp", false, "cms --tsa: fail (and store nothing) when no timestamp can be had")

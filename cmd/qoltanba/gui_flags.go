@@ -19,12 +19,8 @@ type guiFlags struct {
 	lang    string // kk, ru, en; "" keeps $QOLTANBA_LANG or the Settings choice
 }
 
-// guiArgs is the usage line of "qoltanba gui" (and of the bare command with
-// flags, "qoltanba --lang kk").
-const guiArgs = "[--data-dir DIR] [--lang kk|ru|en]"
-
 // guiCommand is the registry entry of "qoltanba gui".
-var guiCommand = command{"gui", guiArgs, "open the window, optionally on another data folder or in another language", guiCmd}
+var guiCommand = command{"gui", "", "open the window, optionally on another data folder or in another language", guiCmd}
 
 // startGUI opens the window; tests replace it to see what it would be given.
 var startGUI = openGUIWith

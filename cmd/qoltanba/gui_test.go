@@ -120,7 +120,7 @@ func TestGUICommand(t *testing.T) {
 		{[]string{"gui", "--data-dir", dir, "--lang", "ru"}, 0, &guiFlags{dataDir: dir, lang: "ru"}, ""},
 		{[]string{"--lang", "kk"}, 0, &guiFlags{lang: "kk"}, ""},
 		{[]string{"--data-dir=" + dir}, 0, &guiFlags{dataDir: dir}, ""},
-		{[]string{"gui", "--lang", "fr"}, 1, nil, "usage: qoltanba gui " + guiArgs},
+		{[]string{"gui", "--lang", "fr"}, 1, nil, "usage: " + synopsis(guiCommand)},
 		{[]string{"--nonsense"}, 1, nil, "qoltanba: error: flag provided but not defined"},
 	}
 	for _, tt := range tests {
@@ -139,7 +139,7 @@ func TestGUICommand(t *testing.T) {
 		})
 	}
 	code, out, _ := runCLI(t, "", "help")
-	if code != 0 || !strings.Contains(out, "qoltanba gui "+guiArgs) {
+	if code != 0 || !strings.Contains(out, synopsis(guiCommand)) {
 		t.Errorf("help does not list the window's flags:\n%s", out)
 	}
 }

@@ -30,7 +30,7 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	fs := flag.NewFlagSet("sign", flag.ContinueOnError)
 	var f signFlags
 	fs.StringVar(&f.key, "key", "", "the signing `KEY`: a .p12 file or a pkcs11: URI")
-	fs.StringVar(&f.format, "format", "", "xml, cms or raw (default: xml for .xml files, cms otherwise)")
+	fs.StringVar(&f.format, "format", "", "`FORMAT`: xml, cms or raw (default: xml for .xml files, cms otherwise)")
 	fs.BoolVar(&f.detached, "detached", false, "cms: leave the content out of the signature")
 	fs.StringVar(&f.tsa, "tsa", "", "cms: add a timestamp from the RFC 3161 service at `URL` (CAdES-T); if it fails the signature is kept without one and a warning printed")
 	fs.BoolVar(&f.requireTS, "require-timestamp", false, "cms --tsa: fail (and write nothing) when no timestamp can be had")
