@@ -50,13 +50,10 @@ type validity int
 const (
 	validUnknown validity = iota
 	validOK
-	validExpiring // within expiryWarningDays of the end
+	validExpiring // within pki.RenewBeforeDays of the end
 	validExpired
 	validNotYet
 )
-
-// expiryWarningDays: NCA sends reminders a month ahead; so do we.
-const expiryWarningDays = 30
 
 func validityOf(cert *x509.Certificate, now time.Time) (validity, int) {
 	if cert == nil {
@@ -68,7 +65,7 @@ func validityOf(cert *x509.Certificate, now time.Time) (validity, int) {
 		return validNotYet, days
 	case now.After(cert.NotAfter):
 		return validExpired, days
-	case days < expiryWarningDays:
+	case pki.RenewSoon(days):
 		return validExpiring, days
 	}
 	return validOK, days

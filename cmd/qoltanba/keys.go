@@ -99,12 +99,12 @@ func printIdentity(w io.Writer, info keyInfo) {
 	tw.Flush()
 }
 
-// validity says how long a certificate has left; NCA asks users to renew 30 days ahead.
+// validity says how long a certificate has left, and when to renew it.
 func validity(daysLeft int) string {
 	switch {
 	case daysLeft < 0:
 		return fmt.Sprintf("EXPIRED %d days ago", -daysLeft)
-	case daysLeft <= 30:
+	case pki.RenewSoon(daysLeft):
 		return fmt.Sprintf("%d days left — renew it now", daysLeft)
 	}
 	return fmt.Sprintf("%d days left", daysLeft)

@@ -228,3 +228,12 @@ func (id Identity) roleLine() string {
 	}
 	return role.describe() + " of " + org
 }
+
+// RenewBeforeDays is how early a certificate is to be renewed: the EDM
+// agreement (5.1.4.8) asks for 30 days before it expires, and NCA RK sends
+// its reminders a month ahead. Every face warns from this day on.
+const RenewBeforeDays = 30
+
+// RenewSoon reports whether a certificate with daysLeft whole days until
+// NotAfter (Identity.DaysLeft) is due for renewal and not yet expired.
+func RenewSoon(daysLeft int) bool { return daysLeft >= 0 && daysLeft <= RenewBeforeDays }

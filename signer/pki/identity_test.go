@@ -180,3 +180,14 @@ func TestSummary(t *testing.T) {
 		}
 	}
 }
+
+func TestRenewSoon(t *testing.T) {
+	for _, c := range []struct {
+		days int
+		want bool
+	}{{-1, false}, {0, true}, {RenewBeforeDays, true}, {RenewBeforeDays + 1, false}, {365, false}} {
+		if got := RenewSoon(c.days); got != c.want {
+			t.Errorf("RenewSoon(%d) = %v, want %v", c.days, got, c.want)
+		}
+	}
+}
