@@ -138,7 +138,7 @@ func New(a fyne.App, opts Options) *App {
 		g.core = newCore(g.dataDir)
 	}
 	migratePreferences(a.Preferences(), g.core)
-	g.settings = settingsOf(g.core.Settings, a.Preferences().StringWithFallback(prefDataDir, defaultDataDir()))
+	g.settings = settingsOf(g.core.Settings(), a.Preferences().StringWithFallback(prefDataDir, defaultDataDir()))
 	if opts.DataDir != "" {
 		g.settings.DataDir = opts.DataDir
 	}
@@ -147,8 +147,8 @@ func New(a fyne.App, opts Options) *App {
 		g.settings.Language = opts.Language
 	}
 	SetLanguage(g.settings.Language)
-	g.sign.detached = g.core.Settings.SignDetached
-	g.sign.timestamp = g.core.Settings.SignTimestamp
+	saved := g.core.Settings()
+	g.sign.detached, g.sign.timestamp = saved.SignDetached, saved.SignTimestamp
 
 	g.win = a.NewWindow("Qoltanba")
 	trace("window")
@@ -334,7 +334,8 @@ func isSignatureFile(path string) bool {
 // refreshKeys rebuilds the key list from the remembered paths, the usual
 // folders and the tokens seen.
 func (g *App) refreshKeys() {
-	g.keys = collectKeys(g.core.Settings.KeyPaths, g.core.Settings.TestKeys, g.found, g.tokens, g.session)
+	s := g.core.Settings()
+	g.keys = collectKeys(s.KeyPaths, s.TestKeys, g.found, g.tokens, g.session)
 }
 
 // keyScanHeadStart is how long New waits for the key folder scan before it
@@ -381,24 +382,24 @@ func (g *App) addKeyFile(path string, test bool) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	s := &g.core.Settings
-	if !slices.Contains(s.KeyPaths, path) {
-		s.KeyPaths = append(s.KeyPaths, path)
-	}
-	if test && !slices.Contains(s.TestKeys, path) {
-		s.TestKeys = append(s.TestKeys, path)
-	}
-	g.saveCoreSettings()
+	g.updateSettings(func(s *core.Settings) {
+		if !slices.Contains(s.KeyPaths, path) {
+			s.KeyPaths = append(s.KeyPaths, path)
+		}
+		if test && !slices.Contains(s.TestKeys, path) {
+			s.TestKeys = append(s.TestKeys, path)
+		}
+	})
 	g.refreshKeys()
 	g.keysUI.selected = path
 }
 
 // forgetKey removes a remembered key file from the list (the file stays).
 func (g *App) forgetKey(path string) {
-	s := &g.core.Settings
-	s.KeyPaths = slices.DeleteFunc(s.KeyPaths, func(p string) bool { return p == path })
-	s.TestKeys = slices.DeleteFunc(s.TestKeys, func(p string) bool { return p == path })
-	g.saveCoreSettings()
+	g.updateSettings(func(s *core.Settings) {
+		s.KeyPaths = slices.DeleteFunc(s.KeyPaths, func(p string) bool { return p == path })
+		s.TestKeys = slices.DeleteFunc(s.TestKeys, func(p string) bool { return p == path })
+	})
 	delete(g.session, path)
 	g.refreshKeys()
 	if g.keysUI.selected == path {
@@ -479,7 +480,7 @@ func newCore(dataDir string) *core.Core {
 	c, err := core.New(core.Options{DataDir: dataDir})
 	if err != nil {
 		fyne.LogError("application core", err)
-		return &core.Core{DataDir: dataDir, Keys: core.NewKeys(nil, nil), Settings: core.DefaultSettings()}
+		return core.Fallback(dataDir, err)
 	}
 	return c
 }

@@ -231,7 +231,7 @@ func TestDropKeyFile(t *testing.T) {
 	if g.current != "keys" || g.keyByURI(key) == nil {
 		t.Fatalf("after dropping a key: screen %q, keys %v", g.current, g.keys)
 	}
-	if !contains(g.core.Settings.KeyPaths, key) {
+	if !contains(g.core.Settings().KeyPaths, key) {
 		t.Error("the dropped key's path is not remembered")
 	}
 	if saved, err := core.LoadSettings(g.core.DataDir); err != nil || !contains(saved.KeyPaths, key) {

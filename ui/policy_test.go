@@ -75,7 +75,6 @@ func TestTestVerdictSameAsCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cli.Settings.Offline = true
 	cliVerifier, err := cli.Verifier(core.VerifyOptions{Offline: true})
 	if err != nil {
 		t.Fatal(err)

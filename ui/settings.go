@@ -60,19 +60,20 @@ func migratePreferences(p fyne.Preferences, c *core.Core) {
 		p.SetBool(prefMigrated, true)
 		return
 	}
-	s := &c.Settings
-	s.Language = p.StringWithFallback(prefLanguage, s.Language)
-	s.TSA = p.StringWithFallback(prefTSA, s.TSA)
-	s.OCSP = p.StringWithFallback(prefOCSP, s.OCSP)
-	s.Offline = p.BoolWithFallback(prefOffline, s.Offline)
-	if m := splitLines(p.String(prefModules)); len(m) > 0 {
-		s.Modules = m
-	}
-	s.KeyPaths = append(s.KeyPaths, p.StringList(prefKeyPaths)...)
-	s.TestKeys = append(s.TestKeys, p.StringList(prefTestKeys)...)
-	s.SignDetached = p.BoolWithFallback(prefDetached, s.SignDetached)
-	s.SignTimestamp = p.BoolWithFallback(prefTimestamp, s.SignTimestamp)
-	if err := c.SaveSettings(); err != nil {
+	err := c.UpdateSettings(func(s *core.Settings) {
+		s.Language = p.StringWithFallback(prefLanguage, s.Language)
+		s.TSA = p.StringWithFallback(prefTSA, s.TSA)
+		s.OCSP = p.StringWithFallback(prefOCSP, s.OCSP)
+		s.Offline = p.BoolWithFallback(prefOffline, s.Offline)
+		if m := splitLines(p.String(prefModules)); len(m) > 0 {
+			s.Modules = m
+		}
+		s.KeyPaths = append(s.KeyPaths, p.StringList(prefKeyPaths)...)
+		s.TestKeys = append(s.TestKeys, p.StringList(prefTestKeys)...)
+		s.SignDetached = p.BoolWithFallback(prefDetached, s.SignDetached)
+		s.SignTimestamp = p.BoolWithFallback(prefTimestamp, s.SignTimestamp)
+	})
+	if err != nil {
 		fyne.LogError("migrate settings", err)
 		return
 	}
@@ -114,11 +115,13 @@ func splitLines(s string) []string {
 // syncCoreSettings hands the Settings screen's values to the core, which
 // builds verifiers and key registries from them.
 func (g *App) syncCoreSettings() {
-	c := &g.core.Settings
-	c.TSA, c.OCSP, c.Offline, c.Modules = strings.TrimSpace(g.settings.TSA), strings.TrimSpace(g.settings.OCSP), g.settings.Offline, g.settings.Modules
-	if g.opts.Language == "" {
-		c.Language = g.settings.Language
-	}
+	// Only the values the Settings screen edits; saved by saveSettings.
+	g.core.ChangeSettings(func(c *core.Settings) {
+		c.TSA, c.OCSP, c.Offline, c.Modules = strings.TrimSpace(g.settings.TSA), strings.TrimSpace(g.settings.OCSP), g.settings.Offline, g.settings.Modules
+		if g.opts.Language == "" {
+			c.Language = g.settings.Language
+		}
+	})
 }
 
 // saveSettings saves what the Settings screen shows into the data folder's
@@ -128,16 +131,16 @@ func (g *App) syncCoreSettings() {
 // start. The data folder's own place is kept in the preferences.
 func (g *App) saveSettings() {
 	g.syncCoreSettings()
-	g.saveCoreSettings()
+	g.updateSettings(func(*core.Settings) {})
 	if g.opts.DataDir == "" {
 		g.fyne.Preferences().SetString(prefDataDir, strings.TrimSpace(g.settings.DataDir))
 	}
 }
 
-// saveCoreSettings writes the core's settings; a failure is logged (the
-// window goes on with what it has).
-func (g *App) saveCoreSettings() {
-	if err := g.core.SaveSettings(); err != nil {
+// updateSettings changes and saves the core's settings; a failure to save
+// is logged (the window goes on with what it has).
+func (g *App) updateSettings(change func(*core.Settings)) {
+	if err := g.core.UpdateSettings(change); err != nil {
 		fyne.LogError("save settings", err)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/internal/units"
 	"path/filepath"
 	"strings"
@@ -151,14 +152,13 @@ func (g *App) signHowCard() fyne.CanvasObject {
 		}
 		kind.OnChanged = func(v string) {
 			s.detached = v == kinds[1]
-			g.core.Settings.SignDetached = s.detached
-			g.saveCoreSettings()
+			detached := s.detached
+			g.updateSettings(func(c *core.Settings) { c.SignDetached = detached })
 		}
 		box.Add(kind)
 		ts := widget.NewCheck(T("sign.timestamp", map[string]any{"URL": g.settings.TSA}), func(on bool) {
 			s.timestamp = on
-			g.core.Settings.SignTimestamp = on
-			g.saveCoreSettings()
+			g.updateSettings(func(c *core.Settings) { c.SignTimestamp = on })
 		})
 		ts.SetChecked(s.timestamp)
 		if g.settings.Offline || g.settings.TSA == "" {

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/qoltanba/qoltanba/signer/pki"
@@ -40,15 +41,19 @@ type Options struct {
 // Core is the application core. Its fields are set by New and read by the
 // faces; the operations are its methods.
 type Core struct {
-	DataDir  string
-	Keys     *Keys
-	Store    store.Store
-	Settings Settings
+	DataDir string
+	Keys    *Keys
+	Store   store.Store
 	// SettingsProblem says why the settings file could not be read (the
 	// defaults are used then); empty when all was well.
 	SettingsProblem string
 
 	clock func() time.Time
+
+	// settings are read by workers (verifiers, signing) while a face
+	// changes them: Settings and UpdateSettings go through mu.
+	mu       sync.RWMutex
+	settings Settings
 }
 
 // New builds the core over a data folder: it reads the settings (a damaged
@@ -66,12 +71,23 @@ func New(opts Options) (*Core, error) {
 	if err != nil {
 		c.SettingsProblem = err.Error()
 	}
-	c.Settings = settings
+	c.settings = settings
 	c.Keys = opts.Keys
 	if c.Keys == nil {
-		c.Keys = NewKeys(nil, c.Settings.ModuleConfigs())
+		c.Keys = NewKeys(nil, settings.ModuleConfigs())
 	}
 	return c, nil
+}
+
+// Fallback is a core with the default settings and no store, for a face
+// that must go on when New failed (the data folder cannot be made): it can
+// still list and open keys and verify, and says why elsewhere.
+func Fallback(dataDir string, problem error) *Core {
+	c := &Core{DataDir: dataDir, settings: DefaultSettings(), Keys: NewKeys(nil, nil)}
+	if problem != nil {
+		c.SettingsProblem = problem.Error()
+	}
+	return c
 }
 
 // Close releases the token modules; the store is the opener's to close.
@@ -121,16 +137,17 @@ func (c *Core) Verifier(opts VerifyOptions) (*pki.Verifier, error) {
 		}
 	}
 	cache := c.Cache()
+	settings := c.Settings()
 	v := &pki.Verifier{
 		Trust:   ts,
-		Offline: opts.Offline || c.Settings.Offline,
+		Offline: opts.Offline || settings.Offline,
 		HTTP:    &http.Client{Timeout: 10 * time.Second},
 		Cache:   cache,
 		Now:     c.now,
 	}
-	if c.Settings.OCSP != "" {
+	if settings.OCSP != "" {
 		v.Revocation = &pki.Revocation{
-			OCSP: &pki.OCSPClient{URL: c.Settings.OCSP, Cache: cache},
+			OCSP: &pki.OCSPClient{URL: settings.OCSP, Cache: cache},
 			CRL:  &pki.CRLClient{Cache: cache},
 		}
 	}
@@ -144,7 +161,7 @@ func (c *Core) Cache() *pki.Cache { return &pki.Cache{Dir: c.Path("cache")} }
 // consults, so signing never waits on the network.
 func (c *Core) Revocation() *pki.Revocation {
 	cache := c.Cache()
-	return &pki.Revocation{OCSP: &pki.OCSPClient{URL: c.Settings.OCSP, Cache: cache}, CRL: &pki.CRLClient{Cache: cache}}
+	return &pki.Revocation{OCSP: &pki.OCSPClient{URL: c.Settings().OCSP, Cache: cache}, CRL: &pki.CRLClient{Cache: cache}}
 }
 
 // TrustStore opens the data folder's trust store with its TEST anchors.

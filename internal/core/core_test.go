@@ -233,14 +233,13 @@ func TestDamagedSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SettingsProblem == "" || c.Settings.TSA != core.DefaultTSA {
-		t.Errorf("problem %q, settings %+v", c.SettingsProblem, c.Settings)
+	if c.SettingsProblem == "" || c.Settings().TSA != core.DefaultTSA || len(c.Settings().KeyPaths) != 2 {
+		t.Errorf("problem %q, settings %+v", c.SettingsProblem, c.Settings())
 	}
 	if kept, err := os.ReadFile(filepath.Join(dir, core.SettingsFile+".damaged")); err != nil || string(kept) != bad {
 		t.Errorf("damaged file not kept: %v", err)
 	}
-	c.Settings.Offline = true
-	if err := c.SaveSettings(); err != nil {
+	if err := c.UpdateSettings(func(s *core.Settings) { s.Offline = true }); err != nil {
 		t.Fatal(err)
 	}
 	again, err := core.LoadSettings(dir)

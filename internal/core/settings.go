@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -80,14 +81,30 @@ func LoadSettings(dir string) (Settings, error) {
 }
 
 // salvageSettings keeps the remembered key files of a damaged settings file
-// when its key list can still be found: the one thing a user cannot redo
-// from memory.
+// (the one thing a user cannot redo from memory): the file is read entry by
+// entry up to the damage, so a file cut short or with a wrong value keeps
+// the lists that come before the damage.
 func salvageSettings(data []byte) Settings {
 	s := DefaultSettings()
-	var loose map[string]json.RawMessage
-	if json.Unmarshal(data, &loose) == nil {
-		_ = json.Unmarshal(loose["keyPaths"], &s.KeyPaths)
-		_ = json.Unmarshal(loose["testKeys"], &s.TestKeys)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return s
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			break
+		}
+		var target any = new(json.RawMessage)
+		switch t {
+		case "keyPaths":
+			target = &s.KeyPaths
+		case "testKeys":
+			target = &s.TestKeys
+		}
+		if err := dec.Decode(target); err != nil {
+			break
+		}
 	}
 	s.clean()
 	return s
@@ -125,5 +142,27 @@ func SaveSettings(dir string, s Settings) error {
 	return atomicfile.Write(filepath.Join(dir, SettingsFile), append(data, '\n'), 0o600)
 }
 
-// SaveSettings saves the core's settings.
-func (c *Core) SaveSettings() error { return SaveSettings(c.DataDir, c.Settings) }
+// Settings is a copy of the current settings.
+func (c *Core) Settings() Settings {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	s := c.settings
+	s.Modules = append([]string(nil), s.Modules...)
+	s.KeyPaths = append([]string(nil), s.KeyPaths...)
+	s.TestKeys = append([]string(nil), s.TestKeys...)
+	return s
+}
+
+// ChangeSettings changes the settings of this run, without saving them.
+func (c *Core) ChangeSettings(change func(*Settings)) Settings {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	change(&c.settings)
+	return c.settings
+}
+
+// UpdateSettings changes the settings with change and saves them; the
+// change stays in effect for this run even when saving fails.
+func (c *Core) UpdateSettings(change func(*Settings)) error {
+	return SaveSettings(c.DataDir, c.ChangeSettings(change))
+}
