@@ -1,20 +1,12 @@
 package ui
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
 
-	"github.com/qoltanba/qoltanba/signer/pki"
-	"github.com/qoltanba/qoltanba/sync/docsign"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
@@ -125,111 +117,6 @@ func (g *App) storeProblem() (title, text string) {
 		return T("documents.failed"), T("documents.failedText", map[string]any{"Error": fmt.Sprint(g.storeErr)})
 	}
 	return "", ""
-}
-
-// recordFileSigning puts a file signed on the Sign screen in the store: a
-// file within the store's size limit becomes a document with the new
-// signature and its verification report (import and sign entries in the
-// journal); a larger one is journaled as a key event naming the file and
-// the signature's digest. Runs on the signing worker; returns the
-// document's id (zero when only journaled).
-func recordFileSigning(ctx context.Context, st store.Store, v *pki.Verifier, file, format string, detached bool, sig []byte, signer pki.Identity) (store.ID, error) {
-	if st == nil {
-		return store.ID{}, nil
-	}
-	certFP := fingerprintDigest(signer.Fingerprint)
-	info, err := os.Stat(file)
-	if err != nil {
-		return store.ID{}, fmt.Errorf("record the signing: %w", err)
-	}
-	if info.Size() > store.DefaultMaxContentSize {
-		sum := sha256.Sum256(sig)
-		_, err := st.Record(ctx, store.Event{Action: store.ActionKey, Digest: sum, Certificate: certFP,
-			Detail: truncateDetail(fmt.Sprintf("signed %s (%s, %d bytes, not stored: larger than the store's limit) as %s",
-				filepath.Base(file), format, info.Size(), filepath.Base(file)+sigExt(format)))})
-		if err != nil {
-			return store.ID{}, fmt.Errorf("journal the signing: %w", err)
-		}
-		return store.ID{}, nil
-	}
-	content, err := os.ReadFile(file)
-	if err != nil {
-		return store.ID{}, fmt.Errorf("record the signing: %w", err)
-	}
-	ev, err := docsign.Examine(format, sig, content, detached)
-	if err != nil {
-		return store.ID{}, fmt.Errorf("check the new signature: %w", err)
-	}
-	report := v.Verify(ctx, ev)
-	reportJSON, err := json.Marshal(report)
-	if err != nil {
-		return store.ID{}, fmt.Errorf("encode report: %w", err)
-	}
-	d, err := st.AddDocument(ctx, store.NewDocument{Name: filepath.Base(file), Content: content})
-	if err != nil {
-		return store.ID{}, fmt.Errorf("store the document: %w", err)
-	}
-	signingTime := report.VerifiedAt
-	for _, s := range report.Signatures {
-		if s.Signer.Fingerprint == signer.Fingerprint && !s.SigningTime.IsZero() {
-			signingTime = s.SigningTime
-		}
-	}
-	storeFormat := "cms"
-	if format == "xml" {
-		storeFormat = "xmldsig"
-	}
-	_, err = st.AddSignature(ctx, d.ID, d.Version, store.NewSignature{Format: storeFormat, Detached: detached, Bytes: sig,
-		Signer: store.SignerOf(signer), SigningTime: signingTime, Origin: "made", Report: reportJSON})
-	if err != nil {
-		return d.ID, fmt.Errorf("store the signature: %w", err)
-	}
-	return d.ID, nil
-}
-
-// recordVerification journals a verification done on the Verify screen:
-// the report's digest, the first signer's certificate and the verdict.
-func recordVerification(ctx context.Context, st store.Store, file string, r *pki.Report) error {
-	if st == nil || r == nil {
-		return nil
-	}
-	data, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("encode report: %w", err)
-	}
-	ev := store.Event{Action: store.ActionVerify, Digest: sha256.Sum256(data),
-		Detail: truncateDetail(fmt.Sprintf("%s: %s, %d signature(s)", filepath.Base(file), r.Worst(), len(r.Signatures)))}
-	if len(r.Signatures) > 0 {
-		ev.Certificate = fingerprintDigest(r.Signatures[0].Signer.Fingerprint)
-	}
-	if _, err := st.Record(ctx, ev); err != nil {
-		return fmt.Errorf("journal the verification: %w", err)
-	}
-	return nil
-}
-
-func sigExt(format string) string {
-	if format == "xml" {
-		return ".signed.xml"
-	}
-	return ".cms"
-}
-
-// fingerprintDigest reads a hex SHA-256 fingerprint (zero if malformed).
-func fingerprintDigest(s string) store.Digest32 {
-	var d store.Digest32
-	if b, err := hex.DecodeString(s); err == nil && len(b) == len(d) {
-		copy(d[:], b)
-	}
-	return d
-}
-
-func truncateDetail(s string) string {
-	const limit = 1000
-	if len(s) <= limit {
-		return s
-	}
-	return s[:limit] + "…"
 }
 
 // storeTimeout bounds the store operations the screens start.

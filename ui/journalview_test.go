@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"github.com/qoltanba/qoltanba/internal/core"
 	"regexp"
 	"strings"
 	"testing"
@@ -51,14 +52,14 @@ func journalFixture(t *testing.T) []store.Entry {
 			return err
 		}},
 		{"verify", func() error {
-			return recordVerification(ctx, st, "contract.txt.cms", &pki.Report{Signatures: []pki.SignatureReport{{Indication: pki.TotalPassed}}})
+			return core.RecordVerification(ctx, st, "contract.txt.cms", &pki.Report{Signatures: []pki.SignatureReport{{Indication: pki.TotalPassed}}})
 		}},
 		{"export", func() error {
 			_, err := st.Record(ctx, store.Event{Action: store.ActionExport, Document: d.ID, Version: 2,
 				Detail: fmt.Sprintf("evidence package %s (%d signature(s))", "contract.evidence.zip", 1)})
 			return err
 		}},
-		{"large file", func() error { // ui/docstore.go's line for a file over the store's limit
+		{"large file", func() error { // core.RecordFileSigning's line for a file over the store's limit
 			_, err := st.Record(ctx, store.Event{Action: store.ActionKey,
 				Detail: fmt.Sprintf("signed %s (%s, %d bytes, not stored: larger than the store's limit) as %s", "disk.iso", "cms", 3<<30, "disk.iso.cms")})
 			return err

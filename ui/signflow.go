@@ -23,10 +23,9 @@ type signJob struct {
 	detached          bool
 	tsa               string
 	key               keyItem
-	// st and verifier record the signing in the document store and the
-	// journal (nil st: the store is not open, nothing is recorded).
-	st       store.Store
-	verifier *pki.Verifier
+	// st says the document store is open: the signing is recorded there
+	// and in the journal (nil: nothing is recorded).
+	st store.Store
 }
 
 // startSign runs the signing off the UI goroutine.
@@ -36,10 +35,8 @@ func (g *App) startSign() {
 	if s.busy || s.file == "" || k == nil {
 		return
 	}
+	g.syncCoreSettings()
 	job := signJob{file: s.file, out: g.signOutputPath(), format: s.format, detached: s.detached, key: *k, st: g.store}
-	if job.st != nil {
-		job.verifier = g.newVerifier()
-	}
 	if s.format == "cms" && s.timestamp && !g.settings.Offline {
 		job.tsa = g.settings.TSA
 	}
@@ -88,7 +85,7 @@ func (g *App) runSign(ctx context.Context, job signJob, ui *dialogUI) (out, warn
 			recorded = T("sign.notRecordedNoStore")
 			return
 		}
-		id, err := recordFileSigning(ctx, job.st, job.verifier, job.file, job.format, job.detached, sig, pkiIdentity(cert))
+		id, err := g.core.RecordFileSigning(ctx, job.file, signer.Format(job.format), job.detached, sig, cert)
 		switch {
 		case err != nil:
 			recorded = T("sign.notRecorded", map[string]any{"Error": err.Error()})

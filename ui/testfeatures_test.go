@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/qoltanba/qoltanba/internal/testfeatures"
-	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 )
 
@@ -16,8 +15,6 @@ const TestKeyPassword = testfeatures.Password
 func createTestKey(dataDir string) (string, error) { return testfeatures.CreateKey(dataDir) }
 
 func keepTestPKI(dataDir string, p *testpki.PKI) error { return testfeatures.Install(dataDir, p) }
-
-func seedTestRevocation(cache *pki.Cache, p *testpki.PKI) { testfeatures.SeedRevocation(cache, p) }
 
 func selfTest(ctx context.Context) *SelfTestResult {
 	return (*SelfTestResult)(testfeatures.SelfTest(ctx))

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
+	"github.com/qoltanba/qoltanba/internal/core"
 	"path/filepath"
 	"strings"
 	"time"
@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
 )
@@ -31,9 +30,6 @@ type verifyState struct {
 	errText        string
 	details        map[int]bool
 }
-
-// errNeedOriginal: a detached CMS was given without its original.
-var errNeedOriginal = errors.New("detached signature: the original file is needed")
 
 // verifyScreen: drop a signed file (and the original of a detached CMS),
 // read the verdict in plain words.
@@ -117,7 +113,7 @@ func (g *App) startVerify() {
 		report, guessed, err := verifyFile(ctx, file, original, verifier)
 		if err == nil {
 			// Recorded in the journal: which file, the verdict, the report's digest.
-			if rerr := recordVerification(ctx, st, file, report); rerr != nil {
+			if rerr := core.RecordVerification(ctx, st, file, report); rerr != nil {
 				fyne.LogError("journal the verification", rerr)
 			}
 		}
@@ -127,7 +123,7 @@ func (g *App) startVerify() {
 			}
 			v.busy = false
 			switch {
-			case errors.Is(err, errNeedOriginal):
+			case errors.Is(err, core.ErrNeedOriginal):
 				v.needOriginal = true
 			case err != nil:
 				v.errText = verifyErrorText(err)
@@ -144,78 +140,25 @@ func (g *App) startVerify() {
 	}()
 }
 
-// verifyFile reads the signed file, lets its format's verifier establish
-// the evidence, and has the Verifier judge it. A detached CMS without an
-// original is verified against a same-named file next to it (x.pdf for
-// x.pdf.cms) when there is one; guessed names it.
+// verifyFile has the core examine the signed file (a detached CMS without
+// an original is checked against the same-named file next to it, which
+// guessed names) and v judge it.
 func verifyFile(ctx context.Context, file, original string, v *pki.Verifier) (report *pki.Report, guessed string, err error) {
-	info, err := os.Stat(file)
-	if err != nil {
-		return nil, "", fmt.Errorf("open %s: %w", file, err)
-	}
-	if info.Size() > cms.MaxSize && info.Size() > xmldsig.MaxDocumentSize {
-		return nil, "", fmt.Errorf("%s: %w", file, errTooLarge)
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, "", fmt.Errorf("read %s: %w", file, err)
-	}
-	var ev []pki.Evidence
-	if looksXML(data) {
-		ev, err = xmldsig.Verify(data)
-	} else {
-		if original == "" {
-			if _, cerr := cms.Content(data); errors.Is(cerr, cms.ErrNoContent) {
-				original = siblingOriginal(file)
-				if original == "" {
-					return nil, "", errNeedOriginal
-				}
-				guessed = original
-			}
-		}
-		if original != "" {
-			f, oerr := os.Open(original)
-			if oerr != nil {
-				return nil, "", fmt.Errorf("open the original %s: %w", original, oerr)
-			}
-			defer f.Close()
-			ev, err = cms.Verify(data, f)
-		} else {
-			ev, err = cms.Verify(data, nil)
-		}
-	}
+	x, err := core.ExamineFile(file, original)
 	if err != nil {
 		return nil, "", err
 	}
-	return v.Verify(ctx, ev), guessed, nil
-}
-
-var errTooLarge = errors.New("too large for a signature file")
-
-func looksXML(data []byte) bool {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	data = bytes.TrimLeft(data, " \t\r\n")
-	return len(data) > 0 && data[0] == '<'
-}
-
-// siblingOriginal finds the original of x.ext.cms (or .p7s, .sig): x.ext.
-func siblingOriginal(file string) string {
-	ext := strings.ToLower(filepath.Ext(file))
-	if ext != ".cms" && ext != ".p7s" && ext != ".sig" {
-		return ""
+	if x.Guessed {
+		guessed = x.Original
 	}
-	orig := strings.TrimSuffix(file, filepath.Ext(file))
-	if st, err := os.Stat(orig); err == nil && !st.IsDir() {
-		return orig
-	}
-	return ""
+	return v.Verify(ctx, x.Evidence), guessed, nil
 }
 
 func verifyErrorText(err error) string {
 	switch {
-	case errors.Is(err, cms.ErrMalformed), errors.Is(err, xmldsig.ErrNotXML):
+	case errors.Is(err, core.ErrNotSignature), errors.Is(err, xmldsig.ErrNotXML):
 		return T("error.notSignature")
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, core.ErrTooLarge):
 		return T("error.tooLarge")
 	}
 	return T("error.verifyFailed", map[string]any{"Error": err.Error()})

@@ -1,18 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/qoltanba/qoltanba/internal/core"
-	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/pki"
-	"github.com/qoltanba/qoltanba/signer/xmldsig"
 )
 
 // exitStatus ends a command with a status but no error message: verify
@@ -36,69 +31,36 @@ func verifyCmd(ctx context.Context, s stdio, args []string) error {
 	if len(files) != 1 {
 		return usagef("name one signed file")
 	}
-	signed, err := os.ReadFile(files[0])
-	if err != nil {
-		return fmt.Errorf("read signed file: %w", err)
-	}
-	evidence, err := examine(s.err, files[0], signed, *data)
+	c, err := openCore(*dataDirValue, nil, false)
 	if err != nil {
 		return err
 	}
-
-	verifier, err := newVerifier(*dataDirValue, trust, *offline)
+	defer closeCore(c)
+	report, x, err := c.VerifyFile(ctx, files[0], *data, core.VerifyOptions{Offline: *offline, Trust: trust})
 	if err != nil {
-		return err
+		return examineError(err)
 	}
-	return printVerification(s, verifier.Verify(ctx, evidence), *asJSON)
+	if x.Guessed {
+		fmt.Fprintf(s.err, "Original: %s (found beside the signature)\n", x.Original)
+	}
+	return printVerification(s, report, *asJSON)
 }
 
-// examine recognises the format (XML or CMS in DER, PEM or base64) and
-// returns what its verifier establishes about each signature.
-func examine(stderr io.Writer, signedPath string, signed []byte, dataPath string) ([]pki.Evidence, error) {
-	if looksLikeXML(signed) {
-		if dataPath != "" {
-			return nil, usagef("--data is for detached CMS; an XML signature carries its document")
-		}
-		ev, err := xmldsig.Verify(signed)
-		if err != nil {
-			return nil, withHint(fmt.Errorf("cannot check this XML: %w", err), "is it the signed document as the portal or Qoltanba wrote it?")
-		}
-		return ev, nil
+// examineError gives the errors of reading a signed file their hints.
+func examineError(err error) error {
+	switch {
+	case errors.Is(err, core.ErrOriginalNotUsed):
+		return usagef("--data is for detached CMS; an XML signature carries its document")
+	case errors.Is(err, core.ErrNeedOriginal):
+		return withHint(err, "name the original with --data FILE")
+	case errors.Is(err, core.ErrNotSignature):
+		return withHint(err, "give a signed XML document or a CMS signature (.cms, .p7s, .sig: DER, PEM or base64)")
+	case errors.Is(err, core.ErrBadXML):
+		return withHint(err, "is it the signed document as the portal or Qoltanba wrote it?")
+	case errors.Is(err, core.ErrTrustFile):
+		return withHint(err, "--trust takes certificate files (.cer, .pem) or folders of them")
 	}
-	der, err := cms.Decode(signed)
-	if err != nil {
-		return nil, withHint(fmt.Errorf("not a signature Qoltanba recognises: %w", err), "give a signed XML document or a CMS signature (.cms, .p7s, .sig: DER, PEM or base64)")
-	}
-	if _, err := cms.Content(der); errors.Is(err, cms.ErrNoContent) && dataPath == "" {
-		dataPath = core.OriginalBeside(signedPath)
-		if dataPath == "" {
-			return nil, withHint(errors.New("this is a detached signature: the signed file is not inside it, and no original lies beside it"), "name the original with --data FILE")
-		}
-		fmt.Fprintf(stderr, "Original: %s (found beside the signature)\n", dataPath)
-	}
-	var detached io.Reader
-	if dataPath != "" {
-		f, err := os.Open(dataPath)
-		if err != nil {
-			return nil, fmt.Errorf("read the original: %w", err)
-		}
-		defer f.Close()
-		detached = f
-	}
-	ev, err := cms.Verify(der, detached)
-	if errors.Is(err, cms.ErrNoContent) {
-		return nil, withHint(errors.New("this is a detached signature: the signed file is not inside it"), "name the original with --data FILE")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("cannot check this CMS: %w", err)
-	}
-	return ev, nil
-}
-
-func looksLikeXML(b []byte) bool {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	b = bytes.TrimLeft(b, " \t\r\n")
-	return len(b) > 0 && b[0] == '<'
+	return err
 }
 
 // newVerifier is the core's verifier for the data folder a command names:

@@ -12,6 +12,7 @@ package core
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -105,6 +106,10 @@ func (c *Core) Path(elem ...string) string {
 	return filepath.Join(append([]string{c.DataDir}, elem...)...)
 }
 
+// ErrTrustFile: a file or folder named to be trusted cannot be read as
+// certificates.
+var ErrTrustFile = errors.New("cannot trust")
+
 // VerifyOptions adjust one verification.
 type VerifyOptions struct {
 	// Offline overrides the settings' offline mode when true.
@@ -125,7 +130,7 @@ func (c *Core) Verifier(opts VerifyOptions) (*pki.Verifier, error) {
 	for _, t := range opts.Trust {
 		info, err := os.Stat(t)
 		if err != nil {
-			return nil, fmt.Errorf("trust %s: %w", t, err)
+			return nil, fmt.Errorf("%w %s: %w", ErrTrustFile, t, err)
 		}
 		if info.IsDir() {
 			_, err = ts.LoadDir(t)
@@ -133,7 +138,7 @@ func (c *Core) Verifier(opts VerifyOptions) (*pki.Verifier, error) {
 			_, err = ts.LoadFile(t)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("trust %s: %w", t, err)
+			return nil, fmt.Errorf("%w %s: %w", ErrTrustFile, t, err)
 		}
 	}
 	cache := c.Cache()

@@ -1,0 +1,117 @@
+package core
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/pki"
+	"github.com/qoltanba/qoltanba/sync/docsign"
+	"github.com/qoltanba/qoltanba/sync/store"
+)
+
+// maxJournalDetail bounds the free text of a journal entry.
+const maxJournalDetail = 1000
+
+// RecordFileSigning puts a file signed outside the store (the window's Sign
+// screen) in it: a file within the store's size limit becomes a document
+// with the new signature, verified and stored with its report as a stored
+// document's is (docsign.Record); a larger one is journaled as a key event
+// naming the file and the signature's digest. It returns the document's id
+// (zero when only journaled).
+func (c *Core) RecordFileSigning(ctx context.Context, file string, format signer.Format, detached bool, sig []byte, cert *x509.Certificate) (store.ID, error) {
+	if c.Store == nil {
+		return store.ID{}, ErrNoStore
+	}
+	info, err := os.Stat(file)
+	if err != nil {
+		return store.ID{}, fmt.Errorf("record the signing: %w", err)
+	}
+	if info.Size() > store.DefaultMaxContentSize {
+		ext := ".cms"
+		if format == signer.FormatXML {
+			ext = ".signed.xml"
+		}
+		_, err := c.Store.Record(ctx, store.Event{Action: store.ActionKey, Digest: sha256.Sum256(sig), Certificate: fingerprint(cert),
+			Detail: clip(fmt.Sprintf("signed %s (%s, %d bytes, not stored: larger than the store's limit) as %s",
+				filepath.Base(file), format, info.Size(), filepath.Base(file)+ext))})
+		if err != nil {
+			return store.ID{}, fmt.Errorf("journal the signing: %w", err)
+		}
+		return store.ID{}, nil
+	}
+	content, err := os.ReadFile(file)
+	if err != nil {
+		return store.ID{}, fmt.Errorf("record the signing: %w", err)
+	}
+	v, err := c.Verifier(VerifyOptions{})
+	if err != nil {
+		return store.ID{}, err
+	}
+	d, err := c.Store.AddDocument(ctx, store.NewDocument{Name: filepath.Base(file), Content: content})
+	if err != nil {
+		return store.ID{}, fmt.Errorf("store the document: %w", err)
+	}
+	opts := docsign.Options{Format: docsign.FormatCMS, Detached: detached}
+	if format == signer.FormatXML {
+		opts.Format = docsign.FormatXML
+	}
+	plan, err := docsign.Prepare(ctx, c.Store, d.ID, opts)
+	if err == nil {
+		_, err = docsign.Record(ctx, c.Store, plan, sig, cert, v)
+	}
+	if err != nil {
+		return d.ID, fmt.Errorf("store the signature: %w", err)
+	}
+	return d.ID, nil
+}
+
+// RecordVerification journals a verification a face did: the file's name,
+// the verdict, the report's digest and the first signer's certificate.
+func RecordVerification(ctx context.Context, st store.Store, file string, r *pki.Report) error {
+	if st == nil || r == nil {
+		return nil
+	}
+	data, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode report: %w", err)
+	}
+	ev := store.Event{Action: store.ActionVerify, Digest: sha256.Sum256(data),
+		Detail: clip(fmt.Sprintf("%s: %s, %d signature(s)", filepath.Base(file), r.Worst(), len(r.Signatures)))}
+	if len(r.Signatures) > 0 {
+		ev.Certificate = digestOf(r.Signatures[0].Signer.Fingerprint)
+	}
+	if _, err := st.Record(ctx, ev); err != nil {
+		return fmt.Errorf("journal the verification: %w", err)
+	}
+	return nil
+}
+
+func fingerprint(cert *x509.Certificate) store.Digest32 {
+	if cert == nil {
+		return store.Digest32{}
+	}
+	return sha256.Sum256(cert.Raw)
+}
+
+// digestOf reads a hex SHA-256 fingerprint (zero if malformed).
+func digestOf(s string) store.Digest32 {
+	var d store.Digest32
+	if b, err := hex.DecodeString(s); err == nil && len(b) == len(d) {
+		copy(d[:], b)
+	}
+	return d
+}
+
+func clip(s string) string {
+	if len(s) <= maxJournalDetail {
+		return s
+	}
+	return s[:maxJournalDetail] + "…"
+}
