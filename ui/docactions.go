@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -15,9 +14,7 @@ import (
 
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer"
-	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/docsign"
-	"github.com/qoltanba/qoltanba/sync/evidence"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
@@ -179,13 +176,17 @@ func (g *App) exportDocument(id store.ID, path string) {
 	if st == nil || g.docs.busy {
 		return
 	}
-	verifier := g.newVerifier()
+	g.syncCoreSettings()
 	g.docs.busy = true
 	g.fillDetail()
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		n, err := exportEvidence(ctx, st, id, path, verifier)
+		n := 0
+		x, err := g.core.ExportEvidence(ctx, id, path, core.VerifyOptions{})
+		if err == nil {
+			n = len(x.Package.Reports)
+		}
 		runOnUI(func() {
 			g.docs.busy = false
 			if err != nil {
@@ -196,25 +197,4 @@ func (g *App) exportDocument(id store.ID, path string) {
 			g.loadDetail(id)
 		})
 	}()
-}
-
-func exportEvidence(ctx context.Context, st store.Store, id store.ID, path string, v *pki.Verifier) (int, error) {
-	d, err := st.Document(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	pkg, err := evidence.Build(ctx, st, id, v, time.Now())
-	if err != nil {
-		return 0, fmt.Errorf("export %s: %w", id, err)
-	}
-	sum, err := pkg.WriteFile(path)
-	if err != nil {
-		return 0, err
-	}
-	_, err = st.Record(ctx, store.Event{Action: store.ActionExport, Document: id, Version: d.Version, Digest: sum,
-		Detail: fmt.Sprintf("evidence package %s (%d signature(s))", filepath.Base(path), len(pkg.Reports))})
-	if err != nil {
-		return 0, fmt.Errorf("journal the export: %w", err)
-	}
-	return len(pkg.Reports), nil
 }

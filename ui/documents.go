@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -303,8 +301,7 @@ func (g *App) chooseDocument() {
 
 // addDocument imports a file as a new document on a worker, then opens it.
 func (g *App) addDocument(path string) {
-	st := g.store
-	if st == nil {
+	if g.store == nil {
 		g.setDocsNotice(levelBad, T("documents.noStore"))
 		return
 	}
@@ -312,7 +309,7 @@ func (g *App) addDocument(path string) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
-		d, err := importFile(ctx, st, path)
+		d, err := g.core.ImportFile(ctx, path, store.NewDocument{})
 		runOnUI(func() {
 			if err != nil {
 				g.setDocsNotice(levelBad, addErrorText(path, err))
@@ -329,22 +326,6 @@ func (g *App) addDocument(path string) {
 			g.openDocument(d.ID)
 		})
 	}()
-}
-
-// importFile reads a file within the store's limit and adds it.
-func importFile(ctx context.Context, st store.Store, path string) (store.Document, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return store.Document{}, err
-	}
-	if info.Size() > store.DefaultMaxContentSize {
-		return store.Document{}, fmt.Errorf("%s: %w", path, store.ErrTooLarge)
-	}
-	content, err := os.ReadFile(path)
-	if err != nil {
-		return store.Document{}, err
-	}
-	return st.AddDocument(ctx, store.NewDocument{Name: filepath.Base(path), Content: content})
 }
 
 func addErrorText(path string, err error) string {

@@ -44,15 +44,12 @@ func docsAdd(ctx context.Context, s stdio, args []string) error {
 			return usagef("%v", err)
 		}
 	}
-	if nd.Content, err = readImport(files[0]); err != nil {
-		return err
-	}
-	st, err := openStore(*dir)
+	c, err := openCore(*dir, nil, true)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	d, err := st.AddDocument(ctx, nd)
+	defer closeCore(c)
+	d, err := c.ImportFile(ctx, files[0], nd)
 	if err != nil {
 		return importError(err)
 	}
@@ -63,29 +60,10 @@ func docsAdd(ctx context.Context, s stdio, args []string) error {
 	return nil
 }
 
-// readImport reads a file to import, refusing early one that is over the
-// limit rather than reading gigabytes first.
-func readImport(path string) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, withHint(fmt.Errorf("read %s: %w", path, err), "check the file name")
-	}
-	if info.IsDir() {
-		return nil, fmt.Errorf("%s is a folder: name a file", path)
-	}
-	if info.Size() > store.DefaultMaxContentSize {
-		return nil, importError(fmt.Errorf("%s: %w: %.1f MB, the limit is %d MB", filepath.Base(path), store.ErrTooLarge,
-			float64(info.Size())/(1<<20), store.DefaultMaxContentSize>>20))
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return data, nil
-}
-
 func importError(err error) error {
 	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return withHint(err, "check the file name")
 	case errors.Is(err, store.ErrTooLarge):
 		return withHint(err, "the portals accept documents and scans up to 10 MB: scan at 200–300 dpi in grey, or split the file")
 	case errors.Is(err, store.ErrForbiddenType):

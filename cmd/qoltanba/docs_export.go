@@ -5,10 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/internal/units"
-	"os"
-	"path/filepath"
-	"time"
 
 	"github.com/qoltanba/qoltanba/sync/evidence"
 	"github.com/qoltanba/qoltanba/sync/store"
@@ -52,37 +50,26 @@ func docsExport(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	id := d.ID
-	verifier, err := newVerifier(*dir, trust, *offline)
+	c, err := openCore(*dir, nil, false)
 	if err != nil {
+		st.Close()
 		return err
 	}
-	pkg, err := evidence.Build(ctx, st, id, verifier, time.Now())
+	c.Store = st
+	defer closeCore(c)
+	x, err := c.ExportEvidence(ctx, d.ID, *out, core.VerifyOptions{Offline: *offline, Trust: trust})
 	if err != nil {
-		return fmt.Errorf("export %s: %w", id, err)
+		return verificationError(err)
 	}
-	sum, err := pkg.WriteFile(*out)
-	if err != nil {
-		return err
-	}
-	info, err := os.Stat(*out)
-	if err != nil {
-		return err
-	}
-	entry, err := st.Record(ctx, store.Event{Action: store.ActionExport, Document: id, Version: d.Version, Digest: sum,
-		Detail: fmt.Sprintf("evidence package %s (%d signature(s))", filepath.Base(*out), len(pkg.Reports))})
-	if err != nil {
-		return fmt.Errorf("journal the export: %w", err)
-	}
-	res := exportResult{Path: *out, Size: info.Size(), SHA256: sum, Entry: entry, Manifest: pkg.Manifest.Files, Signatures: []exportSignature{}}
+	pkg, sum, entry := x.Package, x.SHA256, x.Entry
+	res := exportResult{Path: *out, Size: x.Size, SHA256: sum, Entry: entry, Manifest: pkg.Manifest.Files, Signatures: []exportSignature{}}
 	for _, r := range pkg.Reports {
 		res.Signatures = append(res.Signatures, exportSignature{Version: r.Version, Index: r.Index, Indication: string(r.Report.Worst())})
 	}
 	if *asJSON {
 		return printJSON(s.out, res)
 	}
-	fmt.Fprintf(s.out, "Evidence package %s: %d files, %s, SHA-256 %s\n", *out, len(pkg.Manifest.Files)+1, units.Size(info.Size()), sum)
+	fmt.Fprintf(s.out, "Evidence package %s: %d files, %s, SHA-256 %s\n", *out, len(pkg.Manifest.Files)+1, units.Size(x.Size), sum)
 	for _, sig := range res.Signatures {
 		fmt.Fprintf(s.out, "  version %d signature %d: %s\n", sig.Version, sig.Index, sig.Indication)
 	}

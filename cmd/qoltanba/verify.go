@@ -38,7 +38,7 @@ func verifyCmd(ctx context.Context, s stdio, args []string) error {
 	defer closeCore(c)
 	report, x, err := c.VerifyFile(ctx, files[0], *data, core.VerifyOptions{Offline: *offline, Trust: trust})
 	if err != nil {
-		return examineError(err)
+		return verificationError(err)
 	}
 	if x.Guessed {
 		fmt.Fprintf(s.err, "Original: %s (found beside the signature)\n", x.Original)
@@ -46,8 +46,9 @@ func verifyCmd(ctx context.Context, s stdio, args []string) error {
 	return printVerification(s, report, *asJSON)
 }
 
-// examineError gives the errors of reading a signed file their hints.
-func examineError(err error) error {
+// verificationError gives the errors of examining a signed file and of
+// building a verifier their hints.
+func verificationError(err error) error {
 	switch {
 	case errors.Is(err, core.ErrOriginalNotUsed):
 		return usagef("--data is for detached CMS; an XML signature carries its document")

@@ -1,0 +1,84 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/qoltanba/qoltanba/sync/evidence"
+	"github.com/qoltanba/qoltanba/sync/store"
+)
+
+// ImportFile adds a file to the store as a new document. A folder, or a
+// file over the store's limit, is refused before a byte is read (a scan of
+// gigabytes is not read to be refused). nd's Name defaults to the file's;
+// its Content is the file's.
+func (c *Core) ImportFile(ctx context.Context, path string, nd store.NewDocument) (store.Document, error) {
+	if c.Store == nil {
+		return store.Document{}, ErrNoStore
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return store.Document{}, fmt.Errorf("read %s: %w", path, err)
+	}
+	if info.IsDir() {
+		return store.Document{}, fmt.Errorf("%w: %s is a folder: name a file", ErrInput, path)
+	}
+	if info.Size() > store.DefaultMaxContentSize {
+		return store.Document{}, fmt.Errorf("%s: %w: %.1f MB, the limit is %d MB", filepath.Base(path), store.ErrTooLarge,
+			float64(info.Size())/(1<<20), store.DefaultMaxContentSize>>20)
+	}
+	if nd.Content, err = os.ReadFile(path); err != nil {
+		return store.Document{}, fmt.Errorf("read %s: %w", path, err)
+	}
+	if nd.Name == "" {
+		nd.Name = filepath.Base(path)
+	}
+	return c.Store.AddDocument(ctx, nd)
+}
+
+// Exported is an evidence package written and journaled.
+type Exported struct {
+	Package *evidence.Package
+	Path    string
+	Size    int64
+	SHA256  store.Digest32
+	Entry   store.Entry
+}
+
+// ExportEvidence writes the evidence package of a document (content,
+// signatures, certificates, revocation data, reports, journal) to path, and
+// journals the export with the package's digest.
+func (c *Core) ExportEvidence(ctx context.Context, id store.ID, path string, opts VerifyOptions) (*Exported, error) {
+	if c.Store == nil {
+		return nil, ErrNoStore
+	}
+	d, err := c.Store.Document(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v, err := c.Verifier(opts)
+	if err != nil {
+		return nil, err
+	}
+	pkg, err := evidence.Build(ctx, c.Store, id, v, c.now())
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", id, err)
+	}
+	sum, err := pkg.WriteFile(path)
+	if err != nil {
+		return nil, err
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	entry, err := c.Store.Record(ctx, store.Event{Action: store.ActionExport, Document: id, Version: d.Version, Digest: sum,
+		Detail: fmt.Sprintf("evidence package %s (%d signature(s))", filepath.Base(path), len(pkg.Reports))})
+	if err != nil {
+		return nil, fmt.Errorf("journal the export: %w", err)
+	}
+	return &Exported{Package: pkg, Path: path, Size: info.Size(), SHA256: sum, Entry: entry}, nil
+}
+
