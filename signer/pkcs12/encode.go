@@ -71,82 +71,125 @@ func EncodeBytes(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certif
 	if !keyMatches(key, cert) {
 		return nil, ErrKeyMismatch
 	}
-	rnd := opts.Rand
-	if rnd == nil {
-		rnd = rand.Reader
+	l, err := newEncoding(opts, cert)
+	if err != nil {
+		return nil, err
 	}
-	iter := opts.Iterations
-	var keyScheme, certScheme scheme
-	var macNew func() hash.Hash
-	var macOID asn1.ObjectIdentifier
-	var macSaltLen int
-	localKeyID, name := opts.LocalKeyID, opts.FriendlyName
+	attrs, err := bagAttributes(l.localKeyID, l.name)
+	if err != nil {
+		return nil, err
+	}
+	keyCI, err := l.keySafe(key, password, attrs)
+	if err != nil {
+		return nil, err
+	}
+	certCI, err := l.certSafe(append([]*x509.Certificate{cert}, chain...), password, attrs)
+	if err != nil {
+		return nil, err
+	}
+	cis := []contentInfo{keyCI, certCI} // NCA: key first
+	if l.layout == Modern {
+		cis = []contentInfo{certCI, keyCI} // OpenSSL: certificates first
+	}
+	authSafe, err := asn1.Marshal(cis)
+	if err != nil {
+		return nil, err
+	}
+	return l.pfx(authSafe, password)
+}
+
+// encoding is the choices of one Encode: the layout's algorithms, counts
+// and attributes, settled from Options.
+type encoding struct {
+	layout                Layout
+	rnd                   io.Reader
+	iter                  int
+	keyScheme, certScheme scheme
+	macNew                func() hash.Hash
+	macOID                asn1.ObjectIdentifier
+	macSaltLen            int
+	localKeyID            []byte
+	name                  string
+}
+
+// newEncoding settles the algorithms and attributes of opts.Layout: NCA's
+// legacy one (3DES key, RC2-40 certificates, SHA-1 MAC, the SKI as
+// localKeyId and name) or the modern one (PBES2 AES-256, SHA-256 MAC).
+func newEncoding(opts *Options, cert *x509.Certificate) (*encoding, error) {
+	l := &encoding{layout: opts.Layout, rnd: opts.Rand, iter: opts.Iterations, localKeyID: opts.LocalKeyID, name: opts.FriendlyName}
+	if l.rnd == nil {
+		l.rnd = rand.Reader
+	}
 	switch opts.Layout {
 	case LegacyNCA:
-		if iter == 0 {
-			iter = 1024
+		if l.iter == 0 {
+			l.iter = 1024
 		}
-		keyScheme, certScheme = schemeTripleDES, schemeRC2_40
-		macNew, macOID, macSaltLen = sha1.New, oidSHA1, 20
-		if localKeyID == nil {
-			localKeyID = cert.SubjectKeyId
-			if len(localKeyID) == 0 {
+		l.keyScheme, l.certScheme = schemeTripleDES, schemeRC2_40
+		l.macNew, l.macOID, l.macSaltLen = sha1.New, oidSHA1, 20
+		if l.localKeyID == nil {
+			l.localKeyID = cert.SubjectKeyId
+			if len(l.localKeyID) == 0 {
 				sum := sha1.Sum(cert.RawSubjectPublicKeyInfo)
-				localKeyID = sum[:]
+				l.localKeyID = sum[:]
 			}
 		}
-		if name == "" {
-			name = hex.EncodeToString(localKeyID)
+		if l.name == "" {
+			l.name = hex.EncodeToString(l.localKeyID)
 		}
 	case Modern:
-		if iter == 0 {
-			iter = 2048
+		if l.iter == 0 {
+			l.iter = 2048
 		}
-		keyScheme, certScheme = schemePBES2AES256, schemePBES2AES256
-		macNew, macOID, macSaltLen = sha256.New, oidSHA256, 8
-		if localKeyID == nil {
+		l.keyScheme, l.certScheme = schemePBES2AES256, schemePBES2AES256
+		l.macNew, l.macOID, l.macSaltLen = sha256.New, oidSHA256, 8
+		if l.localKeyID == nil {
 			sum := sha1.Sum(cert.Raw)
-			localKeyID = sum[:]
+			l.localKeyID = sum[:]
 		}
 	default:
 		return nil, fmt.Errorf("pkcs12: unknown layout %d", opts.Layout)
 	}
-	if err := checkIterations(iter); err != nil {
+	if err := checkIterations(l.iter); err != nil {
 		return nil, fmt.Errorf("pkcs12: %w", err)
 	}
-	attrs, err := bagAttributes(localKeyID, name)
-	if err != nil {
-		return nil, err
-	}
+	return l, nil
+}
 
-	// The key bag.
+// keySafe is the content holding the shrouded key bag; the PKCS#8 bytes
+// are cleared once encrypted.
+func (l *encoding) keySafe(key crypto.Signer, password []byte, attrs []pkcs12Attribute) (contentInfo, error) {
 	p8, err := marshalPrivateKey(key)
 	if err != nil {
-		return nil, err
+		return contentInfo{}, err
 	}
-	alg, encKey, err := encrypt(keyScheme, password, p8, iter, rnd)
+	alg, encKey, err := encrypt(l.keyScheme, password, p8, l.iter, l.rnd)
 	clear(p8)
 	if err != nil {
-		return nil, err
+		return contentInfo{}, err
 	}
 	epki, err := asn1.Marshal(encryptedPrivateKeyInfo{Algorithm: alg, EncryptedData: encKey})
 	if err != nil {
-		return nil, err
+		return contentInfo{}, err
 	}
 	keySafe, err := asn1.Marshal([]safeBag{{ID: oidPKCS8ShroudedKeyBag, Value: wrap0(epki), Attributes: attrs}})
 	if err != nil {
-		return nil, err
+		return contentInfo{}, err
 	}
+	return dataContentInfo(keySafe)
+}
 
-	// The certificate bags: the leaf with the key's attributes, then the chain.
-	certBags := make([]safeBag, 0, 1+len(chain))
-	for i, c := range append([]*x509.Certificate{cert}, chain...) {
+// certSafe is the encrypted content holding the certificate bags: the
+// leaf (certs[0]) with the key's attributes, then the chain.
+func (l *encoding) certSafe(certs []*x509.Certificate, password []byte, attrs []pkcs12Attribute) (contentInfo, error) {
+	certBags := make([]safeBag, 0, len(certs))
+	for i, c := range certs {
 		if c == nil {
-			return nil, fmt.Errorf("pkcs12: chain certificate %d is nil", i)
+			return contentInfo{}, fmt.Errorf("pkcs12: chain certificate %d is nil", i)
 		}
 		cb, err := asn1.Marshal(certBag{ID: oidX509Certificate, Data: c.Raw})
 		if err != nil {
-			return nil, err
+			return contentInfo{}, err
 		}
 		b := safeBag{ID: oidCertBag, Value: wrap0(cb)}
 		if i == 0 {
@@ -156,24 +199,19 @@ func EncodeBytes(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certif
 	}
 	certSafe, err := asn1.Marshal(certBags)
 	if err != nil {
-		return nil, err
+		return contentInfo{}, err
 	}
-	certAlg, encCerts, err := encrypt(certScheme, password, certSafe, iter, rnd)
+	certAlg, encCerts, err := encrypt(l.certScheme, password, certSafe, l.iter, l.rnd)
 	if err != nil {
-		return nil, err
-	}
-
-	keyCI, err := dataContentInfo(keySafe)
-	if err != nil {
-		return nil, err
+		return contentInfo{}, err
 	}
 	content := asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, Bytes: encCerts}
-	if opts.Layout == LegacyNCA {
+	if l.layout == LegacyNCA {
 		// NCA (a BER writer) sends [0] constructed around one OCTET
 		// STRING; do the same so the files match element for element.
 		os, err := asn1.Marshal(encCerts)
 		if err != nil {
-			return nil, err
+			return contentInfo{}, err
 		}
 		content = asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: os}
 	}
@@ -183,23 +221,18 @@ func EncodeBytes(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certif
 		EncryptedContent:           content,
 	}})
 	if err != nil {
-		return nil, err
+		return contentInfo{}, err
 	}
-	certCI := contentInfo{ContentType: oidEncryptedData, Content: wrap0(ed)}
-	cis := []contentInfo{keyCI, certCI} // NCA: key first
-	if opts.Layout == Modern {
-		cis = []contentInfo{certCI, keyCI} // OpenSSL: certificates first
-	}
-	authSafe, err := asn1.Marshal(cis)
-	if err != nil {
-		return nil, err
-	}
+	return contentInfo{ContentType: oidEncryptedData, Content: wrap0(ed)}, nil
+}
 
-	salt := make([]byte, macSaltLen)
-	if _, err := io.ReadFull(rnd, salt); err != nil {
+// pfx seals authSafe with the password's MAC into the PFX.
+func (l *encoding) pfx(authSafe, password []byte) ([]byte, error) {
+	salt := make([]byte, l.macSaltLen)
+	if _, err := io.ReadFull(l.rnd, salt); err != nil {
 		return nil, fmt.Errorf("pkcs12: MAC salt: %w", err)
 	}
-	mac := computeMAC(macNew, password, salt, iter, authSafe)
+	mac := computeMAC(l.macNew, password, salt, l.iter, authSafe)
 	authCI, err := dataContentInfo(authSafe)
 	if err != nil {
 		return nil, err
@@ -208,9 +241,9 @@ func EncodeBytes(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certif
 		Version:  3,
 		AuthSafe: authCI,
 		MacData: macData{
-			Mac:        digestInfo{Algorithm: pkix.AlgorithmIdentifier{Algorithm: macOID, Parameters: asn1.NullRawValue}, Digest: mac},
+			Mac:        digestInfo{Algorithm: pkix.AlgorithmIdentifier{Algorithm: l.macOID, Parameters: asn1.NullRawValue}, Digest: mac},
 			MacSalt:    salt,
-			Iterations: iter,
+			Iterations: l.iter,
 		},
 	})
 }
