@@ -53,130 +53,173 @@ func Build(ctx context.Context, st store.Store, id store.ID, v *pki.Verifier, no
 	if err != nil {
 		return nil, err
 	}
-	p := &Package{Files: map[string][]byte{}}
-	p.add(pathReadme, []byte(readme))
-	docFile := DocumentFile{Document: d}
+	b := &builder{st: st, id: id, v: v, p: &Package{Files: map[string][]byte{}}, doc: DocumentFile{Document: d},
+		contents: map[uint32][]byte{}, certs: map[string]*x509.Certificate{}, revSeen: map[string]bool{}}
+	b.p.add(pathReadme, []byte(readme))
 	versions, err := st.Versions(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	contents := map[uint32][]byte{}
 	for _, ver := range versions {
-		data, err := st.Content(ctx, id, ver.Number)
-		if err != nil {
-			return nil, fmt.Errorf("version %d: %w", ver.Number, err)
+		if err := b.addContent(ctx, ver); err != nil {
+			return nil, err
 		}
-		contents[ver.Number] = data
-		path := fmt.Sprintf("content/v%d/%s", ver.Number, safeName(ver.Name))
-		p.add(path, data)
-		docFile.Versions = append(docFile.Versions, VersionFile{Version: ver, Path: path})
 	}
-
-	certs := map[string]*x509.Certificate{}
-	var chains []ChainFile
-	var revs []RevocationFile
-	revSeen := map[string]string{}
-	var text bytes.Buffer
 	for _, ver := range versions {
 		sigs, err := st.Signatures(ctx, id, ver.Number)
 		if err != nil {
 			return nil, err
 		}
 		for _, s := range sigs {
-			raw, err := st.SignatureBytes(ctx, id, ver.Number, s.Index)
-			if err != nil {
+			if err := b.addSignature(ctx, ver, s); err != nil {
 				return nil, fmt.Errorf("version %d signature %d: %w", ver.Number, s.Index, err)
-			}
-			ext := ".p7s"
-			if s.Format == "xmldsig" {
-				ext = ".xml"
-			}
-			path := fmt.Sprintf("signatures/v%d-s%d%s", ver.Number, s.Index, ext)
-			p.add(path, raw)
-			docFile.Signatures = append(docFile.Signatures, SignatureRecord{Signature: s, Path: path})
-
-			ev, err := docsign.Examine(formatName(s.Format), raw, contents[ver.Number], s.Detached)
-			if err != nil {
-				return nil, fmt.Errorf("version %d signature %d: %w", ver.Number, s.Index, err)
-			}
-			report := v.Verify(ctx, ev)
-			p.Reports = append(p.Reports, ReportFile{Version: ver.Number, Index: s.Index, Report: report})
-			fmt.Fprintf(&text, "=== Version %d, signature %d (%s) ===\n", ver.Number, s.Index, s.Format)
-			if err := report.Text(&text); err != nil {
-				return nil, err
-			}
-			text.WriteString("\n")
-			m, err := v.Material(ctx, ev, report)
-			if err != nil {
-				return nil, err
-			}
-			cf := ChainFile{Version: ver.Number, Index: s.Index}
-			for _, chain := range m.Chains {
-				var fps []string
-				for _, c := range chain {
-					fps = append(fps, pki.Fingerprint(c))
-				}
-				cf.Chains = append(cf.Chains, fps)
-			}
-			chains = append(chains, cf)
-			for _, c := range m.Certificates {
-				certs[pki.Fingerprint(c)] = c
-			}
-			for _, r := range m.Revocation {
-				certs[pki.Fingerprint(r.Issuer)] = r.Issuer
-				certs[pki.Fingerprint(r.Subject)] = r.Subject
-				key := r.Kind + "\x00" + r.URL + "\x00" + r.Extra + "\x00" + pki.Fingerprint(r.Issuer)
-				if _, ok := revSeen[key]; ok {
-					continue
-				}
-				rpath := fmt.Sprintf("revocation/%d-%s.der", len(revs)+1, r.Kind)
-				revSeen[key] = rpath
-				p.add(rpath, r.DER)
-				revs = append(revs, RevocationFile{Path: rpath, Kind: r.Kind, URL: r.URL, Issuer: pki.Fingerprint(r.Issuer),
-					Subject: pki.Fingerprint(r.Subject), Extra: r.Extra, FetchedAt: r.FetchedAt.UTC()})
 			}
 		}
 	}
-	fps := make([]string, 0, len(certs))
-	for fp := range certs {
-		fps = append(fps, fp)
-	}
-	sort.Strings(fps)
-	for _, fp := range fps {
-		p.add("certificates/"+fp+".cer", certs[fp].Raw)
-	}
-	if err := p.addJSON(pathDocument, docFile); err != nil {
+	b.addCertificates()
+	if err := b.addIndexes(); err != nil {
 		return nil, err
 	}
-	if err := p.addJSON(pathChains, nonNil(chains)); err != nil {
-		return nil, err
-	}
-	if err := p.addJSON(pathRevocation, nonNil(revs)); err != nil {
-		return nil, err
-	}
-	if err := p.addJSON(pathReportJSON, nonNil(p.Reports)); err != nil {
-		return nil, err
-	}
-	if len(p.Reports) == 0 {
-		text.WriteString("The document carries no signatures.\n")
-	}
-	p.add(pathReportText, text.Bytes())
-
 	jf, err := journalExtract(ctx, st, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.addJSON(pathJournal, jf); err != nil {
+	if err := b.p.addJSON(pathJournal, jf); err != nil {
 		return nil, err
 	}
-	p.add(pathEncoding, []byte(store.EntryEncoding+"\n"))
-
-	p.Manifest = Manifest{Format: FormatV1, Created: now.UTC(), Document: id, Title: d.Title}
-	for _, path := range p.order {
-		data := p.Files[path]
-		p.Manifest.Files = append(p.Manifest.Files, ManifestFile{Path: path, Size: int64(len(data)), SHA256: sha256.Sum256(data)})
+	b.p.add(pathEncoding, []byte(store.EntryEncoding+"\n"))
+	b.p.Manifest = Manifest{Format: FormatV1, Created: now.UTC(), Document: id, Title: d.Title}
+	for _, path := range b.p.order {
+		data := b.p.Files[path]
+		b.p.Manifest.Files = append(b.p.Manifest.Files, ManifestFile{Path: path, Size: int64(len(data)), SHA256: sha256.Sum256(data)})
 	}
-	return p, nil
+	return b.p, nil
+}
+
+// builder gathers one package: the files in the order they are added, and
+// what the indexes list (document, chains, revocation data, reports).
+type builder struct {
+	st       store.Store
+	id       store.ID
+	v        *pki.Verifier
+	p        *Package
+	doc      DocumentFile
+	contents map[uint32][]byte
+	// certs are the certificates to include, by fingerprint; chains and
+	// revs the index entries; revSeen the revocation data already added.
+	certs   map[string]*x509.Certificate
+	chains  []ChainFile
+	revs    []RevocationFile
+	revSeen map[string]bool
+	text    bytes.Buffer // report.txt
+}
+
+// addContent adds a version's content.
+func (b *builder) addContent(ctx context.Context, ver store.Version) error {
+	data, err := b.st.Content(ctx, b.id, ver.Number)
+	if err != nil {
+		return fmt.Errorf("version %d: %w", ver.Number, err)
+	}
+	b.contents[ver.Number] = data
+	path := fmt.Sprintf("content/v%d/%s", ver.Number, safeName(ver.Name))
+	b.p.add(path, data)
+	b.doc.Versions = append(b.doc.Versions, VersionFile{Version: ver, Path: path})
+	return nil
+}
+
+// addSignature adds a signature, verifies it afresh and adds its report
+// and the material that lets it be checked offline.
+func (b *builder) addSignature(ctx context.Context, ver store.Version, s store.Signature) error {
+	raw, err := b.st.SignatureBytes(ctx, b.id, ver.Number, s.Index)
+	if err != nil {
+		return err
+	}
+	ext := ".p7s"
+	if s.Format == "xmldsig" {
+		ext = ".xml"
+	}
+	path := fmt.Sprintf("signatures/v%d-s%d%s", ver.Number, s.Index, ext)
+	b.p.add(path, raw)
+	b.doc.Signatures = append(b.doc.Signatures, SignatureRecord{Signature: s, Path: path})
+
+	ev, err := docsign.Examine(formatName(s.Format), raw, b.contents[ver.Number], s.Detached)
+	if err != nil {
+		return err
+	}
+	report := b.v.Verify(ctx, ev)
+	b.p.Reports = append(b.p.Reports, ReportFile{Version: ver.Number, Index: s.Index, Report: report})
+	fmt.Fprintf(&b.text, "=== Version %d, signature %d (%s) ===\n", ver.Number, s.Index, s.Format)
+	if err := report.Text(&b.text); err != nil {
+		return err
+	}
+	b.text.WriteString("\n")
+	m, err := b.v.Material(ctx, ev, report)
+	if err != nil {
+		return err
+	}
+	b.addMaterial(ver.Number, s.Index, m)
+	return nil
+}
+
+// addMaterial records a signature's chains and certificates and adds the
+// revocation data not added yet.
+func (b *builder) addMaterial(version, index uint32, m *pki.Material) {
+	cf := ChainFile{Version: version, Index: index}
+	for _, chain := range m.Chains {
+		var fps []string
+		for _, c := range chain {
+			fps = append(fps, pki.Fingerprint(c))
+		}
+		cf.Chains = append(cf.Chains, fps)
+	}
+	b.chains = append(b.chains, cf)
+	for _, c := range m.Certificates {
+		b.certs[pki.Fingerprint(c)] = c
+	}
+	for _, r := range m.Revocation {
+		b.certs[pki.Fingerprint(r.Issuer)] = r.Issuer
+		b.certs[pki.Fingerprint(r.Subject)] = r.Subject
+		key := r.Kind + "\x00" + r.URL + "\x00" + r.Extra + "\x00" + pki.Fingerprint(r.Issuer)
+		if b.revSeen[key] {
+			continue
+		}
+		b.revSeen[key] = true
+		rpath := fmt.Sprintf("revocation/%d-%s.der", len(b.revs)+1, r.Kind)
+		b.p.add(rpath, r.DER)
+		b.revs = append(b.revs, RevocationFile{Path: rpath, Kind: r.Kind, URL: r.URL, Issuer: pki.Fingerprint(r.Issuer),
+			Subject: pki.Fingerprint(r.Subject), Extra: r.Extra, FetchedAt: r.FetchedAt.UTC()})
+	}
+}
+
+// addCertificates adds every certificate gathered, in fingerprint order.
+func (b *builder) addCertificates() {
+	fps := make([]string, 0, len(b.certs))
+	for fp := range b.certs {
+		fps = append(fps, fp)
+	}
+	sort.Strings(fps)
+	for _, fp := range fps {
+		b.p.add("certificates/"+fp+".cer", b.certs[fp].Raw)
+	}
+}
+
+// addIndexes adds the JSON indexes and the text report.
+func (b *builder) addIndexes() error {
+	for _, f := range []struct {
+		path string
+		v    any
+	}{
+		{pathDocument, b.doc}, {pathChains, nonNil(b.chains)}, {pathRevocation, nonNil(b.revs)}, {pathReportJSON, nonNil(b.p.Reports)},
+	} {
+		if err := b.p.addJSON(f.path, f.v); err != nil {
+			return err
+		}
+	}
+	if len(b.p.Reports) == 0 {
+		b.text.WriteString("The document carries no signatures.\n")
+	}
+	b.p.add(pathReportText, b.text.Bytes())
+	return nil
 }
 
 // journalExtract is the journal from the document's first entry to the head.
