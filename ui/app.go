@@ -114,6 +114,8 @@ type App struct {
 	pending store.Store
 	closed  bool
 	watch   tokenWatch
+	// saveTimer writes typed settings once the typing pauses.
+	saveTimer *time.Timer
 	// trayDone: the tray icon is set up (after the first frame).
 	trayDone bool
 }

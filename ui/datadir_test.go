@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/qoltanba/qoltanba/internal/core"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -64,5 +66,30 @@ func TestDataFolderChangeWaitsForRestart(t *testing.T) {
 	onUI(func() { screen = texts(g.win.Content()) })
 	if contains(screen, T("settings.dataNextStart", map[string]any{"Dir": running})) {
 		t.Error("the note stays after the folder in use is chosen again")
+	}
+}
+
+// TestTypedSettingsReachTheFile: a TSA address typed in Settings takes
+// effect in the core at once, and reaches settings.json once the typing
+// pauses, or when the window closes before that, not a write per key.
+func TestTypedSettingsReachTheFile(t *testing.T) {
+	g := newTestApp(t)
+	var entry *widget.Entry
+	onUI(func() {
+		g.show("settings")
+		entry = findEntry(g.win.Content(), g.settings.TSA)
+	})
+	if entry == nil {
+		t.Fatal("no TSA field")
+	}
+	const tsa = "http://127.0.0.1:1/tsp"
+	onUI(func() { entry.SetText(tsa) })
+	if got := g.core.Settings().TSA; got != tsa {
+		t.Errorf("core TSA %q, want %q at once", got, tsa)
+	}
+	onUI(g.Close)
+	saved, err := core.LoadSettings(g.core.DataDir)
+	if err != nil || saved.TSA != tsa {
+		t.Errorf("settings file TSA %q (%v), want %q after Close", saved.TSA, err, tsa)
 	}
 }

@@ -85,6 +85,7 @@ func (g *App) openStoreAsync() {
 // Close releases what the GUI holds: the document store (its lock) and the
 // token modules. ShowAndRun calls it after the window closes; tests call it.
 func (g *App) Close() {
+	g.flushSettings()
 	g.stopTokenWatch()
 	g.closeTokens()
 	g.storeMu.Lock()

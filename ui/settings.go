@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -135,6 +136,35 @@ func (g *App) saveSettings() {
 	if g.opts.DataDir == "" {
 		g.fyne.Preferences().SetString(prefDataDir, strings.TrimSpace(g.settings.DataDir))
 	}
+}
+
+// saveSettingsDelay is how long typing in a settings field may pause
+// before the settings file is written: one write per pause, not per key.
+const saveSettingsDelay = 400 * time.Millisecond
+
+// saveSettingsSoon is saveSettings for typing: the values take effect at
+// once, and the file is written when the typing pauses (or the window
+// closes). UI goroutine.
+func (g *App) saveSettingsSoon() {
+	g.syncCoreSettings()
+	if g.opts.DataDir == "" {
+		g.fyne.Preferences().SetString(prefDataDir, strings.TrimSpace(g.settings.DataDir))
+	}
+	if g.saveTimer != nil {
+		g.saveTimer.Reset(saveSettingsDelay)
+		return
+	}
+	g.saveTimer = time.AfterFunc(saveSettingsDelay, func() { runOnUI(g.flushSettings) })
+}
+
+// flushSettings writes settings typed since the last write; UI goroutine.
+func (g *App) flushSettings() {
+	if g.saveTimer == nil {
+		return
+	}
+	g.saveTimer.Stop()
+	g.saveTimer = nil
+	g.updateSettings(func(*core.Settings) {})
 }
 
 // updateSettings changes and saves the core's settings; a failure to save

@@ -14,15 +14,25 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/assets/translations"
-	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
 // settingsScreen edits Settings; every change is saved at once, and a new
 // language rebuilds the window on the spot.
 func (g *App) settingsScreen() fyne.CanvasObject {
-	save := g.saveSettings
+	body := container.NewVBox(
+		card(T("settings.language"), g.languageSetting()),
+		card(T("settings.network"), g.networkSettings()),
+		card(T("settings.tokens"), g.tokenSettings()),
+		card(T("settings.trust"), g.trustSetting()),
+		card(T("settings.data"), g.dataSettings()),
+		wrapped(T("settings.savedHint")),
+	)
+	return page(T("settings.title"), T("settings.subtitle"), body)
+}
 
+// languageSetting chooses the window's language (or the system's).
+func (g *App) languageSetting() fyne.CanvasObject {
 	codes := append([]string{""}, translations.Languages...)
 	names := make([]string, len(codes))
 	for i, c := range codes {
@@ -43,38 +53,49 @@ func (g *App) settingsScreen() fyne.CanvasObject {
 			if n == v && codes[i] != g.settings.Language {
 				g.opts.Language = "" // the user's choice replaces --lang
 				g.settings.Language = codes[i]
-				save()
+				g.saveSettings()
 				g.SetLanguage(codes[i])
 				return
 			}
 		}
 	}
+	return language
+}
 
+// networkSettings are the TSA and OCSP addresses and offline mode.
+func (g *App) networkSettings() fyne.CanvasObject {
 	tsa := widget.NewEntry()
 	tsa.SetText(g.settings.TSA)
 	tsa.SetPlaceHolder(DefaultTSA)
-	tsa.OnChanged = func(s string) { g.settings.TSA = s; save() }
+	tsa.OnChanged = func(s string) { g.settings.TSA = s; g.saveSettingsSoon() }
 	ocsp := widget.NewEntry()
 	ocsp.SetText(g.settings.OCSP)
 	ocsp.SetPlaceHolder(T("settings.ocspPlaceholder"))
-	ocsp.OnChanged = func(s string) { g.settings.OCSP = s; save() }
-	offline := widget.NewCheck(T("settings.offline"), func(on bool) { g.settings.Offline = on; save() })
+	ocsp.OnChanged = func(s string) { g.settings.OCSP = s; g.saveSettingsSoon() }
+	offline := widget.NewCheck(T("settings.offline"), func(on bool) { g.settings.Offline = on; g.saveSettings() })
 	offline.SetChecked(g.settings.Offline)
-	network := container.NewVBox(
+	return container.NewVBox(
 		widget.NewForm(
 			widget.NewFormItem(T("settings.tsa"), tsa),
 			widget.NewFormItem(T("settings.ocsp"), ocsp),
 		),
 		offline,
 	)
+}
 
+// tokenSettings are the PKCS#11 modules to load.
+func (g *App) tokenSettings() fyne.CanvasObject {
 	modules := widget.NewMultiLineEntry()
 	modules.SetMinRowsVisible(3)
 	modules.SetText(joinLines(g.settings.Modules))
 	modules.SetPlaceHolder(T("settings.modulesPlaceholder"))
-	modules.OnChanged = func(s string) { g.settings.Modules = splitLines(s); save() }
-	tokens := container.NewVBox(wrapped(T("settings.modulesHint")), modules)
+	modules.OnChanged = func(s string) { g.settings.Modules = splitLines(s); g.saveSettingsSoon() }
+	return container.NewVBox(wrapped(T("settings.modulesHint")), modules)
+}
 
+// dataSettings are the data folder (the next start's when changed) and the
+// backup of the database.
+func (g *App) dataSettings() fyne.CanvasObject {
 	dataDir := widget.NewEntry()
 	dataDir.SetText(g.settings.DataDir)
 	// The store stays open in the folder of this run; a new folder is the
@@ -94,7 +115,7 @@ func (g *App) settingsScreen() fyne.CanvasObject {
 	dataDir.OnChanged = func(s string) {
 		g.opts.DataDir = "" // the user's choice replaces --data-dir
 		g.settings.DataDir = s
-		save()
+		g.saveSettingsSoon()
 		showNextStart()
 	}
 	pick := widget.NewButtonWithIcon(T("action.choose"), theme.FolderOpenIcon(), func() {
@@ -118,7 +139,12 @@ func (g *App) settingsScreen() fyne.CanvasObject {
 	}
 	data.Add(container.NewVBox(
 		wrapped(T("settings.backupHint")), container.NewHBox(backup), backupMsg))
+	return data
+}
 
+// trustSetting imports a root certificate the user chose into the core's
+// trust store.
+func (g *App) trustSetting() fyne.CanvasObject {
 	trustMsg := wrapped("")
 	importBtn := widget.NewButtonWithIcon(T("settings.importRoot"), theme.ContentAddIcon(), func() {
 		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
@@ -127,11 +153,7 @@ func (g *App) settingsScreen() fyne.CanvasObject {
 			}
 			path := r.URI().Path()
 			r.Close()
-			ts, err := pki.OpenTrustStore(g.dataPath("trust"), pki.ProductionRootPins)
-			if err != nil {
-				ts = pki.NewTrustStore(g.dataPath("trust"))
-			}
-			certs, err := ts.Import(path)
+			certs, err := g.core.ImportRoot(path)
 			if err != nil {
 				trustMsg.SetText(T("settings.importFailed", map[string]any{"Error": err.Error()}))
 				return
@@ -143,18 +165,7 @@ func (g *App) settingsScreen() fyne.CanvasObject {
 		d.Resize(fyne.NewSize(800, 560))
 		d.Show()
 	})
-	trust := container.NewVBox(wrapped(T("settings.trustHint")), container.NewHBox(importBtn), trustMsg)
-
-	saved := wrapped(T("settings.savedHint"))
-	body := container.NewVBox(
-		card(T("settings.language"), language),
-		card(T("settings.network"), network),
-		card(T("settings.tokens"), tokens),
-		card(T("settings.trust"), trust),
-		card(T("settings.data"), data),
-		saved,
-	)
-	return page(T("settings.title"), T("settings.subtitle"), body)
+	return container.NewVBox(wrapped(T("settings.trustHint")), container.NewHBox(importBtn), trustMsg)
 }
 
 // chooseBackup writes a consistent copy of the open database (a bbolt read

@@ -181,6 +181,16 @@ func (c *Core) TrustStore() (*pki.TrustStore, error) {
 	return ts, nil
 }
 
+// ImportRoot trusts the certificates of a file the user chose, from now on
+// (they are kept in the data folder's trust store).
+func (c *Core) ImportRoot(path string) ([]*x509.Certificate, error) {
+	ts, err := pki.OpenTrustStore(c.Path("trust"), pki.ProductionRootPins)
+	if err != nil {
+		return nil, fmt.Errorf("open the trust store: %w", err)
+	}
+	return ts.Import(path)
+}
+
 // TestTrustDir is where TEST anchors are kept: certificates only, never
 // their keys. Signatures that chain to them are reported TEST.
 func (c *Core) TestTrustDir() string { return c.Path("trust", "test") }

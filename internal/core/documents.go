@@ -81,4 +81,3 @@ func (c *Core) ExportEvidence(ctx context.Context, id store.ID, path string, opt
 	}
 	return &Exported{Package: pkg, Path: path, Size: info.Size(), SHA256: sum, Entry: entry}, nil
 }
-
