@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/rawsig"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 )
 
@@ -278,4 +280,54 @@ func FuzzLoadSettings(f *testing.F) {
 			t.Fatalf("round trip: %+v != %+v", again, s)
 		}
 	})
+}
+
+// TestSignDigestAndBatch: a digest made elsewhere signs as CMS (NCALayer's
+// "digested") and verifies against the digest; a batch of files and bytes
+// signs with one secret, each output its own.
+func TestSignDigestAndBatch(t *testing.T) {
+	p := gostPKI(t)
+	e := p.Find("gost/legal_head")
+	pub, err := rawsig.CertificateKey(e.Cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := rawsig.NaturalDigest(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := []byte("Шот-фактура № 12")
+	sum := d.Sum(content)
+	c := newCore(t)
+	ui := &scriptUI{secrets: []string{testpki.DefaultPassword}}
+	res, err := c.Sign(context.Background(), core.SignRequest{KeyURI: e.P12Path, Format: signer.FormatCMS,
+		Items: []core.Item{{Name: "digest", Digest: sum, DigestOID: d.OID}}}, ui)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev, err := cms.VerifyDigest(res.Outputs[0].Bytes, d.OID, sum); err != nil || !ev[0].DigestValid || !ev[0].SignatureValid {
+		t.Errorf("digest signature: %v %+v", err, ev)
+	}
+	if !ui.consents[0].Documents[0].Digest {
+		t.Error("the consent does not say only a digest is signed")
+	}
+
+	files := []core.Item{{Path: writeFile(t, "a.txt", "Акт 1")}, {Path: writeFile(t, "b.txt", "Акт 2")}, {Name: "bytes", Data: []byte("Акт 3")}}
+	ui = &scriptUI{secrets: []string{testpki.DefaultPassword}}
+	res, err = c.Sign(context.Background(), core.SignRequest{KeyURI: e.P12Path, Format: signer.FormatCMS, Detached: true, Items: files}, ui)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ui.requests) != 1 || ui.consents[0].Count != 3 || len(res.Outputs) != 3 {
+		t.Fatalf("%d secrets, consent %+v, %d outputs", len(ui.requests), ui.consents, len(res.Outputs))
+	}
+	for i, o := range res.Outputs {
+		data := files[i].Data
+		if files[i].Path != "" {
+			data, _ = os.ReadFile(files[i].Path)
+		}
+		if ev, err := cms.Verify(o.Bytes, bytes.NewReader(data)); err != nil || !ev[0].DigestValid {
+			t.Errorf("item %d: %v", i, err)
+		}
+	}
 }

@@ -134,7 +134,9 @@ func (k *Keys) Describe(ctx context.Context, uri string) (signer.KeyRef, error) 
 		ref.Token = "PKCS#11 token"
 	}
 	if listErr != nil && len(keys) == 0 {
-		return ref, fmt.Errorf("token key %s: %w", uri, listErr)
+		// Nothing could be read (a token pulled out makes some drivers
+		// fail the slot's C_GetTokenInfo): say what the user can act on.
+		return ref, fmt.Errorf("token key %s: %w: no present token could be read (%w)", uri, pkcs11.ErrTokenNotFound, listErr)
 	}
 	return ref, nil
 }

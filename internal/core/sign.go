@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"io"
@@ -36,7 +37,7 @@ const tsaTimeout = 30 * time.Second
 const previewSize = 4 << 10
 
 // Item is one thing to sign: a file (Path), bytes (Data) or a digest
-// (Digest with DigestOID, CMS only).
+// (Digest with DigestOID: CMS or raw).
 type Item struct {
 	Name      string // shown to the user; defaults to Path's base name
 	Path      string
@@ -44,7 +45,7 @@ type Item struct {
 	MediaType string
 	// Digest signs a hash made elsewhere (NCALayer's "digested" CMS).
 	Digest    []byte
-	DigestOID []int
+	DigestOID asn1.ObjectIdentifier
 	// Original is the content of a detached CMS being co-signed (a file).
 	Original string
 }
