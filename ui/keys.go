@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -12,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/signer"
-	"github.com/qoltanba/qoltanba/signer/keyfile"
 	"github.com/qoltanba/qoltanba/signer/pki"
 )
 
@@ -250,7 +250,7 @@ func (g *App) unlockPanel(k *keyItem) fyne.CanvasObject {
 		msg.Importance = widget.MediumImportance
 		msg.SetText(T("keys.opening"))
 		go func() {
-			key, err := keyfile.Open(uri, password)
+			key, err := g.core.Keys.OpenWith(context.Background(), uri, password)
 			signer.Zero(password)
 			runOnUI(func() {
 				g.keysUI.busy = false

@@ -173,3 +173,22 @@ func (a attemptUI) RequestSecret(ctx context.Context, req signer.SecretRequest) 
 	req.Attempt = a.attempt
 	return a.UI.RequestSecret(ctx, req)
 }
+
+// OpenWith opens a key with a secret the face already has (typed into a
+// field of its own rather than asked for): one attempt, a wrong secret is
+// ErrWrongPassword. The caller zeroes secret.
+func (k *Keys) OpenWith(ctx context.Context, uri string, secret []byte) (*signer.Key, error) {
+	return k.Open(ctx, uri, givenSecret(secret))
+}
+
+// givenSecret answers the first secret request with a copy of itself.
+type givenSecret []byte
+
+func (g givenSecret) RequestSecret(_ context.Context, req signer.SecretRequest) ([]byte, error) {
+	if req.Retry() {
+		return nil, fmt.Errorf("%w for %s", signer.ErrWrongPassword, req.Key.Label)
+	}
+	return append([]byte(nil), g...), nil
+}
+
+func (givenSecret) Consent(context.Context, signer.Consent) error { return nil }
