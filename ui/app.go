@@ -423,7 +423,7 @@ func (g *App) keyByURI(uri string) *keyItem {
 func (g *App) learnCertificate(uri string, cert *x509.Certificate) {
 	g.session[uri] = cert
 	if k := g.keyByURI(uri); k != nil {
-		k.Cert = cert
+		k.Certificate = cert
 		k.Test = k.Test || g.core.IsTest(cert)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/keyfile"
 	"github.com/qoltanba/qoltanba/signer/pki"
 )
@@ -24,20 +25,19 @@ const (
 // certificate is public, and it is known either without a password (a token,
 // a .cer next to the file) or after the file was unlocked once this session.
 type keyItem struct {
-	URI    string // a file path, or a pkcs11: URI
-	Label  string
+	// KeyRef is the key as the core's registry describes it: its URI,
+	// label, token and certificate (when known).
+	signer.KeyRef
 	Source keySource
 	Test   bool // from a test PKI: marked TEST wherever it appears
 	// Generated: the welcome's test key, whose password Qoltanba knows.
 	Generated bool
-	Cert      *x509.Certificate
-	Token     string // the token's label, for token keys
 }
 
 // name is what a list shows: the holder when known, else the file name.
 func (k *keyItem) name() string {
-	if k.Cert != nil {
-		if id := pki.IdentityOf(k.Cert, time.Now()); id.CommonName != "" {
+	if k.Certificate != nil {
+		if id := pki.IdentityOf(k.Certificate, time.Now()); id.CommonName != "" {
 			return id.CommonName
 		}
 	}
@@ -116,13 +116,13 @@ func collectKeys(remembered, test []string, found []string, tokens []*keyItem, s
 			return // moved or deleted since: not offered
 		}
 		seen[path] = true
-		k := &keyItem{URI: path, Label: filepath.Base(path), Source: src, Test: slices.Contains(test, path), Generated: slices.Contains(test, path)}
+		k := &keyItem{KeyRef: signer.KeyRef{URI: path, Label: filepath.Base(path)}, Source: src, Test: slices.Contains(test, path), Generated: slices.Contains(test, path)}
 		if c := session[path]; c != nil {
-			k.Cert = c
+			k.Certificate = c
 		} else {
-			k.Cert = keyfile.SiblingCertificate(path)
+			k.Certificate = keyfile.SiblingCertificate(path)
 		}
-		k.Test = k.Test || pki.IssuedByTestCA(k.Cert)
+		k.Test = k.Test || pki.IssuedByTestCA(k.Certificate)
 		out = append(out, k)
 	}
 	for _, p := range remembered {

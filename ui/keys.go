@@ -67,7 +67,7 @@ func (g *App) keysScreen() fyne.CanvasObject {
 			if k.Test {
 				badges.Add(testBadge())
 			}
-			v, _ := validityOf(k.Cert, now())
+			v, _ := validityOf(k.Certificate, now())
 			switch v {
 			case validExpiring:
 				badges.Add(badge(T("badge.expiring"), theme.ColorNameWarning))
@@ -127,8 +127,8 @@ func (g *App) keySubtitle(k *keyItem) string {
 	switch {
 	case k.Source == sourceToken:
 		return T("keys.onToken", map[string]any{"Token": k.Token})
-	case k.Cert != nil:
-		id := pki.IdentityOf(k.Cert, now())
+	case k.Certificate != nil:
+		id := pki.IdentityOf(k.Certificate, now())
 		parts := []string{}
 		if id.Organization != "" {
 			parts = append(parts, id.Organization)
@@ -164,12 +164,12 @@ func (g *App) keyDetails(k *keyItem) fyne.CanvasObject {
 		box.Add(wrapped(T("keys.testIssuer")))
 	}
 
-	if k.Cert == nil {
+	if k.Certificate == nil {
 		box.Add(g.unlockPanel(k))
 	} else {
-		id := pki.IdentityOf(k.Cert, now())
-		v, days := validityOf(k.Cert, now())
-		box.Add(banner(v.level(), v.text(k.Cert, days), expiryAdvice(v)))
+		id := pki.IdentityOf(k.Certificate, now())
+		v, days := validityOf(k.Certificate, now())
+		box.Add(banner(v.level(), v.text(k.Certificate, days), expiryAdvice(v)))
 		box.Add(identityFields(id, k))
 	}
 
@@ -179,7 +179,7 @@ func (g *App) keyDetails(k *keyItem) fyne.CanvasObject {
 	})
 	signBtn.Importance = widget.HighImportance
 	actions := container.NewHBox(signBtn)
-	if k.Cert != nil {
+	if k.Certificate != nil {
 		cert := k
 		actions.Add(widget.NewButtonWithIcon(T("keys.details"), theme.InfoIcon(), func() { g.showCertificate(cert) }))
 	}
@@ -293,7 +293,7 @@ func keyErrorText(err error) string {
 
 // showCertificate is the certificate details view.
 func (g *App) showCertificate(k *keyItem) {
-	id := pki.IdentityOf(k.Cert, now())
+	id := pki.IdentityOf(k.Certificate, now())
 	policies := strings.Join(id.Policies, ", ")
 	body := container.NewVBox(
 		identityFields(id, k),

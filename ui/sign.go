@@ -179,8 +179,8 @@ func (g *App) signHowCard() fyne.CanvasObject {
 // keyOption is how the key list names a key in the Sign screen.
 func (g *App) keyOption(k *keyItem) string {
 	text := k.name()
-	if k.Cert != nil {
-		id := pkiIdentity(k.Cert)
+	if k.Certificate != nil {
+		id := pkiIdentity(k.Certificate)
 		if id.IIN != "" {
 			text += " · " + T("field.iin") + " " + id.IIN
 		}
@@ -222,10 +222,10 @@ func (g *App) signKeyCard() fyne.CanvasObject {
 		}
 	}
 	box := container.NewVBox(sel)
-	if k := g.keyByURI(s.keyURI); k != nil && k.Cert != nil {
-		v, days := validityOf(k.Cert, now())
+	if k := g.keyByURI(s.keyURI); k != nil && k.Certificate != nil {
+		v, days := validityOf(k.Certificate, now())
 		if v != validOK {
-			l := wrapped(v.text(k.Cert, days))
+			l := wrapped(v.text(k.Certificate, days))
 			l.Importance = widget.WarningImportance
 			if v.level() == levelBad {
 				l.Importance = widget.DangerImportance

@@ -51,7 +51,7 @@ func (g *App) lookForTokens(done func(msg string, lvl level)) {
 		problems := errors.Join(append(store.Problems, err)...)
 		items := make([]*keyItem, 0, len(keys))
 		for _, k := range keys {
-			items = append(items, &keyItem{URI: k.URI, Label: k.Label, Source: sourceToken, Cert: k.Certificate, Token: k.Token.Label})
+			items = append(items, &keyItem{KeyRef: k.KeyRef, Source: sourceToken})
 		}
 		runOnUI(func() {
 			if g.closed || g.watch.gen != gen {

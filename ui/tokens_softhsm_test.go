@@ -189,7 +189,7 @@ func TestSoftHSMTokensInGUI(t *testing.T) {
 		g.keysUI.selected = k.URI
 		g.show("keys")
 	})
-	if k.Cert == nil || !k.Cert.Equal(head.Cert) || !strings.HasPrefix(k.URI, "pkcs11:") {
+	if k.Certificate == nil || !k.Certificate.Equal(head.Cert) || !strings.HasPrefix(k.URI, "pkcs11:") {
 		t.Fatalf("token key %+v: want %s's certificate and a pkcs11: URI", k, headName)
 	}
 	onUI(func() {
@@ -279,7 +279,7 @@ func TestSoftHSMTokensInGUI(t *testing.T) {
 	onLive := T("keys.onToken", map[string]any{"Token": live})
 	waitFor(t, "the token plugged in", func() bool {
 		k := tokenKey(g, live)
-		return k != nil && k.Cert != nil && screenHas(g, person.Cert.Subject.CommonName, onLive, headName)
+		return k != nil && k.Certificate != nil && screenHas(g, person.Cert.Subject.CommonName, onLive, headName)
 	})
 	t.Logf("plugged-in token shown after %v", time.Since(start).Round(time.Millisecond))
 

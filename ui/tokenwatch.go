@@ -162,7 +162,7 @@ func (g *App) watchTokens(ctx context.Context, st *pkcs11.Store, interval time.D
 			if k.Certificate != nil {
 				delete(empty, tokenID(k.Token)) // settled: a key the user can sign with
 			}
-			items = append(items, &keyItem{URI: k.URI, Label: k.Label, Source: sourceToken, Cert: k.Certificate, Token: k.Token.Label})
+			items = append(items, &keyItem{KeyRef: k.KeyRef, Source: sourceToken})
 		}
 		for id, at := range empty {
 			if time.Since(at) > tokenSettle {
@@ -201,7 +201,7 @@ func keyListSig(items []*keyItem) string {
 	var b strings.Builder
 	for _, k := range items {
 		b.WriteString(k.URI)
-		if k.Cert != nil {
+		if k.Certificate != nil {
 			b.WriteString("+cert")
 		}
 		b.WriteByte('\n')

@@ -65,10 +65,10 @@ func TestKeyValidityColours(t *testing.T) {
 				k = g.keyByURI(g.keysUI.selected)
 				screen = texts(g.win.Content())
 			})
-			if k == nil || k.Cert == nil {
+			if k == nil || k.Certificate == nil {
 				t.Fatalf("the key's certificate is not shown without a password (selected %q)", g.keysUI.selected)
 			}
-			if v, _ := validityOf(k.Cert, now()); v != c.want {
+			if v, _ := validityOf(k.Certificate, now()); v != c.want {
 				t.Errorf("validity = %v, want %v", v, c.want)
 			}
 			if !contains(screen, c.wantText) {
