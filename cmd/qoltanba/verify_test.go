@@ -176,3 +176,29 @@ func signDirect(t *testing.T, p12, doc string) string {
 	}
 	return out
 }
+
+// TestVerifyDetachedFindsOriginal: a detached signature without --data is
+// checked against the original beside it; with none there, the verdict is
+// not a false INVALID but a request for the original.
+func TestVerifyDetachedFindsOriginal(t *testing.T) {
+	p, _ := servedPKI(t)
+	t.Setenv(dataDirEnv, t.TempDir())
+	root := p.Root(testpki.FamilyGOST).CertPath
+	doc := writeTemp(t, "act.txt", "Акт № 8")
+	key := p.Find("gost/legal_head").P12Path
+	if code, _, stderr := runCLI(t, "Qwerty12\n", "sign", "--key", key, "--password-stdin", "--detached", doc); code != 0 {
+		t.Fatalf("sign: %d %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "", "verify", doc+".cms", "--trust", root)
+	if code != 0 || !strings.Contains(stderr, "found beside the signature") || !strings.Contains(stdout, "TOTAL_PASSED") {
+		t.Errorf("beside: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	alone := filepath.Join(t.TempDir(), "act.txt.cms")
+	if err := os.WriteFile(alone, []byte(mustRead(t, doc+".cms")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCLI(t, "", "verify", alone, "--trust", root)
+	if code != 1 || !strings.Contains(stderr, "no original lies beside it") || strings.Contains(stdout+stderr, "INVALID") || strings.Contains(stdout+stderr, "changed") {
+		t.Errorf("alone: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
