@@ -69,6 +69,10 @@ const (
 // Document is one thing to be signed, as the consent shows it.
 type Document struct {
 	Name string // a file name, a document title, or "data" for bytes
+	// Version and FileName say which version of a stored document is
+	// signed (Version 0: not a stored document).
+	Version  uint32
+	FileName string
 	// MediaType is what the content is, when known (application/xml, …).
 	MediaType string
 	Size      int64

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -150,7 +151,11 @@ func consentRows(c signer.Consent) [][2]string {
 		if len(h) > 16 {
 			h = h[:8] + "…" + h[len(h)-8:]
 		}
-		rows = append(rows, [2]string{T("secret.document"), d.Name}, [2]string{T("secret.size"), humanSize(d.Size)}, [2]string{"SHA-256", h})
+		name := d.Name
+		if d.Version > 0 {
+			name = fmt.Sprintf("%s (%s, %s)", d.Name, T("documents.versionN", map[string]any{"N": d.Version}), d.FileName)
+		}
+		rows = append(rows, [2]string{T("secret.document"), name}, [2]string{T("secret.size"), humanSize(d.Size)}, [2]string{"SHA-256", h})
 	}
 	rows = append(rows, [2]string{T("secret.format"), format}, [2]string{T("secret.key"), keyText})
 	if c.TSA != "" {

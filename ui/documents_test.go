@@ -244,7 +244,7 @@ func TestDocumentsAddSignExport(t *testing.T) {
 			joined += r[0] + "=" + r[1] + "\n"
 		}
 	})
-	for _, w := range []string{"Document=act-2026-07.txt, version 1", "SHA-256=", "Key=", "Format=CMS"} {
+	for _, w := range []string{"Document=act-2026-07.txt (version 1, act-2026-07.txt)", "SHA-256=", "Key=", "Format=CMS"} {
 		if !strings.Contains(joined, w) {
 			t.Errorf("the password dialog does not show %q before asking:\n%s", w, joined)
 		}

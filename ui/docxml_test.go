@@ -66,7 +66,7 @@ func TestDocumentsSignXML(t *testing.T) {
 			summary += r[0] + "=" + r[1] + "\n"
 		}
 	})
-	for _, w := range []string{"Document=invoice-118.xml, version 1", "Format=" + T("sign.formatXML"), "Key=" + head.Cert.Subject.CommonName} {
+	for _, w := range []string{"Document=invoice-118.xml (version 1, invoice-118.xml)", "Format=" + T("sign.formatXML"), "Key=" + head.Cert.Subject.CommonName} {
 		if !strings.Contains(summary, w) {
 			t.Errorf("the password dialog does not show %q before asking:\n%s", w, summary)
 		}

@@ -146,7 +146,11 @@ func (u *terminalUI) Consent(_ context.Context, c signer.Consent) error {
 			fmt.Fprintf(w, "  … and %d more\n", c.Count-i)
 			break
 		}
-		fmt.Fprintf(w, "  %s (%s), SHA-256 %x\n", d.Name, units.Size(d.Size), d.SHA256)
+		name := d.Name
+		if d.Version > 0 {
+			name = fmt.Sprintf("%s, version %d (%s)", d.Name, d.Version, d.FileName)
+		}
+		fmt.Fprintf(w, "  %s (%s), SHA-256 %x\n", name, units.Size(d.Size), d.SHA256)
 	}
 	switch {
 	case c.TSA != "" && c.RequireTimestamp:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"fmt"
 
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/pki"
@@ -59,7 +58,8 @@ func (c *Core) SignDocument(ctx context.Context, req DocumentSignRequest, ui sig
 	}
 	res, err := c.Sign(ctx, SignRequest{
 		Origin: req.Origin, KeyURI: req.KeyURI, Format: format,
-		Items:    []Item{{Name: fmt.Sprintf("%s, version %d", title, plan.Version.Number), Data: plan.Content(), MediaType: plan.Version.MediaType}},
+		Items: []Item{{Name: title, Version: plan.Version.Number, FileName: plan.Version.Name,
+			Data: plan.Content(), MediaType: plan.Version.MediaType}},
 		Detached: o.Detached, XMLID: o.XMLID, Compact: o.Compact,
 		TSA: o.TSA, RequireTimestamp: req.RequireTimestamp, Progress: req.Progress,
 	}, ui)

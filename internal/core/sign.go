@@ -39,7 +39,11 @@ const previewSize = 4 << 10
 // Item is one thing to sign: a file (Path), bytes (Data) or a digest
 // (Digest with DigestOID: CMS or raw).
 type Item struct {
-	Name      string // shown to the user; defaults to Path's base name
+	Name string // shown to the user; defaults to Path's base name
+	// Version and FileName name a stored document's version (Name is
+	// then its title).
+	Version   uint32
+	FileName  string
 	Path      string
 	Data      []byte
 	MediaType string
@@ -182,7 +186,7 @@ func prepare(req SignRequest, it Item, progress func(float64)) (prepared, error)
 		it.Name = filepath.Base(it.Path)
 		p.item.Name = it.Name
 	}
-	p.doc = signer.Document{Name: it.Name, MediaType: it.MediaType}
+	p.doc = signer.Document{Name: it.Name, MediaType: it.MediaType, Version: it.Version, FileName: it.FileName}
 	switch {
 	case it.Digest != nil:
 		if req.Format != signer.FormatCMS && req.Format != signer.FormatRaw {
