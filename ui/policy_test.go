@@ -18,8 +18,23 @@ import (
 // beside it), and writes nothing; the CLI and the core refuse the same key
 // (cmd/qoltanba TestSignRefusesExpiredKey, internal/core TestSignPolicy).
 func TestExpiredKeyRefusedInGUI(t *testing.T) {
+	refusedInGUI(t, "rsa/individual_expired", "", "error.keyNotValid")
+}
+
+// TestAuthKeyRefusedInGUI: an authentication key does not sign a document.
+func TestAuthKeyRefusedInGUI(t *testing.T) {
+	refusedInGUI(t, "rsa/individual_auth", "kk", "error.keyUsage")
+}
+
+// refusedInGUI signs a file on the Sign screen with entity's key (its
+// certificate beside it), in language lang ("" English), and expects the
+// refusal with the translation key want, no password asked, nothing written.
+func refusedInGUI(t *testing.T, entity, lang, wantKey string) {
+	t.Helper()
 	g := newTestApp(t)
-	key := writeP12(t, rsaTestPKI(t).Find("rsa/individual_expired"), t.TempDir())
+	SetLanguage(lang)
+	want := T(wantKey)
+	key := writeP12(t, rsaTestPKI(t).Find(entity), t.TempDir())
 	doc := filepath.Join(t.TempDir(), "act.txt")
 	if err := os.WriteFile(doc, []byte("Акт № 3"), 0o644); err != nil {
 		t.Fatal(err)
@@ -35,8 +50,8 @@ func TestExpiredKeyRefusedInGUI(t *testing.T) {
 	if g.secret != nil {
 		t.Error("the password was asked for an expired key")
 	}
-	if g.sign.errText != T("error.keyNotValid") {
-		t.Errorf("error %q, want %q", g.sign.errText, T("error.keyNotValid"))
+	if g.sign.errText != want {
+		t.Errorf("error %q, want %q", g.sign.errText, want)
 	}
 	if _, err := os.Stat(doc + ".cms"); err == nil {
 		t.Error("a signature was written")

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"net/url"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -142,6 +143,12 @@ func signErrorText(err error) string {
 	switch {
 	case errors.Is(err, core.ErrCertificateExpired), errors.Is(err, core.ErrCertificateNotYetValid):
 		return T("error.keyNotValid")
+	case errors.Is(err, core.ErrCertificateRevoked):
+		var pe *core.PolicyError
+		errors.As(err, &pe)
+		return T("error.keyRevoked", map[string]any{"Date": pe.Date.Format(time.DateOnly)})
+	case errors.Is(err, core.ErrKeyUsage):
+		return T("error.keyUsage")
 	case errors.Is(err, xmldsig.ErrNotXML):
 		return T("error.notXML")
 	case errors.Is(err, signer.ErrWrongPassword), errors.Is(err, signer.ErrPINLocked), errors.Is(err, signer.ErrNoKey):
