@@ -169,6 +169,18 @@ func (c *Core) Revocation() *pki.Revocation {
 	return &pki.Revocation{OCSP: &pki.OCSPClient{URL: c.Settings().OCSP, Cache: cache}, CRL: &pki.CRLClient{Cache: cache}}
 }
 
+// knownCAs are the CA certificates the data folder knows (trusted roots,
+// TEST ones, intermediates): where the signing policy finds a key's issuer
+// when the key came without its chain (tokens, most key files), to look
+// its status up in the revocation cache.
+func (c *Core) knownCAs() []*x509.Certificate {
+	ts, err := c.TrustStore()
+	if err != nil {
+		return nil
+	}
+	return append(ts.Intermediates(), ts.Anchors()...)
+}
+
 // TrustStore opens the data folder's trust store with its TEST anchors.
 func (c *Core) TrustStore() (*pki.TrustStore, error) {
 	ts, err := pki.OpenTrustStore(c.Path("trust"), pki.ProductionRootPins)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -141,7 +142,8 @@ func (c *Core) Sign(ctx context.Context, req SignRequest, ui signer.UI) (*SignRe
 		return nil, err
 	}
 	now := c.now()
-	if err := CheckCertificate(ctx, ref.Certificate, nil, req.Use, now, c.Revocation()); err != nil {
+	cas := c.knownCAs()
+	if err := CheckCertificate(ctx, ref.Certificate, cas, req.Use, now, c.Revocation()); err != nil {
 		return nil, err
 	}
 	consent := signer.Consent{
@@ -160,7 +162,7 @@ func (c *Core) Sign(ctx context.Context, req SignRequest, ui signer.UI) (*SignRe
 		return nil, err
 	}
 	defer key.Close()
-	if err := CheckCertificate(ctx, key.Certificate, key.Chain, req.Use, c.now(), c.Revocation()); err != nil {
+	if err := CheckCertificate(ctx, key.Certificate, slices.Concat(key.Chain, cas), req.Use, c.now(), c.Revocation()); err != nil {
 		return nil, err
 	}
 	ref.Certificate = key.Certificate
