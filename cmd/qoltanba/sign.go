@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -21,7 +22,7 @@ type signFlags struct {
 	key, format, tsa, out, data string
 	xmlID, xmlParent            string
 	detached, compact, cosign   bool
-	requireTS                   bool
+	requireTS, force            bool
 	pem, base64                 bool
 	modules                     multiFlag
 }
@@ -42,6 +43,7 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	fs.BoolVar(&f.pem, "pem", false, "cms: write PEM instead of DER")
 	fs.BoolVar(&f.base64, "base64", false, "raw, cms: write base64 instead of binary")
 	fs.StringVar(&f.out, "o", "", "write to `OUT` ('-' for standard output; default: next to IN)")
+	fs.BoolVar(&f.force, "force", false, "replace OUT when it exists (by default an existing signature is never overwritten)")
 	fs.Var(&f.modules, "pkcs11", "look for token keys through the PKCS#11 `MODULE` (repeatable; default: the settings', else the usual drivers)")
 	dir := dataDirFlag(fs)
 	ui := &terminalUI{s: s}
@@ -67,6 +69,10 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	if err := f.check(); err != nil {
 		return err
 	}
+	out := f.outputPath(in)
+	if out != "-" && core.Exists(out) && !f.force && !f.addsTo(in, out) {
+		return f.existsError(in, out)
+	}
 	c, err := openCore(*dir, f.modules, false)
 	if err != nil {
 		return err
@@ -77,18 +83,46 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 		return signError(err)
 	}
 	fmt.Fprintf(s.err, "Signer: %s\n", res.Signer.Summary())
-	out := res.Outputs[0]
-	if out.Warning != "" {
-		fmt.Fprintf(s.err, "warning: %s\n", out.Warning)
+	signed := res.Outputs[0]
+	if signed.Warning != "" {
+		fmt.Fprintf(s.err, "warning: %s\n", signed.Warning)
 	}
-	data := out.Bytes
+	data := signed.Bytes
 	switch f.format {
 	case "cms":
 		data = f.encode(data, cms.EncodePEM)
 	case "raw":
 		data = f.encode(data, nil)
 	}
-	return writeOutput(s, f.outputPath(in), data)
+	return writeOutput(s, out, data)
+}
+
+// addsTo reports whether writing out keeps what it holds: a co-signature
+// or an XML signature written over the signed file they add to.
+func (f *signFlags) addsTo(in, out string) bool {
+	if f.format != "xml" && !f.cosign {
+		return false
+	}
+	a, errA := os.Stat(in)
+	b, errB := os.Stat(out)
+	return errA == nil && errB == nil && os.SameFile(a, b)
+}
+
+// existsError refuses to overwrite out, a signature made before, and says
+// how to add this signature to it instead.
+func (f *signFlags) existsError(in, out string) error {
+	err := fmt.Errorf("%s: %w", out, core.ErrOutputExists)
+	keep := "or write elsewhere with -o FILE; --force replaces it"
+	switch f.format {
+	case "xml":
+		return withHint(err, fmt.Sprintf("to add your signature to it: qoltanba sign --key KEY -o %s %s", out, out), keep)
+	case "cms":
+		if f.cosign {
+			return withHint(err, keep)
+		}
+		return withHint(err, fmt.Sprintf("to add your signature to it: qoltanba sign --key KEY --cosign --data %s -o %s %s", in, out, out), keep)
+	}
+	return withHint(err, keep)
 }
 
 // request is the core's signing request for IN.
@@ -157,21 +191,12 @@ func (f *signFlags) encode(der []byte, pemEncode func([]byte) []byte) []byte {
 	return der
 }
 
-// outputPath is -o, or a name next to IN that never overwrites IN itself.
+// outputPath is -o, or a name next to IN that never is IN itself.
 func (f *signFlags) outputPath(in string) string {
 	if f.out != "" {
 		return f.out
 	}
-	switch f.format {
-	case "xml":
-		return strings.TrimSuffix(in, filepath.Ext(in)) + ".signed" + filepath.Ext(in)
-	case "raw":
-		return in + ".sig"
-	}
-	if f.cosign {
-		return strings.TrimSuffix(in, filepath.Ext(in)) + ".cosigned" + filepath.Ext(in)
-	}
-	return in + ".cms"
+	return core.SignaturePath(in, signer.Format(f.format), f.cosign)
 }
 
 // writeOutput writes data to path, or to stdout for "-"; files are created

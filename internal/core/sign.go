@@ -20,6 +20,7 @@ import (
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/rawsig"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
+	"github.com/qoltanba/qoltanba/sync/docsign"
 )
 
 // ErrInput: what was given to sign cannot be signed as asked (a folder, XML
@@ -51,7 +52,10 @@ type Item struct {
 	// Digest signs a hash made elsewhere (NCALayer's "digested" CMS).
 	Digest    []byte
 	DigestOID asn1.ObjectIdentifier
-	// Original is the content of a detached CMS being co-signed (a file).
+	// Original, with CoSign or an XML Path that is already signed, is the
+	// file the existing signature must be of: the content of a detached
+	// CMS, and for an attached CMS or a signed XML document what it must
+	// carry. A signature of something else is refused before the secret.
 	Original string
 }
 
@@ -231,6 +235,15 @@ func prepare(req SignRequest, it Item, progress func(float64)) (prepared, error)
 		if err := xmldsig.Check(p.content, xmlOptions(req)); err != nil {
 			return p, fmt.Errorf("%w: %s: %w", ErrInput, it.Name, err)
 		}
+		if it.Original != "" {
+			original, err := os.ReadFile(it.Original)
+			if err != nil {
+				return p, fmt.Errorf("read %s: %w", it.Original, err)
+			}
+			if err := docsign.XMLCarries(p.content, original); err != nil {
+				return p, fmt.Errorf("%w: %s is not a signed copy of %s: %w", ErrInput, it.Name, filepath.Base(it.Original), err)
+			}
+		}
 	case req.CoSign:
 		if req.Format != signer.FormatCMS {
 			return p, fmt.Errorf("%w: only CMS signatures are co-signed this way", ErrInput)
@@ -240,8 +253,8 @@ func prepare(req SignRequest, it Item, progress func(float64)) (prepared, error)
 			return p, fmt.Errorf("%w: %s is not a CMS signature: %w", ErrInput, it.Name, err)
 		}
 		p.existing = der
-		if _, err := cms.Content(der); errors.Is(err, cms.ErrNoContent) && it.Original == "" {
-			return p, fmt.Errorf("%w: %s is a detached signature: the original is needed to co-sign it", ErrInput, it.Name)
+		if err := checkCoSigned(der, &p.item); err != nil {
+			return p, err
 		}
 		p.doc.Preview = ""
 	case req.Format == signer.FormatCMS, req.Format == signer.FormatRaw:
@@ -249,6 +262,46 @@ func prepare(req SignRequest, it Item, progress func(float64)) (prepared, error)
 		return p, fmt.Errorf("%w: unknown format %q", ErrInput, req.Format)
 	}
 	return p, nil
+}
+
+// checkCoSigned makes sure the CMS being co-signed is a signature of
+// it.Original when one is named: a detached CMS's signers must all verify
+// over it, an attached CMS must carry it (it.Original is then cleared, the
+// CMS having its content). A detached CMS needs its original.
+func checkCoSigned(der []byte, it *Item) error {
+	inside, err := cms.Content(der)
+	detached := errors.Is(err, cms.ErrNoContent)
+	switch {
+	case detached && it.Original == "":
+		return fmt.Errorf("%w: %s is a detached signature: the original is needed to co-sign it", ErrInput, it.Name)
+	case detached:
+		f, err := os.Open(it.Original)
+		if err != nil {
+			return fmt.Errorf("read the original %s: %w", it.Original, err)
+		}
+		defer f.Close()
+		ev, err := cms.Verify(der, f)
+		if err != nil {
+			return fmt.Errorf("%w: %s: %w", ErrInput, it.Name, err)
+		}
+		for _, e := range ev {
+			if !e.DigestValid {
+				return fmt.Errorf("%w: %s is not a signature of %s", ErrInput, it.Name, filepath.Base(it.Original))
+			}
+		}
+	case err != nil:
+		return fmt.Errorf("%w: %s: %w", ErrInput, it.Name, err)
+	case it.Original != "":
+		want, err := hashFile(it.Original, nil)
+		if err != nil {
+			return err
+		}
+		if got := sha256.Sum256(inside); !bytes.Equal(got[:], want) {
+			return fmt.Errorf("%w: %s carries another content than %s", ErrInput, it.Name, filepath.Base(it.Original))
+		}
+		it.Original = "" // the CMS has its content
+	}
+	return nil
 }
 
 func xmlOptions(req SignRequest) xmldsig.SignOptions {
