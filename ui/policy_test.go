@@ -7,10 +7,15 @@ import (
 	"path/filepath"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/keyfile"
 	"github.com/qoltanba/qoltanba/signer/pki"
+	"github.com/qoltanba/qoltanba/signer/testpki"
+	"github.com/qoltanba/qoltanba/signer/xmldsig"
+	"github.com/qoltanba/qoltanba/sync/store"
 )
 
 // TestExpiredKeyRefusedInGUI: the window refuses an expired key through
@@ -100,5 +105,109 @@ func TestTestVerdictSameAsCLI(t *testing.T) {
 	}
 	if !a.Signatures[0].Test || !b.Signatures[0].Test {
 		t.Errorf("the reports do not say TEST: window %v, CLI %v", a.Signatures[0].Test, b.Signatures[0].Test)
+	}
+}
+
+// signOnScreen signs file with key on the Sign screen. When a signature is
+// already at the output, the question about it is answered with answer;
+// answerCancel with no question on screen signs straight away.
+func signOnScreen(t *testing.T, g *App, file, key string, answer existingAnswer) {
+	t.Helper()
+	onUI(func() {
+		g.addKeyFile(key, false)
+		g.setSignFile(file)
+		g.sign.keyURI = key
+		g.show("sign")
+		g.startSign()
+	})
+	if answer != answerCancel || g.sign.ask != nil {
+		waitFor(t, "the question about the existing signature", func() bool { return g.sign.ask != nil })
+		onUI(func() { g.sign.ask.choose(answer) })
+		if answer == answerCancel {
+			return
+		}
+	}
+	waitFor(t, "the password dialog", func() bool { return g.secret != nil })
+	test.Type(g.secret.entry, testpki.DefaultPassword)
+	onUI(func() { g.secret.submit() })
+	waitFor(t, "the signature", func() bool { return !g.sign.busy && (g.sign.result != "" || g.sign.errText != "") })
+	if g.sign.errText != "" {
+		t.Fatalf("signing failed: %s", g.sign.errText)
+	}
+}
+
+// TestSecondSignerAddsNotOverwrites: the second person signing a file
+// signed before is asked; "add my signature" leaves one CMS with both
+// signers and one document with both signatures in the store; "new name"
+// keeps the earlier file untouched; cancel writes nothing.
+func TestSecondSignerAddsNotOverwrites(t *testing.T) {
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newTestAppWith(t, Options{Store: st})
+	p := rsaTestPKI(t)
+	dir := t.TempDir()
+	first, second := writeP12(t, p.Find("rsa/legal_head"), dir), writeP12(t, p.Find("rsa/legal_signer"), dir)
+	doc := filepath.Join(t.TempDir(), "contract.txt")
+	if err := os.WriteFile(doc, []byte("Договор № 12"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	signOnScreen(t, g, doc, first, answerCancel)
+	if g.sign.ask != nil {
+		t.Fatal("asked about an existing signature where there is none")
+	}
+	before, _ := os.ReadFile(doc + ".cms")
+
+	// Cancel: nothing changes.
+	signOnScreen(t, g, doc, second, answerCancel)
+	if after, _ := os.ReadFile(doc + ".cms"); !bytes.Equal(before, after) || g.secret != nil {
+		t.Fatal("cancelling changed the signature or asked for a password")
+	}
+
+	// Add my signature: one CMS, two signers.
+	signOnScreen(t, g, doc, second, answerCoSign)
+	sig, _ := os.ReadFile(doc + ".cms")
+	ev, err := cms.Verify(sig, nil)
+	if err != nil || len(ev) != 2 || !ev[0].Certificate.Equal(p.Find("rsa/legal_head").Cert) || !ev[1].SignatureValid {
+		t.Fatalf("after co-signing: %v, %d signers", err, len(ev))
+	}
+	page, err := st.List(context.Background(), store.Query{})
+	if err != nil || len(page.Documents) != 1 {
+		t.Fatalf("%d documents in the store, want one (%v)", len(page.Documents), err)
+	}
+	sigs, _ := st.Signatures(context.Background(), page.Documents[0].ID, 1)
+	if len(sigs) != 2 {
+		t.Errorf("%d signatures on the document, want 2", len(sigs))
+	}
+
+	// New name: the co-signed file stays as it is.
+	signOnScreen(t, g, doc, first, answerNewName)
+	if after, _ := os.ReadFile(doc + ".cms"); !bytes.Equal(sig, after) {
+		t.Error("saving under a new name changed the earlier signature")
+	}
+	if want := filepath.Join(filepath.Dir(doc), "contract.txt (2).cms"); g.sign.result != want {
+		t.Errorf("saved as %q, want %q", g.sign.result, want)
+	}
+}
+
+// TestSecondSignerAddsToSignedXML: signing an XML document again adds a
+// second ds:Signature to the signed copy rather than replacing it.
+func TestSecondSignerAddsToSignedXML(t *testing.T) {
+	g := newTestApp(t)
+	p := rsaTestPKI(t)
+	dir := t.TempDir()
+	first, second := writeP12(t, p.Find("rsa/legal_head"), dir), writeP12(t, p.Find("rsa/legal_signer"), dir)
+	doc := filepath.Join(t.TempDir(), "invoice.xml")
+	if err := os.WriteFile(doc, []byte(`<?xml version="1.0" encoding="UTF-8"?><invoice><n>118</n></invoice>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	signOnScreen(t, g, doc, first, answerCancel)
+	signOnScreen(t, g, doc, second, answerCoSign)
+	data, _ := os.ReadFile(filepath.Join(filepath.Dir(doc), "invoice.signed.xml"))
+	ev, err := xmldsig.Verify(data)
+	if err != nil || len(ev) != 2 {
+		t.Fatalf("%v, %d signatures, want 2", err, len(ev))
 	}
 }

@@ -192,7 +192,13 @@ func TestSettingsReachServices(t *testing.T) {
 		t.Fatal("the test PKI has no revoked key")
 	}
 	onUI(func() { g.settings.Offline = false })
-	sig = signThroughScreen(t, g, revoked.P12Path, testpki.DefaultPassword, doc, false)
+	// Another file: the act's own signature beside it is never replaced
+	// (signing it again would ask whether to add to it).
+	doc2 := filepath.Join(t.TempDir(), "act2.txt")
+	if err := os.WriteFile(doc2, []byte("Акт № 2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sig = signThroughScreen(t, g, revoked.P12Path, testpki.DefaultPassword, doc2, false)
 	r = verifyThroughScreen(t, g, sig)
 	s = r.Signatures[0]
 	if s.Indication == pki.TotalPassed || s.StatusNow.Status != pki.StatusRevoked {

@@ -31,6 +31,9 @@ type signState struct {
 	warning  string
 	recorded string // what became of the signing in the store and journal
 
+	// ask is the open question about a signature already at the output.
+	ask *existingChoice
+
 	bar        *widget.ProgressBar
 	stageLabel *widget.Label
 	signBtn    *widget.Button

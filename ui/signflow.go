@@ -4,7 +4,11 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
 	"net/url"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -22,8 +26,11 @@ import (
 type signJob struct {
 	file, out, format string
 	detached          bool
-	tsa               string
-	key               keyItem
+	// cosign: out holds a signature of file made earlier; the new one is
+	// added to it (CMS co-signature, one more XML signature).
+	cosign bool
+	tsa    string
+	key    keyItem
 	// st says the document store is open: the signing is recorded there
 	// and in the journal (nil: nothing is recorded).
 	st store.Store
@@ -41,6 +48,64 @@ func (g *App) startSign() {
 	if s.format == "cms" && s.timestamp && !g.settings.Offline {
 		job.tsa = g.settings.TSA
 	}
+	if core.Exists(job.out) {
+		// A signature made before lies there: never replaced silently.
+		g.askExisting(job, g.runSignJob)
+		return
+	}
+	g.runSignJob(job)
+}
+
+// existingChoice is the question on screen when a signature already lies
+// where the new one would go; tests answer it through choose.
+type existingChoice struct {
+	out    string
+	choose func(existingAnswer)
+}
+
+type existingAnswer int
+
+const (
+	answerCancel  existingAnswer = iota
+	answerCoSign                 // add the new signature to the existing one
+	answerNewName                // keep it, write the new one under a free name
+)
+
+// askExisting asks what to do with the signature at job.out: add to it,
+// save under a new name, or cancel; then runs the job so changed.
+func (g *App) askExisting(job signJob, run func(signJob)) {
+	var d dialog.Dialog
+	ask := &existingChoice{out: job.out}
+	ask.choose = func(a existingAnswer) {
+		if g.sign.ask != ask {
+			return
+		}
+		g.sign.ask = nil
+		d.Hide()
+		switch a {
+		case answerCoSign:
+			job.cosign = true
+			run(job)
+		case answerNewName:
+			job.out = core.FreePath(job.out)
+			run(job)
+		}
+	}
+	text := wrapped(T("sign.existsText", map[string]any{"File": filepath.Base(job.out)}))
+	cosign := widget.NewButton(T("sign.existsCoSign"), func() { ask.choose(answerCoSign) })
+	cosign.Importance = widget.HighImportance
+	newName := widget.NewButton(T("sign.existsNewName"), func() { ask.choose(answerNewName) })
+	cancel := widget.NewButton(T("action.cancel"), func() { ask.choose(answerCancel) })
+	d = dialog.NewCustomWithoutButtons(T("sign.existsTitle"), container.NewVBox(text, container.NewHBox(cosign, newName, cancel)), g.win)
+	g.sign.ask = ask
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+}
+
+// runSignJob signs on a worker and shows the result.
+func (g *App) runSignJob(job signJob) {
+	s := &g.sign
+	k := job.key
 	s.busy, s.result, s.errText, s.warning, s.recorded, s.progress = true, "", "", "", "", 0
 	s.stage = T("sign.stageHash")
 	g.show("sign")
@@ -86,7 +151,7 @@ func (g *App) runSign(ctx context.Context, job signJob, ui *dialogUI) (out, warn
 			recorded = T("sign.notRecordedNoStore")
 			return
 		}
-		id, err := g.core.RecordFileSigning(ctx, job.file, signer.Format(job.format), job.detached, sig, cert)
+		id, err := g.core.RecordFileSigning(ctx, job.file, signer.Format(job.format), sig, cert)
 		switch {
 		case err != nil:
 			recorded = T("sign.notRecorded", map[string]any{"Error": err.Error()})
@@ -104,9 +169,15 @@ func (g *App) runSign(ctx context.Context, job signJob, ui *dialogUI) (out, warn
 func (g *App) signFile(ctx context.Context, job signJob, ui *dialogUI, written func([]byte, *x509.Certificate)) (out, warning string, err error) {
 	stages := map[core.Stage]string{core.StageHash: T("sign.stageHash"), core.StageKey: T("sign.stageKey"), core.StageSign: T("sign.stageSign")}
 	last := core.Stage(-1)
+	item := core.Item{Path: job.file}
+	if job.cosign {
+		// The earlier signature is what is signed into; the core checks
+		// before the secret that it is a signature of this file.
+		item = core.Item{Path: job.out, Name: filepath.Base(job.file), Original: job.file}
+	}
 	res, err := g.core.Sign(ctx, core.SignRequest{
 		Origin: signer.LocalUser, KeyURI: job.key.URI, Format: signer.Format(job.format),
-		Items: []core.Item{{Path: job.file}}, Detached: job.detached, TSA: job.tsa,
+		Items: []core.Item{item}, Detached: job.detached, CoSign: job.cosign && job.format == "cms", TSA: job.tsa,
 		Progress: func(stage core.Stage, f float64) {
 			if stage != last {
 				last = stage

@@ -6,11 +6,13 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/docsign"
 	"github.com/qoltanba/qoltanba/sync/store"
@@ -25,7 +27,7 @@ const maxJournalDetail = 1000
 // document's is (docsign.Record); a larger one is journaled as a key event
 // naming the file and the signature's digest. It returns the document's id
 // (zero when only journaled).
-func (c *Core) RecordFileSigning(ctx context.Context, file string, format signer.Format, detached bool, sig []byte, cert *x509.Certificate) (store.ID, error) {
+func (c *Core) RecordFileSigning(ctx context.Context, file string, format signer.Format, sig []byte, cert *x509.Certificate) (store.ID, error) {
 	if c.Store == nil {
 		return store.ID{}, ErrNoStore
 	}
@@ -54,11 +56,19 @@ func (c *Core) RecordFileSigning(ctx context.Context, file string, format signer
 	if err != nil {
 		return store.ID{}, err
 	}
-	d, err := c.Store.AddDocument(ctx, store.NewDocument{Name: filepath.Base(file), Content: content})
+	// The same file signed again (by a second signer, say) is the same
+	// document: the signature is added to it, not to a copy.
+	d, found, err := c.sameDocument(ctx, filepath.Base(file), content)
 	if err != nil {
-		return store.ID{}, fmt.Errorf("store the document: %w", err)
+		return store.ID{}, err
 	}
-	opts := docsign.Options{Format: docsign.FormatCMS, Detached: detached}
+	if !found {
+		if d, err = c.Store.AddDocument(ctx, store.NewDocument{Name: filepath.Base(file), Content: content}); err != nil {
+			return store.ID{}, fmt.Errorf("store the document: %w", err)
+		}
+	}
+	_, inside := cms.Content(sig)
+	opts := docsign.Options{Format: docsign.FormatCMS, Detached: errors.Is(inside, cms.ErrNoContent)}
 	if format == signer.FormatXML {
 		opts.Format = docsign.FormatXML
 	}
@@ -70,6 +80,22 @@ func (c *Core) RecordFileSigning(ctx context.Context, file string, format signer
 		return d.ID, fmt.Errorf("store the signature: %w", err)
 	}
 	return d.ID, nil
+}
+
+// sameDocument finds the stored document named name whose current version
+// is content.
+func (c *Core) sameDocument(ctx context.Context, name string, content []byte) (store.Document, bool, error) {
+	want := sha256.Sum256(content)
+	page, err := c.Store.List(ctx, store.Query{Text: name, Limit: 1000})
+	if err != nil {
+		return store.Document{}, false, fmt.Errorf("look for the document: %w", err)
+	}
+	for _, d := range page.Documents {
+		if d.Name == name && d.SHA256 == store.Digest32(want) {
+			return d, true, nil
+		}
+	}
+	return store.Document{}, false, nil
 }
 
 // RecordVerification journals a verification a face did: the file's name,
