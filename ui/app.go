@@ -140,6 +140,9 @@ func New(a fyne.App, opts Options) *App {
 		g.core = newCore(g.dataDir)
 	}
 	migratePreferences(a.Preferences(), g.core)
+	// The Documents list follows the store as the core changes it, from
+	// whichever screen (or face) the change came.
+	g.core.Subscribe(func(c core.Change) { runOnUI(func() { g.storeChanged(c) }) })
 	g.settings = settingsOf(g.core.Settings(), a.Preferences().StringWithFallback(prefDataDir, defaultDataDir()))
 	if opts.DataDir != "" {
 		g.settings.DataDir = opts.DataDir

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"github.com/qoltanba/qoltanba/internal/core"
 	"path/filepath"
 	"strings"
 	"time"
@@ -190,6 +191,18 @@ func (g *App) resetDocsPaging() {
 }
 
 // loadDocs lists the current page on a worker and fills the list.
+// storeChanged reloads what the window shows of the store once the
+// core changed it; UI goroutine.
+func (g *App) storeChanged(c core.Change) {
+	if g.closed || g.store == nil || !g.docs.loaded {
+		return
+	}
+	g.loadDocs()
+	if det := g.docs.detail; det != nil && det.doc.ID == c.Document && !g.docs.busy {
+		g.loadDetail(c.Document)
+	}
+}
+
 func (g *App) loadDocs() {
 	s := &g.docs
 	st := g.store

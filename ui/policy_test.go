@@ -154,10 +154,15 @@ func TestSecondSignerAddsNotOverwrites(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The Documents list, loaded before, follows the signing on the Sign
+	// screen without a keystroke (issue 17, point 2).
+	onUI(func() { g.show("documents") })
+	waitFor(t, "the empty documents list", func() bool { return g.docs.loaded && len(g.docs.page.Documents) == 0 })
 	signOnScreen(t, g, doc, first, answerCancel)
 	if g.sign.ask != nil {
 		t.Fatal("asked about an existing signature where there is none")
 	}
+	waitFor(t, "the signed file in the documents list", func() bool { return len(g.docs.page.Documents) == 1 })
 	before, _ := os.ReadFile(doc + ".cms")
 
 	// Cancel: nothing changes.

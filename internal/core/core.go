@@ -53,8 +53,9 @@ type Core struct {
 
 	// settings are read by workers (verifiers, signing) while a face
 	// changes them: Settings and UpdateSettings go through mu.
-	mu       sync.RWMutex
-	settings Settings
+	mu        sync.RWMutex
+	settings  Settings
+	listeners []func(Change)
 }
 
 // New builds the core over a data folder: it reads the settings (a damaged

@@ -75,5 +75,6 @@ func (c *Core) SignDocument(ctx context.Context, req DocumentSignRequest, ui sig
 	if err != nil {
 		return nil, err
 	}
+	c.changed(req.ID)
 	return &DocumentSigned{Result: rec, Plan: plan, Certificate: res.Key.Certificate, Signer: res.Signer, Warning: out.Warning}, nil
 }

@@ -35,7 +35,11 @@ func (c *Core) ImportFile(ctx context.Context, path string, nd store.NewDocument
 	if nd.Name == "" {
 		nd.Name = filepath.Base(path)
 	}
-	return c.Store.AddDocument(ctx, nd)
+	d, err := c.Store.AddDocument(ctx, nd)
+	if err == nil {
+		c.changed(d.ID)
+	}
+	return d, err
 }
 
 // Exported is an evidence package written and journaled.
@@ -79,5 +83,6 @@ func (c *Core) ExportEvidence(ctx context.Context, id store.ID, path string, opt
 	if err != nil {
 		return nil, fmt.Errorf("journal the export: %w", err)
 	}
+	c.changed(id)
 	return &Exported{Package: pkg, Path: path, Size: info.Size(), SHA256: sum, Entry: entry}, nil
 }

@@ -76,6 +76,7 @@ func (c *Core) RecordFileSigning(ctx context.Context, file string, format signer
 	if err == nil {
 		_, err = docsign.Record(ctx, c.Store, plan, sig, cert, v)
 	}
+	c.changed(d.ID) // a new document, or a signature on an existing one
 	if err != nil {
 		return d.ID, fmt.Errorf("store the signature: %w", err)
 	}
