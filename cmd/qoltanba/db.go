@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/qoltanba/qoltanba/internal/atomicfile"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -38,23 +40,7 @@ func dbBackup(ctx context.Context, s stdio, args []string) error {
 		return err
 	}
 	defer st.Close()
-	tmp := path + ".part"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("db backup: %w", err)
-	}
-	err = st.Backup(ctx, f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.WriteWith(path, 0o600, func(w io.Writer) error { return st.Backup(ctx, w) }); err != nil {
 		return fmt.Errorf("db backup: %w", err)
 	}
 	info, _ := os.Stat(path)

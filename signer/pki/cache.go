@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/qoltanba/qoltanba/internal/atomicfile"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -115,21 +116,8 @@ func (c *Cache) Get(kind, url string, issuer *x509.Certificate, extra string) ([
 // writeAtomic writes through a temporary file and a rename, so a reader
 // never sees half an entry.
 func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
+	if err := atomicfile.Write(path, data, 0o600); err != nil {
 		return fmt.Errorf("cache: %w", err)
-	}
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(f.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("cache: write %s: %w", path, werr)
 	}
 	return nil
 }

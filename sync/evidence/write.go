@@ -5,9 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"github.com/qoltanba/qoltanba/internal/atomicfile"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/qoltanba/qoltanba/sync/store"
 )
@@ -45,28 +44,10 @@ func (p *Package) WriteZip(w io.Writer) error {
 // same folder, fsynced, then renamed) and returns the zip's SHA-256, which
 // the export's journal entry records.
 func (p *Package) WriteFile(path string) (store.Digest32, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return store.Digest32{}, fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename this fails harmlessly
 	h := sha256.New()
-	err = p.WriteZip(io.MultiWriter(tmp, h))
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
+	err := atomicfile.WriteWith(path, 0o600, func(w io.Writer) error { return p.WriteZip(io.MultiWriter(w, h)) })
 	if err != nil {
-		return store.Digest32{}, fmt.Errorf("write %s: %w", path, err)
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		_ = d.Sync()
-		d.Close()
+		return store.Digest32{}, err
 	}
 	var sum store.Digest32
 	copy(sum[:], h.Sum(nil))
