@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -93,3 +95,28 @@ func TestTypedSettingsReachTheFile(t *testing.T) {
 		t.Errorf("settings file TSA %q (%v), want %q after Close", saved.TSA, err, tsa)
 	}
 }
+
+// TestDamagedSettingsSaid: a damaged settings file opens the window with
+// the defaults, the key list kept, and a warning that says so.
+func TestDamagedSettingsSaid(t *testing.T) {
+	dir := t.TempDir()
+	key := writeP12(t, rsaTestPKI(t).Find("rsa/legal_head"), t.TempDir())
+	bad := `{"keyPaths": [` + jsonQuote(key) + `], "tsa": 5, `
+	if err := os.WriteFile(filepath.Join(dir, core.SettingsFile), []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	g := newTestAppWith(t, Options{DataDir: dir})
+	var screen []string
+	onUI(func() {
+		g.show("keys")
+		screen = texts(g.win.Content())
+	})
+	if !contains(screen, T("settings.damaged")) {
+		t.Errorf("no warning about the damaged settings; texts %q", screen)
+	}
+	if g.keyByURI(key) == nil {
+		t.Errorf("the key list of the damaged file was lost: %v", g.keys)
+	}
+}
+
+func jsonQuote(s string) string { b, _ := json.Marshal(s); return string(b) }

@@ -104,6 +104,9 @@ func (g *App) keysScreen() fyne.CanvasObject {
 		})
 	}
 	top := container.NewVBox(container.NewHBox(openBtn, tokenBtn))
+	if w := g.settingsWarning(); w != nil {
+		top.Add(w)
+	}
 	if g.keysUI.notice != "" {
 		top.Add(banner(levelOK, g.keysUI.notice, ""))
 	}

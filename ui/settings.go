@@ -174,3 +174,12 @@ func (g *App) updateSettings(change func(*core.Settings)) {
 		fyne.LogError("save settings", err)
 	}
 }
+
+// settingsWarning is the banner saying the settings file was damaged at
+// start (the core used the defaults and kept the key list), or nil.
+func (g *App) settingsWarning() fyne.CanvasObject {
+	if g.core.SettingsProblem == "" {
+		return nil
+	}
+	return banner(levelWarn, T("settings.damaged"), g.core.SettingsProblem)
+}

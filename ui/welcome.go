@@ -59,14 +59,13 @@ func (g *App) welcomeScreen() fyne.CanvasObject {
 	}
 
 	drop := wrapped(T("welcome.drop"))
-	body := container.NewVBox(
-		wrapped(T("welcome.intro")),
-		open,
-		container.NewVBox(tokens, tokenMsg),
-		test,
-		status,
-		drop,
-	)
+	body := container.NewVBox(wrapped(T("welcome.intro")))
+	if w := g.settingsWarning(); w != nil {
+		body.Add(w)
+	}
+	for _, o := range []fyne.CanvasObject{open, container.NewVBox(tokens, tokenMsg), test, status, drop} {
+		body.Add(o)
+	}
 	return page(T("welcome.title"), T("welcome.subtitle"), body)
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer"
@@ -15,8 +16,9 @@ import (
 // names (--data-dir, $QOLTANBA_DATA_DIR or the usual one). modules, when
 // given (--pkcs11), replace the settings' token modules for this run; with
 // withStore the document store is opened too. The caller closes the core
-// and, when opened, c.Store.
-func openCore(dirFlag string, modules []string, withStore bool) (*core.Core, error) {
+// and, when opened, c.Store. A damaged settings file is said on s.err (the
+// defaults are used, the key list kept).
+func openCore(s stdio, dirFlag string, modules []string, withStore bool) (*core.Core, error) {
 	dir, err := dataDir(dirFlag)
 	if err != nil {
 		return nil, err
@@ -28,6 +30,9 @@ func openCore(dirFlag string, modules []string, withStore bool) (*core.Core, err
 	c, err := core.New(opts)
 	if err != nil {
 		return nil, err
+	}
+	if c.SettingsProblem != "" {
+		fmt.Fprintf(s.err, "warning: %s\n", c.SettingsProblem)
 	}
 	if withStore {
 		st, err := openStore(dir)

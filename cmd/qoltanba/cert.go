@@ -130,7 +130,7 @@ func certVerify(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := openCore(*dir, nil, false)
+	c, err := openCore(s, *dir, nil, false)
 	if err != nil {
 		return err
 	}

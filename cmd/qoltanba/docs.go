@@ -44,7 +44,7 @@ func docsAdd(ctx context.Context, s stdio, args []string) error {
 			return usagef("%v", err)
 		}
 	}
-	c, err := openCore(*dir, nil, true)
+	c, err := openCore(s, *dir, nil, true)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func docsExport(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := openCore(*dir, nil, false)
+	c, err := openCore(s, *dir, nil, false)
 	if err != nil {
 		st.Close()
 		return err
@@ -90,7 +90,7 @@ func docsVerifyPackage(ctx context.Context, s stdio, args []string) error {
 	if len(rest) != 1 {
 		return usagef("name one package FILE.zip")
 	}
-	verifier, err := newVerifier(*dir, trust, true)
+	verifier, err := newVerifier(s, *dir, trust, true)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := openCore(*dir, modules, true)
+	c, err := openCore(s, *dir, modules, true)
 	if err != nil {
 		return err
 	}

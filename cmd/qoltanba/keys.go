@@ -41,7 +41,7 @@ func keysInfo(ctx context.Context, s stdio, args []string) error {
 	if pkcs11.IsURI(path) {
 		return tokenKeyInfo(ctx, s, path, modules, *asJSON)
 	}
-	c, err := openCore(*dir, modules, false)
+	c, err := openCore(s, *dir, modules, false)
 	if err != nil {
 		return err
 	}

@@ -57,3 +57,18 @@ func TestVerifyTestKeySaysTEST(t *testing.T) {
 		t.Errorf("testkeys holds %d files, want the key and its certificate", len(entries))
 	}
 }
+
+// TestDamagedSettingsWarned: a damaged settings file does not stop a
+// command; it is said on stderr, and the defaults are used.
+func TestDamagedSettingsWarned(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(dataDirEnv, dir)
+	if err := os.WriteFile(dir+"/settings.json", []byte(`{"tsa": `), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	doc := writeTemp(t, "act.txt", "Акт")
+	code, _, stderr := runCLI(t, "", "docs", "add", doc)
+	if code != 0 || !strings.Contains(stderr, "warning: settings") || !strings.Contains(stderr, "damaged") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}

@@ -73,7 +73,7 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	if out != "-" && core.Exists(out) && !f.force && !f.addsTo(in, out) {
 		return f.existsError(in, out)
 	}
-	c, err := openCore(*dir, f.modules, false)
+	c, err := openCore(s, *dir, f.modules, false)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func verifyCmd(ctx context.Context, s stdio, args []string) error {
 	if len(files) != 1 {
 		return usagef("name one signed file")
 	}
-	c, err := openCore(*dataDirValue, nil, false)
+	c, err := openCore(s, *dataDirValue, nil, false)
 	if err != nil {
 		return err
 	}
@@ -66,8 +66,8 @@ func verificationError(err error) error {
 
 // newVerifier is the core's verifier for the data folder a command names:
 // the same trust (TEST anchors marked), cache and settings as the window's.
-func newVerifier(dirFlag string, trust []string, offline bool) (*pki.Verifier, error) {
-	c, err := openCore(dirFlag, nil, false)
+func newVerifier(s stdio, dirFlag string, trust []string, offline bool) (*pki.Verifier, error) {
+	c, err := openCore(s, dirFlag, nil, false)
 	if err != nil {
 		return nil, err
 	}
