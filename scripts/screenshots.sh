@@ -27,18 +27,22 @@ echo "building…"
 (cd "$root" && go build -ldflags "-X main.version=$(git -C "$root" describe --tags --always --dirty 2>/dev/null || echo dev)" -o "$work/qoltanba" ./cmd/qoltanba)
 bin=$work/qoltanba
 
-# A private home (Fyne keeps its preferences there), a data folder holding a
-# TEST PKI (the GUI trusts the test roots it finds there), its responders on
-# 127.0.0.1, key files with their certificates beside them, and documents.
+# A private home (Fyne keeps its preferences there), a TEST PKI beside the
+# data folder (its CA certificates go into the data folder's trust/test, as
+# the welcome's TEST key puts them; its keys never enter it), its responders
+# on 127.0.0.1, key files with their certificates beside them, and documents.
 export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config
 mkdir -p "$HOME" "$work/keys" "$work/docs"
 data=$work/data
 port=${QOLTANBA_SCREENSHOT_PORT:-8800}
-"$bin" testpki init "$data/testpki" --url "http://127.0.0.1:$port" >/dev/null
-"$bin" testpki serve "$data/testpki" --addr "127.0.0.1:$port" >/dev/null 2>&1 &
+pki=$work/testpki
+"$bin" testpki init "$pki" --url "http://127.0.0.1:$port" >/dev/null
+"$bin" testpki serve "$pki" --addr "127.0.0.1:$port" >/dev/null 2>&1 &
 serve_pid=$!
+mkdir -p "$data/trust/test"
+cp "$pki"/ca/*.cer "$data/trust/test/"
 for stem in legal_head individual legal_signer; do
-	cp "$data/testpki/gost/$stem.p12" "$data/testpki/gost/$stem.cer" "$work/keys/"
+	cp "$pki/gost/$stem.p12" "$pki/gost/$stem.cer" "$work/keys/"
 done
 cat >"$work/docs/invoice-2026-118.xml" <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>
@@ -64,10 +68,10 @@ for i in $(seq 1 50); do
 	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
 	sleep 0.1
 done
-"$bin" docs sign --key "$work/keys/legal_head.p12" --password-file "$work/pw" --trust "$data/testpki/ca" "$inv" >/dev/null 2>&1 ||
-	"$bin" docs sign --key "$work/keys/legal_head.p12" --password-file "$work/pw" --offline --trust "$data/testpki/ca" "$inv" >/dev/null 2>&1 ||
+"$bin" docs sign --key "$work/keys/legal_head.p12" --password-file "$work/pw" --trust "$pki/ca" "$inv" >/dev/null 2>&1 ||
+	"$bin" docs sign --key "$work/keys/legal_head.p12" --password-file "$work/pw" --offline --trust "$pki/ca" "$inv" >/dev/null 2>&1 ||
 	echo "screenshots: docs sign failed" >&2
-"$bin" docs export "$inv" -o "$work/docs/invoice-2026-118.evidence.zip" --trust "$data/testpki/ca" >/dev/null 2>&1 || echo "screenshots: docs export failed" >&2
+"$bin" docs export "$inv" -o "$work/docs/invoice-2026-118.evidence.zip" --trust "$pki/ca" >/dev/null 2>&1 || echo "screenshots: docs export failed" >&2
 
 display=${QOLTANBA_SCREENSHOT_DISPLAY:-:99}
 Xvfb "$display" -screen 0 1120x780x24 -nolisten tcp >/dev/null 2>&1 &

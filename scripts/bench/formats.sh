@@ -24,8 +24,8 @@ head -c $((1 << 20)) /dev/urandom >"$tmp/1mb.bin"
 echo "## Whole process: sign 1 MB detached CMS with RSA-2048"
 echo "(qoltanba also decrypts the .p12 key file: 3DES, PKCS#12 KDF; openssl reads a plain PEM key)"
 hyperfine -N --warmup 3 --runs 30 --style basic --export-markdown "$tmp/cms.md" \
-	-n "qoltanba sign --format cms --detached" "$q sign --key $p12 --password-file $tmp/pw --format cms --detached $tmp/1mb.bin -o $tmp/q.cms" \
-	-n "qoltanba (-tags nogui) sign --format cms --detached" "$qc sign --key $p12 --password-file $tmp/pw --format cms --detached $tmp/1mb.bin -o $tmp/qc.cms" \
+	-n "qoltanba sign --format cms --detached" "$q sign --key $p12 --password-file $tmp/pw --format cms --detached --force $tmp/1mb.bin -o $tmp/q.cms" \
+	-n "qoltanba (-tags nogui) sign --format cms --detached" "$qc sign --key $p12 --password-file $tmp/pw --format cms --detached --force $tmp/1mb.bin -o $tmp/qc.cms" \
 	-n "openssl cms -sign (detached)" "openssl cms -sign -binary -in $tmp/1mb.bin -signer $tmp/cert.pem -inkey $tmp/key.pem -outform DER -out $tmp/o.cms" \
 	>/dev/null 2>&1
 cat "$tmp/cms.md"
@@ -41,8 +41,8 @@ echo "## Whole process: sign a 100 KB XML document with RSA-2048 (whole document
 sed 's|</agreement>$|<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI=""><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature></agreement>|' "$tmp/doc.xml" >"$tmp/template.xml"
 echo "(document: $(($(stat -c %s "$tmp/doc.xml") / 1024)) KB)"
 hyperfine -N --warmup 3 --runs 30 --style basic --export-markdown "$tmp/xml.md" \
-	-n "qoltanba sign --format xml" "$q sign --key $p12 --password-file $tmp/pw $tmp/doc.xml -o $tmp/q.xml" \
-	-n "qoltanba (-tags nogui) sign --format xml" "$qc sign --key $p12 --password-file $tmp/pw $tmp/doc.xml -o $tmp/qc.xml" \
+	-n "qoltanba sign --format xml" "$q sign --key $p12 --password-file $tmp/pw --force $tmp/doc.xml -o $tmp/q.xml" \
+	-n "qoltanba (-tags nogui) sign --format xml" "$qc sign --key $p12 --password-file $tmp/pw --force $tmp/doc.xml -o $tmp/qc.xml" \
 	-n "xmlsec1 --sign (template)" "xmlsec1 --sign --privkey-pem $tmp/key.pem,$tmp/cert.pem --output $tmp/x.xml $tmp/template.xml" \
 	>/dev/null 2>&1
 cat "$tmp/xml.md"
