@@ -163,13 +163,13 @@ func TestPrescan(t *testing.T) {
 		{"<?pi x='\n'?><a>'\n'</a>", "<?pi x='\n'?><a>'\n'</a>"},
 		{"<a b='>\n'/>", "<a b='> '/>"},
 	} {
-		got, err := prescan([]byte(tc.in))
+		got, _, err := prescan([]byte(tc.in))
 		if err != nil || string(got) != tc.want {
 			t.Errorf("prescan(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 		}
 	}
 	for _, in := range []string{"<!DOCTYPE a><a/>", "<a/><!ENTITY x 'y'>", "<!-- x", "<![CDATA[", "<?pi"} {
-		if _, err := prescan([]byte(in)); err == nil {
+		if _, _, err := prescan([]byte(in)); err == nil {
 			t.Errorf("prescan(%q) accepted", in)
 		}
 	}

@@ -16,6 +16,12 @@ import (
 func FuzzVerify(f *testing.F) {
 	f.Add([]byte(agreementXML))
 	f.Add([]byte(`<r xmlns:a="urn:a"><a:b a:c="1" d="&#9;"><!--x--><?pi data?></a:b></r>`))
+	// The hostile shapes of TestHostileXMLMemory, small.
+	sig := `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>`
+	f.Add(hostile(4096, "<r>", "<a/>", "</r>"))
+	f.Add(hostile(4096, "<r>"+sig, "<a/>", "</r>"))
+	f.Add(hostile(4096, "<r>"+sig+"<a ", `b="1" `, "/></r>"))
+	f.Add(hostile(4096, "<r><x:Signature xmlns:x='urn:not-dsig'>", "<a>x</a>", "</x:Signature></r>"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		evs, err := Verify(data)
 		if (err == nil) != (len(evs) > 0) {

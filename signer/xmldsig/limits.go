@@ -5,6 +5,17 @@ package xmldsig
 const (
 	// MaxDocumentSize bounds the bytes Verify and Sign accept.
 	MaxDocumentSize = 64 << 20
+	// maxElements bounds the elements of a document, counted before its
+	// tree is built: the tree costs 100–250 bytes an element, so this
+	// keeps it within some 50 MB whatever the document is made of. Portal
+	// documents (an invoice of a thousand lines) have tens of thousands.
+	maxElements = 200_000
+	// maxAttributes bounds the attributes (and namespace declarations)
+	// likewise: each costs about as much as an element.
+	maxAttributes = 400_000
+	// cheapTreeElements: a document this small is parsed whole even when
+	// it has no Signature element (its tree costs at most a few MB).
+	cheapTreeElements = 10_000
 	// maxDepth bounds element nesting (the parser and the recursive
 	// canonicalizer both rely on it).
 	maxDepth = 256

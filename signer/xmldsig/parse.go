@@ -24,14 +24,37 @@ import (
 //
 // The result has exactly one root element and no Directive tokens.
 func parse(data []byte) (*etree.Document, error) {
+	return parseLimited(data, false)
+}
+
+// parseLimited is parse that refuses, before a tree is built, a document
+// of more than maxElements elements (the tree costs some 100–250 bytes an
+// element, so tens of megabytes of tiny elements would otherwise take
+// gigabytes) and, with needSignature, a large one (more than
+// cheapTreeElements elements) with no element named Signature: what Verify
+// would refuse after building the whole tree. A small one is built, so that
+// a malformed document is called malformed rather than unsigned.
+func parseLimited(data []byte, needSignature bool) (*etree.Document, error) {
 	if len(data) > MaxDocumentSize {
 		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), MaxDocumentSize)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
-	norm, err := prescan(data)
-	if err != nil {
+	norm, stats, err := prescan(data)
+	switch {
+	case err != nil:
 		return nil, err
+	case stats.elements > maxElements:
+		return nil, fmt.Errorf("%w: more than %d elements", ErrTooLarge, maxElements)
+	case stats.attributes > maxAttributes:
+		return nil, fmt.Errorf("%w: more than %d attributes", ErrTooLarge, maxAttributes)
+	case needSignature && stats.signatures == 0 && stats.elements > cheapTreeElements:
+		return nil, ErrNoSignature
 	}
+	return build(norm)
+}
+
+// build makes the tree of a prescanned document.
+func build(norm []byte) (*etree.Document, error) {
 	doc := etree.NewDocument()
 	var encErr error // encoding/xml flattens the CharsetReader's error
 	doc.ReadSettings = etree.ReadSettings{
@@ -80,10 +103,18 @@ func utf8Only(charset string, input io.Reader) (io.Reader, error) {
 	return nil, fmt.Errorf("%w: document declares %q", ErrEncoding, charset)
 }
 
+// scanStats is what prescan counts on the way: start tags, and those whose
+// local name is Signature (a document without one needs no tree to be
+// refused by Verify).
+type scanStats struct {
+	elements, attributes, signatures int
+}
+
 // prescan walks the raw bytes once, tracking only what kind of markup it is
-// in, to refuse DTDs and to normalize whitespace inside attribute values.
-// It returns data itself when nothing needs changing.
-func prescan(data []byte) ([]byte, error) {
+// in, to refuse DTDs, to normalize whitespace inside attribute values, and
+// to count elements. It returns data itself when nothing needs changing.
+func prescan(data []byte) ([]byte, scanStats, error) {
+	var stats scanStats
 	var out []byte // nil until the first change
 	last := 0      // data[:last] is already in out
 	replace := func(i, n int, with string) {
@@ -109,30 +140,37 @@ func prescan(data []byte) ([]byte, error) {
 			case bytes.HasPrefix(rest, []byte("<!--")):
 				end := bytes.Index(rest[4:], []byte("-->"))
 				if end < 0 {
-					return nil, fmt.Errorf("%w: unterminated comment", ErrNotXML)
+					return nil, stats, fmt.Errorf("%w: unterminated comment", ErrNotXML)
 				}
 				i += 4 + end + 2
 			case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 				end := bytes.Index(rest, []byte("]]>"))
 				if end < 0 {
-					return nil, fmt.Errorf("%w: unterminated CDATA section", ErrNotXML)
+					return nil, stats, fmt.Errorf("%w: unterminated CDATA section", ErrNotXML)
 				}
 				i += end + 2
 			case bytes.HasPrefix(rest, []byte("<!")):
-				return nil, ErrDTD
+				return nil, stats, ErrDTD
 			case bytes.HasPrefix(rest, []byte("<?")):
 				end := bytes.Index(rest, []byte("?>"))
 				if end < 0 {
-					return nil, fmt.Errorf("%w: unterminated processing instruction", ErrNotXML)
+					return nil, stats, fmt.Errorf("%w: unterminated processing instruction", ErrNotXML)
 				}
 				i += end + 1
 			default:
 				state = tag
+				if len(rest) > 1 && rest[1] != '/' {
+					stats.elements++
+					if localName(rest[1:]) == "Signature" {
+						stats.signatures++
+					}
+				}
 			}
 		case tag:
 			switch c {
 			case '"', '\'':
 				state, quote = attrValue, c
+				stats.attributes++
 			case '>':
 				state = text
 			}
@@ -153,7 +191,20 @@ func prescan(data []byte) ([]byte, error) {
 		}
 	}
 	if out == nil {
-		return data, nil
+		return data, stats, nil
 	}
-	return append(out, data[last:]...), nil
+	return append(out, data[last:]...), stats, nil
+}
+
+// localName is the local part of the element name b begins with.
+func localName(b []byte) string {
+	end := bytes.IndexAny(b, " \t\r\n/>")
+	if end < 0 {
+		end = len(b)
+	}
+	name := b[:end]
+	if i := bytes.LastIndexByte(name, ':'); i >= 0 {
+		name = name[i+1:]
+	}
+	return string(name)
 }

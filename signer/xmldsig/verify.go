@@ -28,7 +28,10 @@ import (
 // KeyInfo. Whether that certificate is trusted, valid and unrevoked is for
 // signer/pki to judge.
 func Verify(doc []byte) ([]pki.Evidence, error) {
-	tree, err := parse(doc)
+	tree, err := parseLimited(doc, true)
+	if errors.Is(err, ErrNoSignature) {
+		return nil, ErrNoSignature
+	}
 	if err != nil {
 		return nil, fmt.Errorf("xmldsig: verify: %w", err)
 	}
