@@ -3,43 +3,12 @@ package xmldsig
 import (
 	"bytes"
 	"errors"
-	"runtime"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
-)
 
-// peakHeap runs f and returns the highest heap in use seen while it ran,
-// above what was in use before (sampled every millisecond).
-func peakHeap(f func()) uint64 {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	base := m.HeapInuse
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() {
-		defer close(sampled)
-		var s runtime.MemStats
-		for {
-			runtime.ReadMemStats(&s)
-			if s.HeapInuse > base && s.HeapInuse-base > peak.Load() {
-				peak.Store(s.HeapInuse - base)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(time.Millisecond):
-			}
-		}
-	}()
-	f()
-	close(done)
-	<-sampled
-	return peak.Load()
-}
+	"github.com/qoltanba/qoltanba/internal/heaptest"
+)
 
 // hostile builds a document of about size bytes: head, then unit repeated,
 // then tail.
@@ -79,7 +48,7 @@ func TestHostileXMLMemory(t *testing.T) {
 			bound := uint64(4*len(doc) + 64<<20)
 			var err error
 			start := time.Now()
-			peak := peakHeap(func() { _, err = Verify(doc) })
+			peak := heaptest.Peak(func() { _, err = Verify(doc) })
 			elapsed := time.Since(start)
 			t.Logf("%d MB: peak heap %d MB, %v: %v", len(doc)>>20, peak>>20, elapsed.Round(time.Millisecond), err)
 			if tt.want != nil && !errors.Is(err, tt.want) {

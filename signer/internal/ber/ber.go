@@ -33,6 +33,10 @@ import (
 const (
 	DefaultMaxDepth = 64
 	DefaultMaxSize  = 16 << 20
+	// DefaultMaxElements: a CMS with a chain of certificates for each of
+	// 256 signers has tens of thousands of elements; the nodes of this
+	// many cost some 25 MB.
+	DefaultMaxElements = 1 << 18
 )
 
 // Errors callers may act on. Every error ToDER returns wraps one of them.
@@ -62,6 +66,10 @@ func (e *Error) Unwrap() error { return e.Err }
 type Limits struct {
 	MaxDepth int // deepest nesting of constructed elements
 	MaxSize  int // largest input, and largest output, in bytes
+	// MaxElements bounds the elements of the input, counted as they are
+	// parsed: each costs a node of some 100 bytes, so a few megabytes of
+	// empty elements would otherwise take gigabytes.
+	MaxElements int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -70,6 +78,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxSize <= 0 {
 		l.MaxSize = DefaultMaxSize
+	}
+	if l.MaxElements <= 0 {
+		l.MaxElements = DefaultMaxElements
 	}
 	return l
 }
@@ -84,7 +95,7 @@ func (l Limits) ToDER(data []byte) ([]byte, error) {
 	if len(data) > l.MaxSize {
 		return nil, &Error{Offset: 0, Msg: fmt.Sprintf("%d bytes exceed the limit of %d", len(data), l.MaxSize), Err: ErrTooLarge}
 	}
-	p := parser{data: data, maxDepth: l.MaxDepth}
+	p := parser{data: data, maxDepth: l.MaxDepth, maxElements: l.MaxElements}
 	n, end, err := p.element(0, 0)
 	if err != nil {
 		return nil, err

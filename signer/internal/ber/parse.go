@@ -57,7 +57,9 @@ func (n *node) isEOC() bool { return n.class == classUniversal && n.tag == tagEO
 type parser struct {
 	data     []byte
 	maxDepth int
-	owned    [][]byte // buffers built by the converter, zeroed after use
+	// elements counts the nodes built; maxElements bounds them.
+	elements, maxElements int
+	owned                 [][]byte // buffers built by the converter, zeroed after use
 }
 
 // wipe zeroes the buffers the converter assembled: they may hold decrypted
@@ -148,6 +150,9 @@ func (p *parser) element(off, depth int) (*node, int, error) {
 	}
 	if constructed && depth > p.maxDepth {
 		return nil, 0, &Error{Offset: off, Msg: fmt.Sprintf("nesting deeper than %d", p.maxDepth), Err: ErrTooDeep}
+	}
+	if p.elements++; p.maxElements > 0 && p.elements > p.maxElements {
+		return nil, 0, &Error{Offset: off, Msg: fmt.Sprintf("more than %d elements", p.maxElements), Err: ErrTooLarge}
 	}
 	n := &node{offset: off, class: class, constructed: constructed, tag: tag, clen: -1}
 	if class == classUniversal {
