@@ -202,3 +202,26 @@ func TestVerifyDetachedFindsOriginal(t *testing.T) {
 		t.Errorf("alone: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
+
+// TestVerifySecondPEMBlockNamed: a PEM file with two CMS blocks is not
+// "VALID" from the first alone: the report names the second as not
+// verified and the exit status is 2.
+func TestVerifySecondPEMBlockNamed(t *testing.T) {
+	p, _ := servedPKI(t)
+	t.Setenv(dataDirEnv, t.TempDir())
+	root := p.Root(testpki.FamilyGOST).CertPath
+	doc := writeTemp(t, "act.txt", "Акт № 10")
+	key := p.Find("gost/legal_head").P12Path
+	if code, _, stderr := runCLI(t, "Qwerty12\n", "sign", "--key", key, "--password-stdin", "--pem", doc); code != 0 {
+		t.Fatalf("sign: %d %s", code, stderr)
+	}
+	one := mustRead(t, doc+".cms")
+	two := writeTemp(t, "two.cms", one+one)
+	code, stdout, _ := runCLI(t, "", "verify", two, "--trust", root)
+	if code != 2 || !strings.Contains(stdout, "second PEM block") || !strings.Contains(stdout, "part of the file was not verified") {
+		t.Errorf("exit %d\n%s", code, stdout)
+	}
+	if code, _, _ := runCLI(t, "", "verify", doc+".cms", "--trust", root); code != 0 {
+		t.Errorf("one block: exit %d", code)
+	}
+}

@@ -107,7 +107,9 @@ func ExamineFile(path, original string) (*Examined, error) {
 		defer f.Close()
 		detached = f
 	}
-	if x.Evidence, err = cms.Verify(der, detached); err != nil {
+	// The file as it is, not der: Verify names what of it (a second PEM
+	// block) it did not verify.
+	if x.Evidence, err = cms.Verify(data, detached); err != nil {
 		return nil, fmt.Errorf("cannot check this CMS: %w", err)
 	}
 	return x, nil

@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
 	"io"
@@ -32,11 +33,10 @@ const (
 // including a missing certificate or an unsupported algorithm, is in the
 // evidence.
 func Verify(cmsData []byte, detached io.Reader) ([]pki.Evidence, error) {
-	sd, sis, err := parseForVerify(cmsData)
+	sd, sis, warnings, unverified, err := parseForVerify(cmsData)
 	if err != nil {
 		return nil, err
 	}
-	var warnings []string
 	scope := ScopeAttached
 	digests := map[*rawsig.Digest][]byte{}
 	switch {
@@ -62,6 +62,7 @@ func Verify(cmsData []byte, detached io.Reader) ([]pki.Evidence, error) {
 		evs[i] = verifySigner(sd, si, scope, func(d *rawsig.Digest) []byte { return digests[d] })
 		evs[i].Index = i
 		evs[i].Warnings = append(evs[i].Warnings, warnings...)
+		evs[i].Unverified = unverified
 		if !sd.attached && detached == nil {
 			evs[i].CryptoError = joinErr(evs[i].CryptoError, "detached CMS: the signed data was not given")
 		}
@@ -73,7 +74,7 @@ func Verify(cmsData []byte, detached io.Reader) ([]pki.Evidence, error) {
 // its digest, made with digestOID (for CMS made by SignDigest). Signers
 // that used another digest algorithm get a CryptoError.
 func VerifyDigest(cmsData []byte, digestOID asn1.ObjectIdentifier, digest []byte) ([]pki.Evidence, error) {
-	sd, sis, err := parseForVerify(cmsData)
+	sd, sis, warnings, unverified, err := parseForVerify(cmsData)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +87,8 @@ func VerifyDigest(cmsData []byte, digestOID asn1.ObjectIdentifier, digest []byte
 			return nil
 		})
 		evs[i].Index = i
+		evs[i].Warnings = append(evs[i].Warnings, warnings...)
+		evs[i].Unverified = unverified
 		if !si.digestAlg.Algorithm.Equal(digestOID) {
 			evs[i].CryptoError = joinErr(evs[i].CryptoError, fmt.Sprintf("the digest given is %s, the signer used %s", digestOID, si.digestAlg.Algorithm))
 		}
@@ -93,25 +96,43 @@ func VerifyDigest(cmsData []byte, digestOID asn1.ObjectIdentifier, digest []byte
 	return evs, nil
 }
 
-func parseForVerify(input []byte) (*signedData, []*signerInfo, error) {
-	der, err := Decode(input)
+// parseForVerify reads the CMS and its signers; warnings name what the
+// verification does not cover (unknown algorithms listed but used by no
+// signer) and unverified what of the input was not read at all (a second
+// PEM block, data after it), so that no report is silent about it.
+func parseForVerify(input []byte) (*signedData, []*signerInfo, []string, []string, error) {
+	der, ignored, err := decode(input)
 	if err != nil {
-		return nil, nil, fmt.Errorf("cms verify: %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("cms verify: %w", err)
 	}
 	sd, err := parse(der)
 	if err != nil {
-		return nil, nil, fmt.Errorf("cms verify: %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("cms verify: %w", err)
 	}
 	if len(sd.signers) == 0 {
-		return nil, nil, fmt.Errorf("cms verify: %w: no signer infos", ErrMalformed)
+		return nil, nil, nil, nil, fmt.Errorf("cms verify: %w: no signer infos", ErrMalformed)
 	}
 	sis := make([]*signerInfo, len(sd.signers))
 	for i, raw := range sd.signers {
 		if sis[i], err = parseSignerInfo(raw); err != nil {
-			return nil, nil, fmt.Errorf("cms verify: signer %d: %w", i, err)
+			return nil, nil, nil, nil, fmt.Errorf("cms verify: signer %d: %w", i, err)
 		}
 	}
-	return sd, sis, nil
+	var warnings, unverified []string
+	if ignored != "" {
+		unverified = append(unverified, ignored)
+	}
+	for _, raw := range sd.digestAlgs {
+		var alg pkix.AlgorithmIdentifier
+		if _, err := asn1.Unmarshal(raw, &alg); err != nil {
+			warnings = append(warnings, "digestAlgorithms holds an unreadable entry")
+			continue
+		}
+		if _, ok := rawsig.DigestByOID(alg.Algorithm); !ok {
+			warnings = append(warnings, fmt.Sprintf("digestAlgorithms names an unknown algorithm %s", alg.Algorithm))
+		}
+	}
+	return sd, sis, warnings, unverified, nil
 }
 
 // hashStream reads r once through every digest the signers use.

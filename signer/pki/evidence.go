@@ -55,6 +55,10 @@ type Evidence struct {
 	// Warnings are facts a careful reader must know that do not by
 	// themselves fail the signature, e.g. "SHA-1 digest is weak".
 	Warnings []string `json:"warnings,omitempty"`
+	// Unverified names parts of the input that were not verified at all
+	// (a second PEM block, data after the signature): the report says so
+	// and is not fully valid.
+	Unverified []string `json:"unverified,omitempty"`
 }
 
 // TimestampEvidence is what a format established about one timestamp token.

@@ -148,11 +148,32 @@ func rank(i Indication) int {
 	return 2
 }
 
+// Partial reports whether part of the input was not verified at all
+// (MsgNotVerified): the signatures shown may pass, the file as a whole is
+// not shown valid.
+func (r *Report) Partial() bool {
+	if r == nil {
+		return false
+	}
+	for _, s := range r.Signatures {
+		for _, m := range s.Warnings {
+			if m.Code == MsgNotVerified {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // ExitCode maps the worst indication to the CLI's exit code: 0 all passed,
-// 2 indeterminate, 1 any failed.
+// 2 indeterminate (or passed, but part of the input was not verified),
+// 1 any failed.
 func (r *Report) ExitCode() int {
 	switch r.Worst() {
 	case TotalPassed:
+		if r.Partial() {
+			return 2
+		}
 		return 0
 	case Indeterminate:
 		return 2

@@ -16,10 +16,12 @@ type TextLabels struct {
 	Signature, Of, Signer, Organization, Roles, Certificate, Serial, Valid, To string
 	SignedAt, Claimed, Timestamp, NoTime, Digest, Algorithm                    string
 	StatusAtSigning, StatusNow, RevokedAt, Chain, Anchor                       string
-	Note, Warning, Error, Result, Signatures, None, Offline                    string
-	Indications                                                                map[Indication]string
-	Statuses                                                                   map[CertStatusValue]string
-	Messages                                                                   map[string]string
+	// Partial follows the result when part of the input was not verified.
+	Partial                                                 string
+	Note, Warning, Error, Result, Signatures, None, Offline string
+	Indications                                             map[Indication]string
+	Statuses                                                map[CertStatusValue]string
+	Messages                                                map[string]string
 }
 
 // EnglishLabels are the default labels.
@@ -30,7 +32,8 @@ var EnglishLabels = TextLabels{
 	Digest: "Digest", Algorithm: "Algorithm",
 	StatusAtSigning: "Status at signing", StatusNow: "Status now", RevokedAt: "revoked",
 	Chain: "Chain", Anchor: "Trusted root", Note: "Note", Warning: "Warning", Error: "Error",
-	Result: "Result", Signatures: "signature(s)", None: "no signatures found", Offline: "offline: revocation from the cache only",
+	Partial: "part of the file was not verified",
+	Result:  "Result", Signatures: "signature(s)", None: "no signatures found", Offline: "offline: revocation from the cache only",
 	Indications: map[Indication]string{
 		TotalPassed: "VALID (TOTAL_PASSED)", TotalFailed: "INVALID (TOTAL_FAILED)", Indeterminate: "CANNOT BE CONFIRMED (INDETERMINATE)",
 	},
@@ -54,6 +57,9 @@ func (r *Report) TextWith(w io.Writer, l TextLabels) error {
 		s.text(bw, l, i+1, len(r.Signatures))
 	}
 	fmt.Fprintf(bw, "\n%s: %d %s, %s", l.Result, len(r.Signatures), l.Signatures, l.Indications[r.Worst()])
+	if r.Partial() {
+		fmt.Fprintf(bw, " (%s)", l.Partial)
+	}
 	if r.Offline {
 		fmt.Fprintf(bw, " (%s)", l.Offline)
 	}

@@ -50,6 +50,7 @@ const (
 	MsgAuthenticationKey   = "AUTHENTICATION_KEY"
 	MsgUnboundCertificate  = "CERTIFICATE_NOT_BOUND"
 	MsgFormat              = "FORMAT_WARNING"
+	MsgNotVerified         = "NOT_VERIFIED"
 	MsgCrypto              = "CRYPTO_FAILURE"
 	MsgChain               = "CHAIN_FAILURE"
 	MsgValidity            = "VALIDITY_FAILURE"
@@ -122,6 +123,9 @@ func (v *Verifier) verifyOne(ctx context.Context, trust *TrustStore, rev *Revoca
 	j := judge{&s}
 	for _, w := range ev.Warnings {
 		j.warn(MsgFormat, w)
+	}
+	for _, w := range ev.Unverified {
+		j.warn(MsgNotVerified, w)
 	}
 	if ev.Certificate == nil {
 		j.indeterminate(NoSigningCertificateFound, MsgChain, "the signing certificate was not found")

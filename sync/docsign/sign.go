@@ -128,8 +128,10 @@ func Examine(format string, sig, content []byte, detached bool) ([]pki.Evidence,
 	if err != nil {
 		return nil, err
 	}
+	// Verify reads sig as it is stored, not der: it names what of it (a
+	// second PEM block) was not verified.
 	if detached {
-		return cms.Verify(der, bytes.NewReader(content))
+		return cms.Verify(sig, bytes.NewReader(content))
 	}
 	inside, err := cms.Content(der)
 	if err != nil {
@@ -138,5 +140,5 @@ func Examine(format string, sig, content []byte, detached bool) ([]pki.Evidence,
 	if !bytes.Equal(inside, content) {
 		return nil, errors.New("the content inside the CMS is not the document version's")
 	}
-	return cms.Verify(der, nil)
+	return cms.Verify(sig, nil)
 }
