@@ -3,6 +3,7 @@ package evidence
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -43,6 +44,11 @@ var ErrNotPackage = errors.New("not an evidence package")
 // confused by "a/../b" aliases or duplicates.
 func Read(r io.ReaderAt, size int64, limits Limits) (map[string][]byte, error) {
 	l := limits.withDefaults()
+	// archive/zip builds a record for every entry of the central directory
+	// before the count below could refuse it: read the count first.
+	if n, ok := declaredEntries(r, size); ok && n > uint64(l.MaxFiles) {
+		return nil, fmt.Errorf("%w: %d files, at most %d", ErrUnsafe, n, l.MaxFiles)
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotPackage, err)
@@ -105,4 +111,48 @@ func checkName(name string) error {
 		return fmt.Errorf("%w: file name %q is absolute, has \"..\" or empty parts", ErrUnsafe, name)
 	}
 	return nil
+}
+
+// declaredEntries reads the number of entries the zip's end of central
+// directory declares (the zip64 one when the classic field is saturated),
+// without reading the directory; ok is false when no record is found (the
+// zip reader then says what is wrong).
+func declaredEntries(r io.ReaderAt, size int64) (uint64, bool) {
+	const (
+		eocdLen      = 22
+		maxComment   = 1<<16 - 1
+		locatorLen   = 20
+		zip64EOCDLen = 56
+	)
+	tail := min(size, eocdLen+maxComment)
+	buf := make([]byte, tail)
+	if _, err := r.ReadAt(buf, size-tail); err != nil && err != io.EOF {
+		return 0, false
+	}
+	i := bytes.LastIndex(buf, []byte{'P', 'K', 5, 6})
+	if i < 0 || len(buf)-i < eocdLen {
+		return 0, false
+	}
+	n := uint64(binary.LittleEndian.Uint16(buf[i+10:]))
+	if n != 0xFFFF {
+		return n, true
+	}
+	// Zip64: the locator just before the record gives the zip64 record's offset.
+	loc := size - tail + int64(i) - locatorLen
+	lb := make([]byte, locatorLen)
+	if loc < 0 {
+		return n, true
+	}
+	if _, err := r.ReadAt(lb, loc); err != nil || !bytes.Equal(lb[:4], []byte{'P', 'K', 6, 7}) {
+		return n, true
+	}
+	off := int64(binary.LittleEndian.Uint64(lb[8:]))
+	rb := make([]byte, zip64EOCDLen)
+	if off < 0 || off > size-zip64EOCDLen {
+		return n, true
+	}
+	if _, err := r.ReadAt(rb, off); err != nil || !bytes.Equal(rb[:4], []byte{'P', 'K', 6, 6}) {
+		return n, true
+	}
+	return binary.LittleEndian.Uint64(rb[32:]), true
 }
