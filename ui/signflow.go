@@ -220,6 +220,8 @@ func signErrorText(err error) string {
 		return T("error.keyRevoked", map[string]any{"Date": pe.Date.Format(time.DateOnly)})
 	case errors.Is(err, core.ErrKeyUsage):
 		return T("error.keyUsage")
+	case errors.Is(err, core.ErrChanged):
+		return T("error.changed")
 	case errors.Is(err, xmldsig.ErrNotXML):
 		return T("error.notXML")
 	case errors.Is(err, signer.ErrWrongPassword), errors.Is(err, signer.ErrPINLocked), errors.Is(err, signer.ErrNoKey):

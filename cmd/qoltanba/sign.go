@@ -151,6 +151,8 @@ func signError(err error) error {
 		return withHint(err, "name the original with --data ORIGINAL")
 	case errors.Is(err, core.ErrInput):
 		return err
+	case errors.Is(err, core.ErrChanged):
+		return withHint(err, "check the file and sign it again")
 	case errors.Is(err, core.ErrTimestamp):
 		return withHint(err, "nothing was written; without --require-timestamp the signature is kept without a timestamp")
 	}

@@ -57,6 +57,9 @@ type scriptUI struct {
 	requests []signer.SecretRequest
 	consents []signer.Consent
 	decline  bool
+	// onConsent, if set, runs when the consent is shown (a file changed
+	// behind the user's back, say).
+	onConsent func()
 }
 
 func (u *scriptUI) RequestSecret(_ context.Context, req signer.SecretRequest) ([]byte, error) {
@@ -71,6 +74,9 @@ func (u *scriptUI) RequestSecret(_ context.Context, req signer.SecretRequest) ([
 
 func (u *scriptUI) Consent(_ context.Context, c signer.Consent) error {
 	u.consents = append(u.consents, c)
+	if u.onConsent != nil {
+		u.onConsent()
+	}
 	if u.decline {
 		return signer.ErrCancelled
 	}
@@ -329,5 +335,26 @@ func TestSignDigestAndBatch(t *testing.T) {
 		if ev, err := cms.Verify(o.Bytes, bytes.NewReader(data)); err != nil || !ev[0].DigestValid {
 			t.Errorf("item %d: %v", i, err)
 		}
+	}
+}
+
+// TestFileChangedAfterConsent: a file changed after the consent showed its
+// digest is not signed, in any format.
+func TestFileChangedAfterConsent(t *testing.T) {
+	p := gostPKI(t)
+	key := p.Find("gost/legal_head").P12Path
+	for _, format := range []signer.Format{signer.FormatCMS, signer.FormatXML, signer.FormatRaw} {
+		t.Run(string(format), func(t *testing.T) {
+			path := writeFile(t, "doc.xml", "<a>сумма 100</a>")
+			ui := &scriptUI{secrets: []string{testpki.DefaultPassword}, onConsent: func() {
+				if err := os.WriteFile(path, []byte("<a>сумма 900</a>"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}}
+			_, err := newCore(t).Sign(context.Background(), core.SignRequest{KeyURI: key, Format: format, Items: []core.Item{{Path: path}}}, ui)
+			if !errors.Is(err, core.ErrChanged) {
+				t.Fatalf("err = %v, want ErrChanged", err)
+			}
+		})
 	}
 }

@@ -28,6 +28,10 @@ import (
 // a CMS). It is found before any secret is asked.
 var ErrInput = errors.New("cannot sign this input")
 
+// ErrChanged: a file changed between the consent (which showed its
+// digest) and the signing: nothing is signed that the user did not see.
+var ErrChanged = errors.New("the file changed after it was shown: nothing was signed")
+
 // ErrTimestamp: the time-stamp service failed and the request required a
 // timestamp, so nothing was signed for good.
 var ErrTimestamp = errors.New("no timestamp")
@@ -116,10 +120,12 @@ type SignResult struct {
 
 // prepared is an item checked and described before the secret is asked.
 type prepared struct {
-	item     Item
-	doc      signer.Document
-	content  []byte // XML documents, co-signed CMS, Data
-	existing []byte // the CMS a co-signature goes into
+	item    Item
+	doc     signer.Document
+	content []byte // Data; a file's content is read again when signed
+	// originalSHA is the SHA-256 of a detached co-signature's original,
+	// as checked before the consent.
+	originalSHA []byte
 }
 
 // Sign is the one signing operation of every face: it checks the input and
@@ -252,8 +258,7 @@ func prepare(req SignRequest, it Item, progress func(float64)) (prepared, error)
 		if err != nil {
 			return p, fmt.Errorf("%w: %s is not a CMS signature: %w", ErrInput, it.Name, err)
 		}
-		p.existing = der
-		if err := checkCoSigned(der, &p.item); err != nil {
+		if p.originalSHA, err = checkCoSigned(der, &p.item); err != nil {
 			return p, err
 		}
 		p.doc.Preview = ""
@@ -261,47 +266,85 @@ func prepare(req SignRequest, it Item, progress func(float64)) (prepared, error)
 	default:
 		return p, fmt.Errorf("%w: unknown format %q", ErrInput, req.Format)
 	}
+	if it.Path != "" {
+		p.content = nil // read again when signed: a batch holds no file in memory
+	}
 	return p, nil
+}
+
+// load reads an item's file again to sign it, and makes sure it is what
+// the consent showed.
+func (p prepared) load() ([]byte, error) {
+	if p.item.Path == "" {
+		return p.content, nil
+	}
+	data, err := os.ReadFile(p.item.Path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p.item.Path, err)
+	}
+	if sum := sha256.Sum256(data); !bytes.Equal(sum[:], p.doc.SHA256) {
+		return nil, fmt.Errorf("%s: %w", p.item.Name, ErrChanged)
+	}
+	return data, nil
+}
+
+// stream hands sign the file at path, hashing what passes with SHA-256,
+// and refuses the result unless the hash is want (what the consent
+// showed; nil: no check).
+func stream(path string, want []byte, progress func(float64), sign func(io.Reader) error) error {
+	h := sha256.New()
+	err := withFile(path, progress, func(r io.Reader) error { return sign(io.TeeReader(r, h)) })
+	if err != nil {
+		return err
+	}
+	if want != nil && !bytes.Equal(h.Sum(nil), want) {
+		return fmt.Errorf("%s: %w", filepath.Base(path), ErrChanged)
+	}
+	return nil
 }
 
 // checkCoSigned makes sure the CMS being co-signed is a signature of
 // it.Original when one is named: a detached CMS's signers must all verify
 // over it, an attached CMS must carry it (it.Original is then cleared, the
 // CMS having its content). A detached CMS needs its original.
-func checkCoSigned(der []byte, it *Item) error {
+// It returns the SHA-256 of a detached CMS's original, for the signing to
+// check it is unchanged.
+func checkCoSigned(der []byte, it *Item) ([]byte, error) {
 	inside, err := cms.Content(der)
 	detached := errors.Is(err, cms.ErrNoContent)
 	switch {
 	case detached && it.Original == "":
-		return fmt.Errorf("%w: %s is a detached signature: the original is needed to co-sign it", ErrInput, it.Name)
+		return nil, fmt.Errorf("%w: %s is a detached signature: the original is needed to co-sign it", ErrInput, it.Name)
 	case detached:
 		f, err := os.Open(it.Original)
 		if err != nil {
-			return fmt.Errorf("read the original %s: %w", it.Original, err)
+			return nil, fmt.Errorf("read the original %s: %w", it.Original, err)
 		}
 		defer f.Close()
-		ev, err := cms.Verify(der, f)
+		h := sha256.New()
+		ev, err := cms.Verify(der, io.TeeReader(f, h))
 		if err != nil {
-			return fmt.Errorf("%w: %s: %w", ErrInput, it.Name, err)
+			return nil, fmt.Errorf("%w: %s: %w", ErrInput, it.Name, err)
 		}
 		for _, e := range ev {
 			if !e.DigestValid {
-				return fmt.Errorf("%w: %s is not a signature of %s", ErrInput, it.Name, filepath.Base(it.Original))
+				return nil, fmt.Errorf("%w: %s is not a signature of %s", ErrInput, it.Name, filepath.Base(it.Original))
 			}
 		}
+		return h.Sum(nil), nil
 	case err != nil:
-		return fmt.Errorf("%w: %s: %w", ErrInput, it.Name, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrInput, it.Name, err)
 	case it.Original != "":
 		want, err := hashFile(it.Original, nil)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if got := sha256.Sum256(inside); !bytes.Equal(got[:], want) {
-			return fmt.Errorf("%w: %s carries another content than %s", ErrInput, it.Name, filepath.Base(it.Original))
+			return nil, fmt.Errorf("%w: %s carries another content than %s", ErrInput, it.Name, filepath.Base(it.Original))
 		}
 		it.Original = "" // the CMS has its content
 	}
-	return nil
+	return nil, nil
 }
 
 func xmlOptions(req SignRequest) xmldsig.SignOptions {
@@ -319,7 +362,11 @@ func signOne(ctx context.Context, req SignRequest, p prepared, key *signer.Key, 
 	var err error
 	switch {
 	case req.Format == signer.FormatXML:
-		out.Bytes, err = xmldsig.Sign(p.content, key.Signer, key.Certificate, xmlOptions(req))
+		doc, err := p.load()
+		if err != nil {
+			return out, err
+		}
+		out.Bytes, err = xmldsig.Sign(doc, key.Signer, key.Certificate, xmlOptions(req))
 		progress(1)
 		if err != nil {
 			return out, fmt.Errorf("sign %s: %w", name, err)
@@ -336,7 +383,7 @@ func signOne(ctx context.Context, req SignRequest, p prepared, key *signer.Key, 
 		case p.content != nil:
 			out.Bytes, err = rawsig.Sign(key.Signer, p.content)
 		default:
-			err = withFile(p.item.Path, progress, func(r io.Reader) (e error) { out.Bytes, e = rawsig.SignReader(key.Signer, r); return })
+			err = stream(p.item.Path, p.doc.SHA256, progress, func(r io.Reader) (e error) { out.Bytes, e = rawsig.SignReader(key.Signer, r); return })
 		}
 		if err != nil {
 			return out, fmt.Errorf("sign %s: %w", name, err)
@@ -346,22 +393,24 @@ func signOne(ctx context.Context, req SignRequest, p prepared, key *signer.Key, 
 	opts := cms.SignOptions{Detached: req.Detached, IncludeChain: true}
 	switch {
 	case req.CoSign:
-		var content io.Reader
-		if p.item.Original != "" {
-			f, err := os.Open(p.item.Original)
-			if err != nil {
-				return out, fmt.Errorf("read the original of %s: %w", name, err)
-			}
-			defer f.Close()
-			content = f
+		existing, lerr := p.load()
+		if lerr != nil {
+			return out, lerr
 		}
-		out.Bytes, err = cms.CoSign(p.existing, content, key.Signer, key.Certificate, key.Chain, opts)
+		if p.item.Original == "" {
+			out.Bytes, err = cms.CoSign(existing, nil, key.Signer, key.Certificate, key.Chain, opts)
+			break
+		}
+		err = stream(p.item.Original, p.originalSHA, progress, func(r io.Reader) (e error) {
+			out.Bytes, e = cms.CoSign(existing, r, key.Signer, key.Certificate, key.Chain, opts)
+			return
+		})
 	case p.item.Digest != nil:
 		out.Bytes, err = cms.SignDigest(p.item.Digest, p.item.DigestOID, key.Signer, key.Certificate, key.Chain, opts)
 	case p.content != nil:
 		out.Bytes, err = cms.Sign(bytes.NewReader(p.content), key.Signer, key.Certificate, key.Chain, opts)
 	default:
-		err = withFile(p.item.Path, progress, func(r io.Reader) (e error) {
+		err = stream(p.item.Path, p.doc.SHA256, progress, func(r io.Reader) (e error) {
 			out.Bytes, e = cms.Sign(r, key.Signer, key.Certificate, key.Chain, opts)
 			return
 		})
