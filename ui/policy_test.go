@@ -216,3 +216,31 @@ func TestSecondSignerAddsToSignedXML(t *testing.T) {
 		t.Fatalf("%v, %d signatures, want 2", err, len(ev))
 	}
 }
+
+// TestTamperedVerdictNamesOnlyWhatIsWrong: a changed document's verdict
+// says the data changed, and not that the chain is missing, which was
+// never looked at (issue 17, point 5).
+func TestTamperedVerdictNamesOnlyWhatIsWrong(t *testing.T) {
+	g := newTestApp(t)
+	p := rsaTestPKI(t)
+	installTestPKI(t, g.dataDir, p)
+	key := writeP12(t, p.Find("rsa/legal_head"), t.TempDir())
+	doc := filepath.Join(t.TempDir(), "act.txt")
+	if err := os.WriteFile(doc, []byte("Акт № 1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	onUI(func() { g.sign.detached = true })
+	signOnScreen(t, g, doc, key, answerCancel)
+	if err := os.WriteFile(doc, []byte("Акт № 7"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := verifyThroughScreen(t, g, doc+".cms")
+	if s := r.Signatures[0]; s.SubIndication != pki.HashFailure {
+		t.Fatalf("%s/%s", s.Indication, s.SubIndication)
+	}
+	var screen []string
+	onUI(func() { screen = texts(g.win.Content()) })
+	if contains(screen, T("verify.notTrusted")) || !contains(screen, T("verify.chainNotChecked")) {
+		t.Errorf("the verdict of a changed document talks about the chain; texts %q", screen)
+	}
+}

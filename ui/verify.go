@@ -225,8 +225,13 @@ func (g *App) signatureView(r *pki.Report, i int) fyne.CanvasObject {
 		validity = T("verify.validRange", map[string]any{"From": id.NotBefore.Format(time.DateOnly), "To": id.NotAfter.Format(time.DateOnly)})
 	}
 	anchor := T("verify.notTrusted")
-	if s.Anchor != "" {
+	switch {
+	case s.Anchor != "":
 		anchor = T("verify.trustedBy", map[string]any{"Anchor": s.Anchor})
+	case s.SubIndication == pki.HashFailure, s.SubIndication == pki.SigCryptoFailure, s.SubIndication == pki.FormatFailure:
+		// The verifier stops at a signature that does not hold: the chain
+		// was never looked at, so it is not "missing" (issue 17, point 5).
+		anchor = T("verify.chainNotChecked")
 	}
 	box.Add(card(T("verify.whoSigned"), container.NewVBox(head, fields(
 		[2]string{T("field.iin"), id.IIN},
