@@ -243,4 +243,18 @@ func TestTamperedVerdictNamesOnlyWhatIsWrong(t *testing.T) {
 	if contains(screen, T("verify.notTrusted")) || !contains(screen, T("verify.chainNotChecked")) {
 		t.Errorf("the verdict of a changed document talks about the chain; texts %q", screen)
 	}
+	// What is signed, in the user's language (issue 17, points 4 and 7).
+	onUI(func() {
+		SetLanguage("kk")
+		g.show("verify")
+		screen = texts(g.win.Content())
+	})
+	for _, want := range []string{"Қол қойылған деректер", T("scope.detached")} {
+		if !contains(screen, want) {
+			t.Errorf("the Kazakh verdict lacks %q; texts %q", want, screen)
+		}
+	}
+	if contains(screen, cms.ScopeDetached) {
+		t.Errorf("English scope %q on the Kazakh screen", cms.ScopeDetached)
+	}
 }

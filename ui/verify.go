@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
 )
@@ -243,7 +244,7 @@ func (g *App) signatureView(r *pki.Report, i int) fyne.CanvasObject {
 		[2]string{T("verify.statusAtSigning"), statusText(s.StatusAtSigning)},
 		[2]string{T("verify.statusNow"), statusText(s.StatusNow)},
 		[2]string{T("verify.chain"), anchor},
-		[2]string{T("verify.scope"), s.Scope},
+		[2]string{T("verify.scope"), scopeText(s.Scope)},
 		[2]string{T("field.algorithm"), algorithmText(s.SignatureAlgorithm)},
 	))))
 	for _, m := range s.Errors {
@@ -312,6 +313,27 @@ func statusText(c pki.CertStatusReport) string {
 		text += " · " + T("verify.source", map[string]any{"Source": src})
 	}
 	return text
+}
+
+// scopeText says in the user's language what a signature covers; the
+// formats describe it in English (cms.Scope…, xmldsig's "whole document"
+// and "element Id=…"), and an unknown description passes as it is.
+func scopeText(scope string) string {
+	switch {
+	case scope == cms.ScopeAttached:
+		return T("scope.attached")
+	case scope == cms.ScopeDetached:
+		return T("scope.detached")
+	case scope == cms.ScopeDigest:
+		return T("scope.digest")
+	case scope == "whole document":
+		return T("scope.whole")
+	case scope == "the certificate itself":
+		return T("scope.certificate")
+	case strings.HasPrefix(scope, "element "):
+		return T("scope.element", map[string]any{"Detail": strings.TrimPrefix(scope, "element ")})
+	}
+	return scope
 }
 
 // messageText translates a report message by its code; unknown codes keep
