@@ -382,8 +382,10 @@ func (g *App) keyFolders() []string {
 	return keyfile.UsualFolders()
 }
 
-// addKeyFile remembers a key file's path (never its password).
+// addKeyFile remembers a key file's path (never its password). The notice
+// of an earlier key (a TEST key's password) goes: it is about that key.
 func (g *App) addKeyFile(path string, test bool) {
+	g.keysUI.notice = ""
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}

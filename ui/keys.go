@@ -177,7 +177,7 @@ func (g *App) keyDetails(k *keyItem) fyne.CanvasObject {
 	}
 
 	signBtn := widget.NewButtonWithIcon(T("keys.signWith"), theme.DocumentCreateIcon(), func() {
-		g.sign.keyURI = k.URI
+		g.setSignKey(k.URI)
 		g.show("sign")
 	})
 	signBtn.Importance = widget.HighImportance

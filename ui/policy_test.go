@@ -258,3 +258,36 @@ func TestTamperedVerdictNamesOnlyWhatIsWrong(t *testing.T) {
 		t.Errorf("English scope %q on the Kazakh screen", cms.ScopeDetached)
 	}
 }
+
+// TestBannersLeaveWithTheirMoment: the TEST key's notice goes when another
+// key is opened or the language changes; a signing's result goes when the
+// key is changed (issue 17, point 3).
+func TestBannersLeaveWithTheirMoment(t *testing.T) {
+	g := newTestApp(t)
+	SetLanguage("ru")
+	onUI(g.createTestKeyAction)
+	waitFor(t, "the TEST key", func() bool { return g.keysUI.notice != "" })
+	notice := g.keysUI.notice
+	onUI(func() { g.SetLanguage("kk") })
+	var screen []string
+	onUI(func() { g.show("keys"); screen = texts(g.win.Content()) })
+	if g.keysUI.notice != "" || contains(screen, notice) {
+		t.Errorf("the Russian notice %q stays on the Kazakh screen", notice)
+	}
+
+	p := rsaTestPKI(t)
+	dir := t.TempDir()
+	first, second := writeP12(t, p.Find("rsa/legal_head"), dir), writeP12(t, p.Find("rsa/legal_signer"), dir)
+	doc := filepath.Join(t.TempDir(), "act.txt")
+	if err := os.WriteFile(doc, []byte("Акт"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	signOnScreen(t, g, doc, first, answerCancel)
+	if g.sign.result == "" {
+		t.Fatal("no result")
+	}
+	onUI(func() { g.addKeyFile(second, false); g.setSignKey(second); g.show("sign") })
+	if g.sign.result != "" || g.sign.recorded != "" {
+		t.Errorf("the result of the other key's signing stays: %q %q", g.sign.result, g.sign.recorded)
+	}
+}

@@ -213,7 +213,18 @@ func (g *App) backupTo(st store.Store, w io.WriteCloser, path string, msg *widge
 func (g *App) SetLanguage(code string) {
 	g.settings.Language = code
 	SetLanguage(code)
+	g.clearBanners()
 	g.rebuild()
+}
+
+// clearBanners forgets the messages that told of a moment now past (a key
+// created, a signing done, an export written): they were written in the
+// language of their moment, and a new language starts without them.
+func (g *App) clearBanners() {
+	g.clearSignResult()
+	g.keysUI.notice = ""
+	g.welcome.message = ""
+	g.docs.notice = ""
 }
 
 func joinLines(lines []string) string {

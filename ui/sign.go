@@ -44,7 +44,21 @@ type signState struct {
 func (g *App) setSignFile(path string) {
 	g.sign.file = path
 	g.sign.format = formatFor(path)
-	g.sign.result, g.sign.errText, g.sign.warning = "", "", ""
+	g.clearSignResult()
+}
+
+// setSignKey chooses the signing key; the result of a signing with another
+// key goes (it would look as if this key had signed).
+func (g *App) setSignKey(uri string) {
+	if g.sign.keyURI != uri {
+		g.clearSignResult()
+	}
+	g.sign.keyURI = uri
+}
+
+// clearSignResult forgets the last signing's banners.
+func (g *App) clearSignResult() {
+	g.sign.result, g.sign.errText, g.sign.warning, g.sign.recorded = "", "", "", ""
 }
 
 func formatFor(path string) string {
@@ -219,8 +233,8 @@ func (g *App) signKeyCard() fyne.CanvasObject {
 		}
 	}
 	sel.OnChanged = func(string) {
-		if i := sel.SelectedIndex(); i >= 0 {
-			s.keyURI = g.keys[i].URI
+		if i := sel.SelectedIndex(); i >= 0 && g.keys[i].URI != s.keyURI {
+			g.setSignKey(g.keys[i].URI)
 			g.show("sign")
 		}
 	}
