@@ -52,18 +52,28 @@ func (c *Core) RecordFileSigning(ctx context.Context, file string, format signer
 	if err != nil {
 		return store.ID{}, fmt.Errorf("record the signing: %w", err)
 	}
+	// The same file signed again (by a second signer, say) is the same
+	// document: the signature is added to it, not to a copy.
+	return c.recordSigned(ctx, store.NewDocument{Name: filepath.Base(file), Content: content}, true, format, sig, cert)
+}
+
+// recordSigned stores content as a document (or finds it, when same is set
+// and a document of that name and content exists) and adds sig to it,
+// verified and with its report (docsign.Record).
+func (c *Core) recordSigned(ctx context.Context, nd store.NewDocument, same bool, format signer.Format, sig []byte, cert *x509.Certificate) (store.ID, error) {
 	v, err := c.Verifier(VerifyOptions{})
 	if err != nil {
 		return store.ID{}, err
 	}
-	// The same file signed again (by a second signer, say) is the same
-	// document: the signature is added to it, not to a copy.
-	d, found, err := c.sameDocument(ctx, filepath.Base(file), content)
-	if err != nil {
-		return store.ID{}, err
+	var d store.Document
+	found := false
+	if same {
+		if d, found, err = c.sameDocument(ctx, nd.Name, nd.Content); err != nil {
+			return store.ID{}, err
+		}
 	}
 	if !found {
-		if d, err = c.Store.AddDocument(ctx, store.NewDocument{Name: filepath.Base(file), Content: content}); err != nil {
+		if d, err = c.Store.AddDocument(ctx, nd); err != nil {
 			return store.ID{}, fmt.Errorf("store the document: %w", err)
 		}
 	}

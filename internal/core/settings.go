@@ -40,6 +40,11 @@ type Settings struct {
 	// DataDir, in the default data folder's file only, moves the data
 	// folder elsewhere from the next start on.
 	DataDir string `json:"dataDir,omitempty"`
+	// Websites are the origins the user allowed always to use the EDS
+	// through the NCALayer bridge, exactly as browsers send them.
+	Websites []string `json:"websites,omitempty"`
+	// BridgeOff stops the window from answering websites.
+	BridgeOff bool `json:"bridgeOff,omitempty"`
 }
 
 // DefaultSettings are the settings of a new user.

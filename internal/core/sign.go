@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/asn1"
 	"errors"
 	"fmt"
@@ -54,6 +55,8 @@ type Item struct {
 	Data      []byte
 	MediaType string
 	// Digest signs a hash made elsewhere (NCALayer's "digested" CMS).
+	// DigestOID names its algorithm; nil means the key's own hash (a
+	// website sends a hash without naming it), checked for its length.
 	Digest    []byte
 	DigestOID asn1.ObjectIdentifier
 	// Original, with CoSign or an XML Path that is already signed, is the
@@ -83,8 +86,24 @@ type SignRequest struct {
 	// when the operation fails with ErrTimestamp. The consent shows which.
 	TSA              string
 	RequireTimestamp bool
+	// Accept, if set, is the requester's own condition on the signer's
+	// certificate (a portal's signerParams: roles, IIN, BIN, serial,
+	// chain). It is checked with the policy: before the consent when the
+	// certificate is known, and again once the key is open.
+	Accept func(cert *x509.Certificate) error
 	// Progress, if set, is told the stage and how far it is (0..1).
 	Progress func(stage Stage, fraction float64)
+}
+
+// check applies the signing policy and the requester's condition.
+func (c *Core) check(ctx context.Context, req SignRequest, cert *x509.Certificate, chain []*x509.Certificate) error {
+	if err := CheckCertificate(ctx, cert, chain, req.Use, c.now(), c.Revocation()); err != nil {
+		return err
+	}
+	if cert != nil && req.Accept != nil {
+		return req.Accept(cert)
+	}
+	return nil
 }
 
 // Stage is a step of Sign that a face may show.
@@ -153,7 +172,7 @@ func (c *Core) Sign(ctx context.Context, req SignRequest, ui signer.UI) (*SignRe
 	}
 	now := c.now()
 	cas := c.knownCAs()
-	if err := CheckCertificate(ctx, ref.Certificate, cas, req.Use, now, c.Revocation()); err != nil {
+	if err := c.check(ctx, req, ref.Certificate, cas); err != nil {
 		return nil, err
 	}
 	consent := signer.Consent{
@@ -172,7 +191,7 @@ func (c *Core) Sign(ctx context.Context, req SignRequest, ui signer.UI) (*SignRe
 		return nil, err
 	}
 	defer key.Close()
-	if err := CheckCertificate(ctx, key.Certificate, slices.Concat(key.Chain, cas), req.Use, c.now(), c.Revocation()); err != nil {
+	if err := c.check(ctx, req, key.Certificate, slices.Concat(key.Chain, cas)); err != nil {
 		return nil, err
 	}
 	ref.Certificate = key.Certificate
@@ -355,6 +374,26 @@ func xmlOptions(req SignRequest) xmldsig.SignOptions {
 	return xmldsig.SignOptions{Style: style, ID: req.XMLID, ParentXPath: req.XMLParent}
 }
 
+// digestFor is the algorithm of an item's digest: the one it names, or
+// the key's own hash; the digest must have its length.
+func digestFor(it Item, key *signer.Key) (*rawsig.Digest, error) {
+	d, ok := rawsig.DigestByOID(it.DigestOID)
+	if it.DigestOID == nil {
+		var err error
+		if d, err = rawsig.NaturalDigest(key.Signer.Public()); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInput, err)
+		}
+		ok = true
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown digest algorithm %v", ErrInput, it.DigestOID)
+	}
+	if len(it.Digest) != d.Size {
+		return nil, fmt.Errorf("%w: a %s hash is %d bytes, this one is %d", ErrInput, d.Name, d.Size, len(it.Digest))
+	}
+	return d, nil
+}
+
 // signOne makes one item's signature.
 func signOne(ctx context.Context, req SignRequest, p prepared, key *signer.Key, progress func(float64)) (Signed, error) {
 	out := Signed{Item: p.item}
@@ -375,9 +414,9 @@ func signOne(ctx context.Context, req SignRequest, p prepared, key *signer.Key, 
 	case req.Format == signer.FormatRaw:
 		switch {
 		case p.item.Digest != nil:
-			d, ok := rawsig.DigestByOID(p.item.DigestOID)
-			if !ok {
-				return out, fmt.Errorf("%w: unknown digest algorithm %v", ErrInput, p.item.DigestOID)
+			d, derr := digestFor(p.item, key)
+			if derr != nil {
+				return out, derr
 			}
 			out.Bytes, err = rawsig.SignDigest(key.Signer, d, p.item.Digest)
 		case p.content != nil:
@@ -406,7 +445,11 @@ func signOne(ctx context.Context, req SignRequest, p prepared, key *signer.Key, 
 			return
 		})
 	case p.item.Digest != nil:
-		out.Bytes, err = cms.SignDigest(p.item.Digest, p.item.DigestOID, key.Signer, key.Certificate, key.Chain, opts)
+		d, derr := digestFor(p.item, key)
+		if derr != nil {
+			return out, derr
+		}
+		out.Bytes, err = cms.SignDigest(p.item.Digest, d.OID, key.Signer, key.Certificate, key.Chain, opts)
 	case p.content != nil:
 		out.Bytes, err = cms.Sign(bytes.NewReader(p.content), key.Signer, key.Certificate, key.Chain, opts)
 	default:
