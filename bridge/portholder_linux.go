@@ -72,7 +72,7 @@ func describeProcess(pid string) string {
 			break
 		}
 	}
-	line := strings.Join(args, " ")
+	line := strings.Join(strings.Fields(strings.Join(args, " ")), " ")
 	if len(line) > 120 {
 		line = line[:120] + "…"
 	}

@@ -98,12 +98,15 @@ func nicknames(ctx context.Context, dir string) (map[string]string, error) {
 	}
 	found := map[string]string{}
 	for line := range strings.Lines(string(out)) {
-		line = strings.TrimRight(line, "\n")
+		line = strings.TrimSpace(line)
 		if !strings.HasPrefix(line, caNamePrefix) {
 			continue
 		}
 		// "NAME<spaces>C,,"
 		i := strings.LastIndexAny(line, " \t")
+		if i < 0 {
+			continue
+		}
 		found[strings.TrimSpace(line[:i])] = strings.TrimSpace(line[i+1:])
 	}
 	return found, nil

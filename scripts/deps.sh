@@ -12,7 +12,7 @@ set -euo pipefail
 
 declare -A profile_packages=(
 	[build]="gcc pkg-config libc6-dev libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
-	[test]="openssl libengine-gost-openssl xmlsec1 softhsm2 opensc xvfb xauth"
+	[test]="openssl libengine-gost-openssl xmlsec1 softhsm2 opensc xvfb xauth libnss3-tools chromium"
 	[bench]="libssl-dev hyperfine time xvfb xauth x11-apps"
 	[lint]=""
 	[shots]="xvfb xauth x11-apps imagemagick"
@@ -52,3 +52,15 @@ fi
 # Go modules come through the module proxy; `go mod download` is a no-op when the cache is warm.
 command -v go >/dev/null || export PATH="$PATH:/usr/local/go/bin"
 go mod download
+
+# npm packages for the test clients (the public NCALayer client the bridge's
+# tests drive from Node and Chromium), from the npm registry, pinned by the lock.
+for p in "$@"; do
+	[[ "$p" == test || "$p" == bench ]] || continue
+	js=bridge/testdata/js
+	if [[ ! -f $js/node_modules/.package-lock.json || $js/package-lock.json -nt $js/node_modules/.package-lock.json ]]; then
+		command -v npm >/dev/null || { echo "deps.sh: npm is needed for the bridge's client tests" >&2; exit 1; }
+		npm ci --prefix "$js" --no-audit --no-fund --loglevel=error >/dev/null
+	fi
+	break
+done

@@ -6,6 +6,7 @@ package translations
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
@@ -41,4 +42,33 @@ func All() (map[string][]byte, error) {
 		out[strings.TrimSuffix(e.Name(), path.Ext(e.Name()))] = data
 	}
 	return out, nil
+}
+
+// Text returns the text of key in language code, falling back to English,
+// then to the key itself: for faces without Fyne's translation machinery
+// (the CLI's bridge doctor). Template fields are left as they are.
+func Text(code, key string) string {
+	for _, c := range []string{code, "en"} {
+		data, err := File(c)
+		if err != nil {
+			continue
+		}
+		var m map[string]string
+		if json.Unmarshal(data, &m) == nil && m[key] != "" {
+			return m[key]
+		}
+	}
+	return key
+}
+
+// SystemLanguage maps a locale name ("ru_RU.UTF-8", "kk-KZ") to kk, ru or
+// en; English when it names none of them.
+func SystemLanguage(locale string) string {
+	l := strings.ToLower(locale)
+	for _, code := range Languages {
+		if strings.HasPrefix(l, code) {
+			return code
+		}
+	}
+	return "en"
 }

@@ -46,6 +46,9 @@ func commands() []command {
 		{"journal verify", "", "check the journal's hash chain and every stored document against it", journalVerify},
 		{"db backup", "FILE", "write a backup of the documents and the journal", dbBackup},
 		{"db restore", "FILE", "replace the database with a verified backup (the old one is kept as .bak)", dbRestore},
+		{"bridge trust", "", "install the bridge's certificate in the browsers (Chromium, every Firefox profile)", bridgeTrust},
+		{"bridge doctor", "", "say whether each browser trusts the bridge and who answers on its port (exit 0 all well, 2 not)", bridgeDoctor},
+		{"bridge", "", "answer websites on the NCALayer protocol (wss://127.0.0.1:13579) until Ctrl-C, asking here", bridgeServe},
 		{"testpki serve", "DIR", "run the test PKI's OCSP, CRL, CA and TSA services until Ctrl-C", testpkiServe},
 		{"version", "", "print the version", func(_ context.Context, s stdio, _ []string) error {
 			fmt.Fprintf(s.out, "qoltanba %s\n", version)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 
@@ -150,7 +151,18 @@ func (u *terminalUI) Consent(_ context.Context, c signer.Consent) error {
 		if d.Version > 0 {
 			name = fmt.Sprintf("%s, version %d (%s)", d.Name, d.Version, d.FileName)
 		}
+		if d.Digest {
+			fmt.Fprintf(w, "  a hash: a value you cannot see, %x\n", d.SHA256)
+			continue
+		}
 		fmt.Fprintf(w, "  %s (%s), SHA-256 %x\n", name, units.Size(d.Size), d.SHA256)
+		if c.Origin != signer.LocalUser && d.Preview != "" {
+			preview := d.Preview
+			if r := []rune(preview); len(r) > 300 {
+				preview = string(r[:300]) + "…"
+			}
+			fmt.Fprintf(w, "    «%s»\n", strings.ReplaceAll(preview, "\n", "\n     "))
+		}
 	}
 	switch {
 	case c.TSA != "" && c.RequireTimestamp:
