@@ -139,7 +139,7 @@ func (b *Bridge) chooseKey(ctx context.Context, s *session, job keyJob) (signer.
 	}
 	allowed := func(storage string) bool { return job.storages == nil || slices.Contains(job.storages, storage) }
 	req := KeyRequest{Origin: s.origin, Action: job.action, Files: allowed(StorageFile),
-		Conditions: job.cond.describe(), Logo: job.logo, Locale: s.locale}
+		Requires: job.cond.Requirements, Logo: job.logo, Locale: s.locale}
 	for _, c := range all {
 		if !allowed(c.storage) {
 			continue

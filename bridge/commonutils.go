@@ -214,7 +214,7 @@ func keyInfoOf(cert *x509.Certificate) KeyInfo {
 	return KeyInfo{
 		Alias: id.SubjectKeyID, KeyID: id.SubjectKeyID, Algorithm: algorithm,
 		SubjectCN: id.CommonName, SubjectDN: id.SubjectDN, IssuerCN: id.Issuer, IssuerDN: id.IssuerDN,
-		SerialNumber:           id.SerialNumber,
+		SerialNumber:           cert.SerialNumber.Text(16), // as Java's BigInteger.toString(16): no leading zero
 		CertNotAfter:           cert.NotAfter.In(almaty).Format(ncaDate),
 		CertNotBefore:          cert.NotBefore.In(almaty).Format(ncaDate),
 		AuthorityKeyIdentifier: hex.EncodeToString(cert.AuthorityKeyId),

@@ -115,6 +115,10 @@ func strs(raw json.RawMessage) ([]string, error) {
 // origin's permission, the key chosen, then the core's one Sign (consent,
 // secret, policy, timestamp), then the record of what the website got.
 func (b *Bridge) sign(ctx context.Context, s *session, job keyJob, req core.SignRequest) (*core.SignResult, error) {
+	if b.core.Store == nil {
+		// What is signed for a website is always recorded.
+		return nil, fmt.Errorf("nothing is signed for websites while %w", core.ErrNoStore)
+	}
 	var res *core.SignResult
 	err := b.attend(ctx, func() error {
 		if err := b.permit(ctx, s, job.action); err != nil {

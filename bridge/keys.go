@@ -63,7 +63,7 @@ type candidate struct {
 // the registry's folders and the keys on every present token.
 func (b *Bridge) candidates(ctx context.Context) ([]candidate, error) {
 	var out []candidate
-	files, err := b.core.Keys.Files.List(ctx)
+	files, err := b.core.KeyFiles(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list key files: %w", err)
 	}
@@ -117,12 +117,9 @@ func (b *Bridge) activeTokens() []string {
 // conditions are a site's requirements on the signer (basics'
 // signerParams), checked on the certificate.
 type conditions struct {
-	// EKUs must all be in the certificate's extended key usage (NCA puts
-	// the roles there too).
-	EKUs   []string
-	IIN    string
-	BIN    string
-	Serial string
+	// Requirements: every EKU must be in the certificate's extended key
+	// usage (NCA puts the roles there too), and IIN, BIN, serial match.
+	Requirements
 	// Chain: the certificate must chain to a current (non-TEST) anchor;
 	// NCALayer's chain:null. chain:[] skips this.
 	Chain bool
@@ -137,26 +134,8 @@ var (
 	errWrongSigner = errors.New("the chosen key does not match the site's conditions")
 )
 
-// describe says what the conditions require, for the key dialog.
-func (c conditions) describe() []string {
-	var out []string
-	for _, oid := range c.EKUs {
-		out = append(out, ekuName(oid))
-	}
-	if c.IIN != "" {
-		out = append(out, "IIN "+c.IIN)
-	}
-	if c.BIN != "" {
-		out = append(out, "BIN "+c.BIN)
-	}
-	if c.Serial != "" {
-		out = append(out, "serial "+c.Serial)
-	}
-	return out
-}
-
-// ekuName names the EKU and role OIDs portals ask for.
-func ekuName(oid string) string {
+// EKUName names the EKU and role OIDs portals ask for, in English.
+func EKUName(oid string) string {
 	switch oid {
 	case "1.3.6.1.5.5.7.3.4":
 		return "signing key"
@@ -191,7 +170,7 @@ func (c conditions) accept(cert *x509.Certificate, trusted func(*x509.Certificat
 	}
 	for _, want := range c.EKUs {
 		if !slices.Contains(have, want) {
-			return fmt.Errorf("%w: the certificate is not for %q", errWrongSigner, ekuName(want))
+			return fmt.Errorf("%w: the certificate is not for %q", errWrongSigner, EKUName(want))
 		}
 	}
 	switch {

@@ -64,9 +64,9 @@ type KeyRequest struct {
 	Keys []signer.KeyRef
 	// Files: key files may be browsed to (the site allows PKCS12).
 	Files bool
-	// Conditions says, in the protocol's terms, what the site requires of
-	// the signer (roles, IIN, BIN, serial), for the dialog to show.
-	Conditions []string
+	// Requires is what the site requires of the signer, for the dialog
+	// to say.
+	Requires Requirements
 	// Logo is the image the website sent to be shown beside its origin
 	// (validated PNG, JPEG or GIF), or nil.
 	Logo   []byte
@@ -79,4 +79,20 @@ type FileRequest struct {
 	Extension string
 	Directory string
 	Locale    string
+}
+
+// Requirements are a website's conditions on the signer (basics'
+// signerParams), as the key dialog shows them.
+type Requirements struct {
+	// EKUs are extended key usage and role OIDs, all required (EKUName
+	// names them in English; faces translate).
+	EKUs   []string
+	IIN    string
+	BIN    string
+	Serial string
+}
+
+// Empty reports whether the site requires nothing in particular.
+func (r Requirements) Empty() bool {
+	return len(r.EKUs) == 0 && r.IIN == "" && r.BIN == "" && r.Serial == ""
 }

@@ -10,6 +10,7 @@
 package bridge
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -121,7 +122,7 @@ func greeting() []byte {
 	return []byte(`{"result":{"version":"` + Version + `"}}`)
 }
 
-// withUUID puts the request's uuid in the reply and encodes it.
+// encodeReply puts the request's uuid in the reply and encodes it.
 func encodeReply(reply any, uuid json.RawMessage) []byte {
 	switch r := reply.(type) {
 	case commonReply:
@@ -134,11 +135,14 @@ func encodeReply(reply any, uuid json.RawMessage) []byte {
 		r.UUID = uuid
 		reply = r
 	}
-	out, err := json.Marshal(reply)
-	if err != nil {
+	// XML goes back as written (no \u003c for <), as NCALayer sends it.
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(reply); err != nil {
 		// Replies are built from strings and slices of strings: this
 		// cannot happen, but the page must still get an answer.
 		return []byte(`{"code":"500","message":"internal error"}`)
 	}
-	return out
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n"))
 }

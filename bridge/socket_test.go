@@ -20,7 +20,6 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
@@ -225,18 +224,18 @@ func TestSignOverSocket(t *testing.T) {
 			stored++
 		}
 	}
-	journal, err := f.core.Store.Journal(context.Background(), store.JournalQuery{})
+	history, err := f.core.WebHistory(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hashes := 0
-	for _, e := range journal {
-		if o, ok := core.IsWebSigning(e.Detail); ok && o == origin {
-			hashes++
+	for _, h := range history {
+		if h.Origin != origin {
+			t.Errorf("history entry for %q", h.Origin)
 		}
 	}
-	if stored < 5 || hashes < 2 {
-		t.Errorf("%d documents stored for %s, %d journaled only (hash, co-signature)", stored, origin, hashes)
+	// attached, 3 in a batch, a hash, an XML, a CMS, its co-signature, GOST
+	if stored != 7 || len(history) != 9 {
+		t.Errorf("%d documents stored for %s, %d signatures in the history", stored, origin, len(history))
 	}
 }
 

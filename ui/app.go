@@ -70,6 +70,9 @@ type Options struct {
 	// Core is the application core cmd built for this process (store aside:
 	// the window opens its own); nil makes one over the data folder (tests).
 	Core *core.Core
+	// Bridge is the address the window answers websites on (the NCALayer
+	// bridge, bridge.Address); empty runs no bridge (tests).
+	Bridge string
 	// Trace, if set, is told the start-up phases as New passes them (the
 	// cold-start profile printed with QOLTANBA_FIRST_FRAME=1).
 	Trace func(phase string)
@@ -118,6 +121,8 @@ type App struct {
 	saveTimer *time.Timer
 	// trayDone: the tray icon is set up (after the first frame).
 	trayDone bool
+	// web is the NCALayer bridge the window runs.
+	web bridgeState
 }
 
 // New creates the GUI in a: one window, not yet shown.
@@ -443,7 +448,12 @@ func (g *App) setupTray() {
 	open := fyne.NewMenuItem(T("tray.open"), func() { g.win.Show(); g.win.RequestFocus() })
 	quit := fyne.NewMenuItem(T("tray.quit"), g.fyne.Quit)
 	quit.IsQuit = true
-	d.SetSystemTrayMenu(fyne.NewMenu("Qoltanba", open, quit))
+	status := T("tray.websitesOff")
+	if g.web.bridge != nil {
+		status = T("tray.websitesReady")
+	}
+	websites := fyne.NewMenuItem(status, func() { g.win.Show(); g.win.RequestFocus(); g.show("settings") })
+	d.SetSystemTrayMenu(fyne.NewMenu("Qoltanba", open, websites, fyne.NewMenuItemSeparator(), quit))
 	if g.opts.Icon != nil {
 		d.SetSystemTrayIcon(g.opts.Icon)
 	}

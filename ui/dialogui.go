@@ -143,9 +143,20 @@ func consentRows(c signer.Consent) [][2]string {
 		}
 	}
 	var rows [][2]string
+	web := c.Origin != "" && c.Origin != signer.LocalUser
+	if web {
+		rows = append(rows, [2]string{T("web.origin"), c.Origin})
+		if c.Count > 1 {
+			rows = append(rows, [2]string{T("web.count"), fmt.Sprint(c.Count)})
+		}
+	}
 	for i, d := range c.Documents {
 		if i == 3 {
 			break
+		}
+		if d.Digest {
+			rows = append(rows, [2]string{T("secret.document"), T("web.hashOnly")}, [2]string{T("web.hash"), hex.EncodeToString(d.SHA256)})
+			continue
 		}
 		h := hex.EncodeToString(d.SHA256)
 		if len(h) > 16 {
@@ -156,6 +167,9 @@ func consentRows(c signer.Consent) [][2]string {
 			name = fmt.Sprintf("%s (%s, %s)", d.Name, T("documents.versionN", map[string]any{"N": d.Version}), d.FileName)
 		}
 		rows = append(rows, [2]string{T("secret.document"), name}, [2]string{T("secret.size"), humanSize(d.Size)}, [2]string{"SHA-256", h})
+		if web && d.Preview != "" {
+			rows = append(rows, [2]string{T("web.preview"), clipText(d.Preview, 300)})
+		}
 	}
 	rows = append(rows, [2]string{T("secret.format"), format}, [2]string{T("secret.key"), keyText})
 	if c.TSA != "" {
@@ -215,4 +229,12 @@ func (g *App) showSecret(summary [][2]string, test bool, prompt, placeholder, no
 	d.Resize(fyne.NewSize(560, 0))
 	d.Show()
 	g.win.Canvas().Focus(entry)
+}
+
+// clipText shortens s to n characters, marking the cut.
+func clipText(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

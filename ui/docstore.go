@@ -29,6 +29,7 @@ func (g *App) openStoreAsync() {
 	if g.opts.Store != nil {
 		g.store, g.storeState = g.opts.Store, storeReady
 		g.core.Store = g.store
+		g.startBridge()
 		return
 	}
 	open := g.opts.OpenStore
@@ -58,6 +59,9 @@ func (g *App) openStoreAsync() {
 			if err == nil {
 				g.store = g.pending
 				g.core.Store = g.store
+				// Every signature made for a website is recorded: the
+				// bridge answers once the store is there.
+				g.startBridge()
 			}
 			g.pending = nil
 			g.storeMu.Unlock()
@@ -86,6 +90,9 @@ func (g *App) openStoreAsync() {
 // token modules. ShowAndRun calls it after the window closes; tests call it.
 func (g *App) Close() {
 	g.flushSettings()
+	if g.web.stop != nil {
+		g.web.stop()
+	}
 	g.stopTokenWatch()
 	g.closeTokens()
 	g.storeMu.Lock()

@@ -282,8 +282,8 @@ func actionText(a bridge.Action) string {
 
 func (u *terminalBridgeUI) ChooseKey(ctx context.Context, req bridge.KeyRequest) (signer.KeyRef, error) {
 	fmt.Fprintf(u.s.err, "Key for %s (%s):\n", req.Origin, actionText(req.Action))
-	if len(req.Conditions) > 0 {
-		fmt.Fprintf(u.s.err, "  the site requires: %s\n", strings.Join(req.Conditions, ", "))
+	if !req.Requires.Empty() {
+		fmt.Fprintf(u.s.err, "  the site requires: %s\n", requirementsText(req.Requires))
 	}
 	for i, k := range req.Keys {
 		fmt.Fprintf(u.s.err, "  %d. %s\n", i+1, keyName(k))
@@ -356,4 +356,22 @@ func readLine(r io.Reader) (string, error) {
 		}
 	}
 	return strings.TrimSuffix(string(line), "\r"), nil
+}
+
+// requirementsText says a website's conditions on the signer.
+func requirementsText(r bridge.Requirements) string {
+	var parts []string
+	for _, oid := range r.EKUs {
+		parts = append(parts, bridge.EKUName(oid))
+	}
+	if r.IIN != "" {
+		parts = append(parts, "IIN "+r.IIN)
+	}
+	if r.BIN != "" {
+		parts = append(parts, "BIN "+r.BIN)
+	}
+	if r.Serial != "" {
+		parts = append(parts, "certificate serial "+r.Serial)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"github.com/qoltanba/qoltanba/assets"
+	"github.com/qoltanba/qoltanba/bridge"
 	"github.com/qoltanba/qoltanba/ui"
 )
 
@@ -26,6 +27,7 @@ const (
 	envOpen       = "QOLTANBA_OPEN"        // a file for the first screen
 	envDataDir    = dataDirEnv             // the data folder (default: Settings); --data-dir wins
 	envFirstFrame = "QOLTANBA_FIRST_FRAME" // "1": print the start-up phases and "first frame after N ms" to stderr
+	envBridge     = "QOLTANBA_BRIDGE"      // the address to answer websites on; "off" runs no bridge (screenshots)
 )
 
 // started is as close to exec as Go lets us measure from.
@@ -50,7 +52,20 @@ func guiOptions(f guiFlags, getenv func(string) string) ui.Options {
 		// GUI opens the same document store there, on a worker after the
 		// window is up.
 		DataDir: envOr(f.dataDir, getenv, envDataDir),
+		Bridge:  bridgeAddress(getenv(envBridge)),
 	}
+}
+
+// bridgeAddress is where the window answers websites: NCALayer's address
+// unless the environment names another, or "off".
+func bridgeAddress(env string) string {
+	switch env {
+	case "":
+		return bridge.Address
+	case "off":
+		return ""
+	}
+	return env
 }
 
 // openGUIWith runs the window with the command line's choices until the

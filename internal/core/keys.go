@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/qoltanba/qoltanba/signer"
@@ -192,3 +194,23 @@ func (g givenSecret) RequestSecret(_ context.Context, req signer.SecretRequest) 
 }
 
 func (givenSecret) Consent(context.Context, signer.Consent) error { return nil }
+
+// KeyFiles lists the user's key files: those in the registry's folders
+// and those the user opened or made before (Settings' KeyPaths and
+// TestKeys) that are still there, each once.
+func (c *Core) KeyFiles(ctx context.Context) ([]signer.KeyRef, error) {
+	refs, err := c.Keys.Files.List(ctx)
+	seen := map[string]bool{}
+	for _, r := range refs {
+		seen[filepath.Clean(r.URI)] = true
+	}
+	s := c.Settings()
+	for _, path := range append(slices.Clone(s.KeyPaths), s.TestKeys...) {
+		if seen[filepath.Clean(path)] || keyfile.Check(path) != nil {
+			continue
+		}
+		seen[filepath.Clean(path)] = true
+		refs = append(refs, keyfile.Ref(path))
+	}
+	return refs, err
+}

@@ -1,0 +1,180 @@
+package ui
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/coder/websocket"
+
+	"github.com/qoltanba/qoltanba/sync/store"
+)
+
+// findButton finds a visible button with text under o.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || o == nil || !o.Visible() {
+			return
+		}
+		switch v := o.(type) {
+		case *widget.Button:
+			if v.Text == text {
+				found = v
+			}
+			return
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+			return
+		case *container.Scroll:
+			walk(v.Content)
+			return
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return found
+}
+
+// tapDialogButton waits for a dialog with a button labelled text and taps it.
+func tapDialogButton(t *testing.T, g *App, text string) {
+	t.Helper()
+	var b *widget.Button
+	waitFor(t, "a dialog with "+text, func() bool {
+		for _, o := range g.win.Canvas().Overlays().List() {
+			if b = findButton(o, text); b != nil {
+				return true
+			}
+		}
+		return false
+	})
+	onUI(func() { test.Tap(b) })
+}
+
+// TestWebsiteSignsThroughWindow: a page's request reaches the window's
+// bridge; the user allows the site always, chooses the key, sees the site
+// and the data in the password dialog, and the signature goes back to the
+// page and into "Signed for websites".
+func TestWebsiteSignsThroughWindow(t *testing.T) {
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", t.TempDir()) // Settings → Websites looks at the browsers here
+	g := newTestAppWith(t, Options{Store: st, Bridge: "127.0.0.1:0"})
+	key, err := createTestKey(g.dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onUI(func() { g.addKeyFile(key, true) })
+	waitFor(t, "the bridge", func() bool { return g.web.bridge != nil })
+	var addr string
+	var ca *x509.Certificate
+	onUI(func() { addr, ca = g.web.addr, g.web.certs.CA })
+
+	const origin = "https://e-qazyna.test"
+	replies := make(chan string, 1)
+	go func() {
+		pool := x509.NewCertPool()
+		pool.AddCert(ca)
+		client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		c, _, err := websocket.Dial(ctx, "wss://"+addr+"/", &websocket.DialOptions{HTTPClient: client, HTTPHeader: http.Header{"Origin": {origin}}})
+		if err != nil {
+			replies <- err.Error()
+			return
+		}
+		defer c.CloseNow()
+		c.SetReadLimit(-1)
+		c.Read(ctx) // the greeting
+		c.Write(ctx, websocket.MessageText, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"xml",
+			"data":"<agreement>Келісемін</agreement>","signingParams":{},"signerParams":{"extKeyUsageOids":[],"chain":[]},"locale":"kk"}}`))
+		_, reply, err := c.Read(ctx)
+		if err != nil {
+			replies <- err.Error()
+			return
+		}
+		replies <- string(reply)
+	}()
+
+	tapDialogButton(t, g, T("web.allowAlways"))
+	tapDialogButton(t, g, T("web.useKey"))
+	waitFor(t, "the password dialog", func() bool { return g.secret != nil })
+	onUI(func() {
+		var shown []string
+		for _, r := range g.secret.summary {
+			shown = append(shown, r[0]+": "+r[1])
+		}
+		all := strings.Join(shown, "\n")
+		if !strings.Contains(all, T("web.origin")+": "+origin) || !strings.Contains(all, "Келісемін") {
+			t.Errorf("the password dialog does not say who asks and what is signed:\n%s", all)
+		}
+		g.secret.entry.SetText(TestKeyPassword)
+		g.secret.submit()
+	})
+	var reply string
+	waitFor(t, "the page's reply", func() bool {
+		select {
+		case reply = <-replies:
+			return true
+		default:
+			return false
+		}
+	})
+	if !strings.Contains(reply, `"status":true,"body":{"result":["<agreement>Келісемін<ds:Signature`) {
+		t.Fatalf("reply %.300s", reply)
+	}
+	var allowed []string
+	onUI(func() { allowed = g.core.Settings().Websites })
+	if len(allowed) != 1 || allowed[0] != origin {
+		t.Errorf("allowed websites %v", allowed)
+	}
+	history, err := g.core.WebHistory(context.Background(), 0)
+	if err != nil || len(history) != 1 || history[0].Origin != origin {
+		t.Errorf("history %+v, %v", history, err)
+	}
+	// Settings → Websites lists the site and what was signed for it.
+	onUI(func() { g.show("settings") })
+	waitFor(t, "the history in Settings", func() bool {
+		shown := texts(g.win.Content())
+		return contains(shown, origin) && strings.Contains(strings.Join(shown, "\n"), origin+" — xml")
+	})
+}
+
+// TestAutostartEntry: the XDG autostart entry is written and removed.
+func TestAutostartEntry(t *testing.T) {
+	if !autostartSupported() {
+		t.Skip("no XDG autostart on this system")
+	}
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	if autostartEnabled() {
+		t.Fatal("enabled before it was set")
+	}
+	if err := setAutostart(true); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "autostart", "qoltanba.desktop"))
+	if err != nil || !strings.Contains(string(data), "Exec=") || !autostartEnabled() {
+		t.Fatalf("entry %q, %v", data, err)
+	}
+	if err := setAutostart(false); err != nil || autostartEnabled() {
+		t.Fatalf("not removed: %v", err)
+	}
+}
