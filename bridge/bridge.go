@@ -35,6 +35,11 @@ type Bridge struct {
 	mu     sync.Mutex
 	denied map[string]bool // origins denied until restart
 
+	// records feeds the recorder goroutine (record).
+	records    chan func()
+	recordOnce sync.Once
+	recording  sync.WaitGroup
+
 	// MaxMessage overrides the largest message read (MaxMessage).
 	MaxMessage int64
 	Stats      Stats

@@ -456,9 +456,12 @@ func (b *Bridge) applyTimestamp(ctx context.Context, s *session, r request) (any
 	return base64.StdEncoding.EncodeToString(out), nil
 }
 
-// decodeBase64 reads a page's base64 (standard, padded or not, with line
-// breaks as some portals send it).
+// decodeBase64 reads a page's base64: standard, padded or not, with line
+// breaks (which the decoder skips) or spaces as some portals send it.
 func decodeBase64(s string) ([]byte, error) {
+	if out, err := base64.StdEncoding.DecodeString(s); err == nil {
+		return out, nil
+	}
 	clean := strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\r' || r == ' ' || r == '\t' {
 			return -1

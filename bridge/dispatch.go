@@ -136,11 +136,34 @@ func (b *Bridge) sign(ctx context.Context, s *session, job keyJob, req core.Sign
 	if err != nil {
 		return nil, err
 	}
-	if _, err := b.core.RecordWebSigning(context.WithoutCancel(ctx), req, res); err != nil {
-		b.log.Warn("bridge: signed, but not recorded", "origin", s.origin, "err", err)
-	}
+	b.record(req, res)
 	return res, nil
 }
+
+// record keeps what was signed for a website in the store and the journal
+// (core.RecordWebSigning) on the bridge's recorder, so that the page's
+// reply does not wait for the verification and the revocation check the
+// store does; entries keep the order of the signatures.
+func (b *Bridge) record(req core.SignRequest, res *core.SignResult) {
+	b.recording.Add(1)
+	b.recordOnce.Do(func() {
+		b.records = make(chan func(), 64)
+		go func() {
+			for f := range b.records {
+				f()
+			}
+		}()
+	})
+	b.records <- func() {
+		defer b.recording.Done()
+		if _, err := b.core.RecordWebSigning(context.Background(), req, res); err != nil {
+			b.log.Warn("bridge: signed, but not recorded", "origin", req.Origin, "err", err)
+		}
+	}
+}
+
+// Recorded waits until every signature made so far is recorded.
+func (b *Bridge) Recorded() { b.recording.Wait() }
 
 // timestampFor is the TSA a website's request gets: the user's service
 // when the site asks for a timestamp. A site that asks for one needs it,

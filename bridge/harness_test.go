@@ -21,6 +21,7 @@ import (
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/internal/testfeatures"
 	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/pkcs11"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
@@ -177,7 +178,8 @@ type fixture struct {
 // keys are the entities put in the key folder.
 var fixtureKeys = []string{"rsa/legal_head", "gost/legal_head", "rsa/individual_auth", "gost/individual_expired"}
 
-func newFixture(t testing.TB) *fixture {
+// modules are PKCS#11 modules for the key registry (a SoftHSM token).
+func newFixture(t testing.TB, modules ...pkcs11.ModuleConfig) *fixture {
 	t.Helper()
 	p := testPKI(t)
 	dataDir, keyDir := t.TempDir(), t.TempDir()
@@ -202,7 +204,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := core.New(core.Options{DataDir: dataDir, Keys: core.NewKeys([]string{keyDir}, nil), Store: st})
+	c, err := core.New(core.Options{DataDir: dataDir, Keys: core.NewKeys([]string{keyDir}, modules), Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +215,9 @@ func newFixture(t testing.TB) *fixture {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	return &fixture{core: c, bridge: New(c, prompts, log), prompts: prompts, keyDir: keyDir}
+	b := New(c, prompts, log)
+	t.Cleanup(b.Recorded) // the recorder writes in the data folder
+	return &fixture{core: c, bridge: b, prompts: prompts, keyDir: keyDir}
 }
 
 // serve runs the bridge on a free loopback port; it returns the port and

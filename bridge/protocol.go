@@ -39,13 +39,145 @@ type request struct {
 }
 
 // parseRequest reads a message; a message that is not a JSON object is an
-// error the caller answers in commonUtils' shape.
+// error the caller answers in commonUtils' shape. Messages of tens of
+// megabytes are nearly all args: scanEnvelope reads the few fields around
+// them and hands args on as a sub-slice, decoded once by the method; what
+// it does not understand goes to encoding/json.
 func parseRequest(msg []byte) (request, error) {
+	if r, ok := scanEnvelope(msg); ok {
+		return r, nil
+	}
 	var r request
 	if err := json.Unmarshal(msg, &r); err != nil {
 		return r, fmt.Errorf("%w: %w", errMalformed, err)
 	}
 	return r, nil
+}
+
+// scanEnvelope reads {"module":…,"method":…,"args":…,"uuid":…} without
+// decoding args; ok is false for anything unusual (escaped keys, a value
+// it cannot skip, trailing bytes), which encoding/json then judges.
+func scanEnvelope(msg []byte) (r request, ok bool) {
+	i := skipSpace(msg, 0)
+	if i >= len(msg) || msg[i] != '{' {
+		return r, false
+	}
+	i = skipSpace(msg, i+1)
+	if i < len(msg) && msg[i] == '}' {
+		return r, skipSpace(msg, i+1) == len(msg)
+	}
+	for i < len(msg) {
+		if msg[i] != '"' {
+			return r, false
+		}
+		end := bytes.IndexByte(msg[i+1:], '"')
+		if end < 0 {
+			return r, false
+		}
+		key := msg[i+1 : i+1+end]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			return r, false
+		}
+		i = skipSpace(msg, i+2+end)
+		if i >= len(msg) || msg[i] != ':' {
+			return r, false
+		}
+		start := skipSpace(msg, i+1)
+		stop, valid := skipValue(msg, start)
+		if !valid {
+			return r, false
+		}
+		value := msg[start:stop]
+		// encoding/json matches keys as bytes.EqualFold does; so does this.
+		switch {
+		case bytes.EqualFold(key, []byte("module")):
+			if json.Unmarshal(value, &r.Module) != nil {
+				return r, false
+			}
+		case bytes.EqualFold(key, []byte("method")):
+			if json.Unmarshal(value, &r.Method) != nil {
+				return r, false
+			}
+		case bytes.EqualFold(key, []byte("args")):
+			r.Args = value
+		case bytes.EqualFold(key, []byte("uuid")):
+			if !json.Valid(value) {
+				return r, false
+			}
+			r.UUID = value
+		}
+		i = skipSpace(msg, stop)
+		if i >= len(msg) {
+			return r, false
+		}
+		switch msg[i] {
+		case ',':
+			i = skipSpace(msg, i+1)
+		case '}':
+			return r, skipSpace(msg, i+1) == len(msg)
+		default:
+			return r, false
+		}
+	}
+	return r, false
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue finds the end of the JSON value at b[i:]: strings (jumping
+// to the next quote or backslash), nested objects and arrays, literals.
+// It checks structure, not content: the value's own decoding does.
+func skipValue(b []byte, i int) (end int, ok bool) {
+	depth := 0
+	for i < len(b) {
+		switch c := b[i]; c {
+		case '"':
+			i++
+			for {
+				j := bytes.IndexAny(b[i:], "\"\\")
+				if j < 0 {
+					return 0, false
+				}
+				i += j
+				if b[i] == '"' {
+					i++
+					break
+				}
+				i += 2 // a backslash and the character it escapes
+				if i > len(b) {
+					return 0, false
+				}
+			}
+		case '{', '[':
+			depth++
+			i++
+		case '}', ']':
+			if depth == 0 {
+				return i, true
+			}
+			depth--
+			i++
+		case ',':
+			if depth == 0 {
+				return i, true
+			}
+			i++
+		default:
+			if depth == 0 && (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+				return i, true
+			}
+			i++
+		}
+		if depth == 0 && i > 0 && (b[i-1] == '"' || b[i-1] == '}' || b[i-1] == ']') {
+			return i, true
+		}
+	}
+	return i, depth == 0 && i > 0
 }
 
 // errMalformed: the message is not a request at all.

@@ -214,6 +214,7 @@ func TestSignOverSocket(t *testing.T) {
 		}
 	})
 	// Everything signed for the website is in the store, with its origin.
+	f.bridge.Recorded()
 	page, err := f.core.Store.List(context.Background(), store.Query{Limit: 100})
 	if err != nil {
 		t.Fatal(err)

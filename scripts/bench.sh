@@ -22,6 +22,11 @@ echo "# GUI while signing 1 GB: event-loop latency, repaints, time vs the CLI (X
 scripts/bench/gui.sh
 
 echo
+echo "# NCALayer bridge: basics.sign over wss vs the same core.Sign in-process (GOST-512, consent scripted);"
+echo "# resident memory of a bridge process idle and with 100 idle sockets"
+go test -run '^$' -bench 'SignInProcess|SignOverWSS|IdleConnectionsRSS' -benchtime 30x ./bridge/ | grep -E '^(Benchmark|ok)' || true
+
+echo
 echo "# Document store with 100,000 documents"
 go test -run '^$' -bench . -benchtime 20x ./sync/store/ | grep -E '^(Benchmark|ok)' || true
 

@@ -93,6 +93,9 @@ func (g *App) Close() {
 	if g.web.stop != nil {
 		g.web.stop()
 	}
+	if g.web.bridge != nil {
+		g.web.bridge.Recorded() // what websites got is in the store before it closes
+	}
 	g.stopTokenWatch()
 	g.closeTokens()
 	g.storeMu.Lock()

@@ -146,6 +146,7 @@ func TestWebsiteSignsThroughWindow(t *testing.T) {
 	if len(allowed) != 1 || allowed[0] != origin {
 		t.Errorf("allowed websites %v", allowed)
 	}
+	g.web.bridge.Recorded()
 	history, err := g.core.WebHistory(context.Background(), 0)
 	if err != nil || len(history) != 1 || history[0].Origin != origin {
 		t.Errorf("history %+v, %v", history, err)
