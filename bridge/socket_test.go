@@ -21,6 +21,8 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/gost"
+	"github.com/qoltanba/qoltanba/signer/gost/enginetest"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
@@ -388,4 +390,24 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestGOSTRawCheckedByEngine: a raw GOST-512 signature a page asked for
+// (basics format raw) verifies in OpenSSL's GOST engine under the key's
+// certificate.
+func TestGOSTRawCheckedByEngine(t *testing.T) {
+	f := newFixture(t)
+	f.prompts.Key = "gost_legal_head"
+	data := []byte("Электрондық шот-фактура № 42")
+	reply := string(f.bridge.handle(context.Background(), &session{origin: origin}, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"raw",
+		"data":"`+base64.StdEncoding.EncodeToString(data)+`","signingParams":{"decode":true},"signerParams":{"chain":[]}}}`)))
+	sig, err := base64.StdEncoding.DecodeString(basicsResult(t, reply)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := gost.PublicKeyFromCertificate(testPKI(t).Find("gost/legal_head").Cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enginetest.VerifyMessage(t, pub, data, sig)
 }

@@ -75,12 +75,3 @@ func readFile(t *testing.T, path string) []byte {
 	}
 	return b
 }
-
-// reversed returns b reversed: r‖s little-endian ↔ s‖r big-endian.
-func reversed(b []byte) []byte {
-	r := make([]byte, len(b))
-	for i := range b {
-		r[len(b)-1-i] = b[i]
-	}
-	return r
-}
