@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
@@ -409,5 +410,57 @@ func TestGOSTRawCheckedByEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	enginetest.VerifyMessage(t, pub, data, sig)
+	enginetest.VerifyMessage(t, enginetest.Suite512, pub.Bytes(), data, sig)
+}
+
+// TestBasicsOptions: outputCert returns the signer's certificate beside
+// the signatures; decode:false signs the text itself (UTF-8).
+func TestBasicsOptions(t *testing.T) {
+	f := newFixture(t)
+	reply := f.bridge.handle(context.Background(), &session{origin: origin}, []byte(`{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms",
+		"data":"Мәтін","signingParams":{"decode":false,"encapsulate":true,"outputCert":true},"signerParams":{"chain":[]}}}`))
+	var r struct {
+		Status bool
+		Body   struct {
+			Result struct {
+				Signatures  []string
+				Certificate string
+			}
+		}
+	}
+	if err := json.Unmarshal(reply, &r); err != nil || !r.Status || len(r.Body.Result.Signatures) != 1 {
+		t.Fatalf("reply %.300s (%v)", reply, err)
+	}
+	block, _ := pem.Decode([]byte(r.Body.Result.Certificate))
+	if block == nil || !bytes.Equal(block.Bytes, testPKI(t).Find("rsa/legal_head").Cert.Raw) {
+		t.Errorf("certificate %.100s", r.Body.Result.Certificate)
+	}
+	der, err := cms.Decode([]byte(r.Body.Result.Signatures[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := opensslVerify(t, der, nil); string(got) != "Мәтін" {
+		t.Errorf("signed %q", got)
+	}
+}
+
+// TestLargeMessage: a 64 MB request (a scan as base64) is read and signed.
+func TestLargeMessage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("64 MB through the socket: not with -short")
+	}
+	f := newFixture(t)
+	port, certs := f.serve(t)
+	c := dial(t, port, certs, origin)
+	data := bytes.Repeat([]byte("Q"), 48<<20) // 64 MB as base64
+	msg := `{"module":"kz.gov.pki.knca.basics","method":"sign","args":{"format":"cms","data":"` + base64.StdEncoding.EncodeToString(data) +
+		`","signingParams":{"decode":true,"encapsulate":false},"signerParams":{"chain":[]}}}`
+	if len(msg) < 64<<20 {
+		t.Fatalf("the message is only %d bytes", len(msg))
+	}
+	der, err := cms.Decode([]byte(basicsResult(t, roundTrip(t, c, msg))[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opensslVerify(t, der, data)
 }

@@ -20,7 +20,7 @@ func rounds() int {
 // qoltanbaKey generates a key in Go and writes it as the engine's PEM files.
 func qoltanbaKey(t *testing.T, s suite, dir string) (k *gost.PrivateKey, keyPath, pubPath string) {
 	t.Helper()
-	k, err := gost.GenerateKey(s.curve, rand.Reader)
+	k, err := gost.GenerateKey(s.curve(), rand.Reader)
 	if err != nil {
 		t.Fatalf("generate key: %v", err)
 	}
@@ -29,7 +29,7 @@ func qoltanbaKey(t *testing.T, s suite, dir string) (k *gost.PrivateKey, keyPath
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := s.publicPEM(k.PublicKey())
+	pub, err := s.publicPEM(k.PublicKey().Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,10 +99,10 @@ func TestEngineSignsDigest(t *testing.T) {
 			dir := t.TempDir()
 			k, keyPath, _ := qoltanbaKey(t, s, dir)
 			for i := 0; i < rounds(); i++ {
-				digest := randomBytes(t, s.curve.Size())
+				digest := randomBytes(t, s.curve().Size())
 				dPath := writeFile(t, dir, "dgst.bin", digest)
 				engineSig := openssl(t, "pkeyutl", "-engine", "gost", "-sign", "-inkey", keyPath, "-in", dPath)
-				if len(engineSig) != 2*s.curve.Size() {
+				if len(engineSig) != 2*s.curve().Size() {
 					t.Fatalf("engine signature has %d bytes", len(engineSig))
 				}
 				sig := reversed(engineSig)
@@ -128,7 +128,7 @@ func TestQoltanbaSignsDigest(t *testing.T) {
 			dir := t.TempDir()
 			k, _, pubPath := qoltanbaKey(t, s, dir)
 			for i := 0; i < rounds(); i++ {
-				digest := randomBytes(t, s.curve.Size())
+				digest := randomBytes(t, s.curve().Size())
 				dPath := writeFile(t, dir, "dgst.bin", digest)
 				sig, err := k.Sign(rand.Reader, digest, nil)
 				if err != nil {

@@ -54,11 +54,11 @@ func TestKalkanSignatureInEngine(t *testing.T) {
 		t.Fatalf("parse kalkan public key octets: %v", err)
 	}
 	s := suites[0]
-	pub, err := gost.NewPublicKey(s.curve, xy)
+	pub, err := gost.NewPublicKey(s.curve(), xy)
 	if err != nil {
 		t.Fatalf("kalkan public key: %v", err)
 	}
-	pubPEM, err := s.publicPEM(pub)
+	pubPEM, err := s.publicPEM(pub.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
