@@ -243,24 +243,20 @@ func (b *Bridge) chooseFile(ctx context.Context, s *session, ext, dir string) (a
 
 // signXML answers signXml and signXmls: XMLDSig in NCALayer's style.
 func (b *Bridge) signXML(ctx context.Context, s *session, r request) (any, error) {
-	args, err := positional(r.Args, 5)
-	if err != nil {
-		return nil, err
-	}
-	job, err := storageJob(args[0], args[1], ActionSign)
+	job, args, err := storageArgs(r, 5, ActionSign)
 	if err != nil {
 		return nil, err
 	}
 	var docs []string
 	if r.Method == "signXmls" {
-		docs, err = strs(args[2])
+		docs, err = strs(args[0])
 	} else {
 		var one string
-		one, err = str(args[2])
+		one, err = str(args[0])
 		docs = []string{one}
 	}
-	tbs, err1 := str(args[3])
-	parent, err2 := str(args[4])
+	tbs, err1 := str(args[1])
+	parent, err2 := str(args[2])
 	if err := errors.Join(err, err1, err2); err != nil {
 		return nil, errArgType
 	}
@@ -324,18 +320,13 @@ func outputs(res *core.SignResult, render func([]byte) string) []string {
 // createCAdESFromBase64 (without): a CMS of the data, or a co-signature
 // when the data is a CMS already.
 func (b *Bridge) signBase64(ctx context.Context, s *session, r request) (any, error) {
-	args, err := positional(r.Args, 4)
+	job, args, err := storageArgs(r, 4, ActionSign)
 	if err != nil {
 		return nil, err
 	}
-	job, err := storageJob(args[0], args[1], ActionSign)
+	data64, attached, err := stringAndFlag(args[0], args[1])
 	if err != nil {
 		return nil, err
-	}
-	data64, err1 := str(args[2])
-	attached, err2 := boolean(args[3])
-	if err := errors.Join(err1, err2); err != nil {
-		return nil, errArgType
 	}
 	data, err := decodeBase64(data64)
 	if err != nil {
@@ -354,28 +345,19 @@ func (b *Bridge) signBase64(ctx context.Context, s *session, r request) (any, er
 	case looksLikeCMS(data):
 		return nil, fmt.Errorf("%w: the data starts as a CMS signature but is damaged", core.ErrInput)
 	}
-	res, err := b.sign(ctx, s, job, req)
-	if err != nil {
-		return nil, err
-	}
-	return base64.StdEncoding.EncodeToString(res.Outputs[0].Bytes), nil
+	return b.signedBase64(ctx, s, job, req)
 }
 
 // signFile answers createCMSSignatureFromFile for a file the user chose
 // with showFileChooser on this socket: a page cannot name other files.
 func (b *Bridge) signFile(ctx context.Context, s *session, r request) (any, error) {
-	args, err := positional(r.Args, 4)
+	job, args, err := storageArgs(r, 4, ActionSign)
 	if err != nil {
 		return nil, err
 	}
-	job, err := storageJob(args[0], args[1], ActionSign)
+	path, attached, err := stringAndFlag(args[0], args[1])
 	if err != nil {
 		return nil, err
-	}
-	path, err1 := str(args[2])
-	attached, err2 := boolean(args[3])
-	if err := errors.Join(err1, err2); err != nil {
-		return nil, errArgType
 	}
 	if !slices.Contains(s.files, path) {
 		return nil, errors.New("the file was not chosen by the user: call showFileChooser first")
@@ -384,26 +366,18 @@ func (b *Bridge) signFile(ctx context.Context, s *session, r request) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	res, err := b.sign(ctx, s, job, core.SignRequest{Format: signer.FormatCMS, Detached: !attached, TSA: tsa, RequireTimestamp: true,
+	return b.signedBase64(ctx, s, job, core.SignRequest{Format: signer.FormatCMS, Detached: !attached, TSA: tsa, RequireTimestamp: true,
 		Items: []core.Item{{Path: path}}})
-	if err != nil {
-		return nil, err
-	}
-	return base64.StdEncoding.EncodeToString(res.Outputs[0].Bytes), nil
 }
 
 // signHash answers createCAdESFromBase64Hash: a detached CMS over a hash
 // the user cannot see (the consent says so).
 func (b *Bridge) signHash(ctx context.Context, s *session, r request) (any, error) {
-	args, err := positional(r.Args, 3)
+	job, args, err := storageArgs(r, 3, ActionSignHash)
 	if err != nil {
 		return nil, err
 	}
-	job, err := storageJob(args[0], args[1], ActionSignHash)
-	if err != nil {
-		return nil, err
-	}
-	hash64, err := str(args[2])
+	hash64, err := str(args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -411,8 +385,35 @@ func (b *Bridge) signHash(ctx context.Context, s *session, r request) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	res, err := b.sign(ctx, s, job, core.SignRequest{Format: signer.FormatCMS, Detached: true,
+	return b.signedBase64(ctx, s, job, core.SignRequest{Format: signer.FormatCMS, Detached: true,
 		Items: []core.Item{{Name: "hash", Digest: hash}}})
+}
+
+// storageArgs reads the n positional args of a signing method, the first
+// two being storage and keyType; it returns the rest.
+func storageArgs(r request, n int, action Action) (keyJob, []json.RawMessage, error) {
+	args, err := positional(r.Args, n)
+	if err != nil {
+		return keyJob{}, nil, err
+	}
+	job, err := storageJob(args[0], args[1], action)
+	return job, args[2:], err
+}
+
+// stringAndFlag reads a (String, boolean) pair of args.
+func stringAndFlag(a, b json.RawMessage) (string, bool, error) {
+	s, err1 := str(a)
+	flag, err2 := boolean(b)
+	if errors.Join(err1, err2) != nil {
+		return "", false, errArgType
+	}
+	return s, flag, nil
+}
+
+// signedBase64 signs for a commonUtils method and answers the signature as
+// base64 DER, as commonUtils does.
+func (b *Bridge) signedBase64(ctx context.Context, s *session, job keyJob, req core.SignRequest) (any, error) {
+	res, err := b.sign(ctx, s, job, req)
 	if err != nil {
 		return nil, err
 	}

@@ -15,14 +15,7 @@ import (
 // exactly one JSON reply, and nothing may be signed (the scripted user
 // chooses the key and then declines; no password is given).
 func FuzzHandle(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/requests/*.json")
-	for _, p := range seeds {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	seeds := addRequestSeeds(f)
 	fx := newFixture(f)
 	fx.prompts.Decline = true
 	fx.prompts.Password = ""
@@ -40,10 +33,8 @@ func FuzzHandle(f *testing.F) {
 	})
 }
 
-// FuzzEnvelope: where the envelope scanner accepts a message that
-// encoding/json also reads, both agree on module, method and uuid, and
-// args is the same JSON.
-func FuzzEnvelope(f *testing.F) {
+// addRequestSeeds seeds f with the real requests of testdata/requests.
+func addRequestSeeds(f *testing.F) []string {
 	seeds, _ := filepath.Glob("testdata/requests/*.json")
 	for _, p := range seeds {
 		data, err := os.ReadFile(p)
@@ -52,6 +43,14 @@ func FuzzEnvelope(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	return seeds
+}
+
+// FuzzEnvelope: where the envelope scanner accepts a message that
+// encoding/json also reads, both agree on module, method and uuid, and
+// args is the same JSON.
+func FuzzEnvelope(f *testing.F) {
+	addRequestSeeds(f)
 	f.Add([]byte(`{"module":"a\"b","args":["\\\"",{"x":[1,2,{"y":"]"}]}],"uuid":7}`))
 	f.Fuzz(func(t *testing.T, msg []byte) {
 		got, ok := scanEnvelope(msg)

@@ -121,56 +121,55 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
+// visit calls f on every visible object under o, depth first, looking
+// inside containers, scrolls, splits and widgets' renderers; f returns
+// false to stop there (not to look inside).
+func visit(o fyne.CanvasObject, f func(fyne.CanvasObject) bool) {
+	if o == nil || !o.Visible() || !f(o) {
+		return
+	}
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			visit(c, f)
+		}
+	case *container.Scroll:
+		visit(v.Content, f)
+	case *container.Split:
+		visit(v.Leading, f)
+		visit(v.Trailing, f)
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			visit(c, f)
+		}
+	}
+}
+
 // texts collects every visible text under o: labels, buttons, canvas texts,
 // entries' placeholders, radio and check labels, select options.
 func texts(o fyne.CanvasObject) []string {
 	var out []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
+	visit(o, func(o fyne.CanvasObject) bool {
 		switch v := o.(type) {
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-			return
 		case *canvas.Text:
 			out = append(out, v.Text)
-			return
 		case *widget.Label:
 			out = append(out, v.Text)
-			return
 		case *widget.Button:
 			out = append(out, v.Text)
-			return
 		case *widget.Check:
 			out = append(out, v.Text)
-			return
 		case *widget.RadioGroup:
 			out = append(out, v.Options...)
-			return
 		case *widget.Select:
 			out = append(out, v.Selected)
-			return
 		case *widget.Entry:
 			out = append(out, v.PlaceHolder)
-			return
-		case *container.Scroll:
-			walk(v.Content)
-			return
-		case *container.Split:
-			walk(v.Leading)
-			walk(v.Trailing)
-			return
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
+		default:
+			return true
 		}
-	}
-	walk(o)
+		return false
+	})
 	return out
 }
 

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/assets/translations"
@@ -145,23 +144,5 @@ func (a box) overlaps(b box) bool {
 
 // walkObjects calls f on o and everything drawn under it.
 func walkObjects(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	f(o)
-	switch v := o.(type) {
-	case *fyne.Container:
-		for _, c := range v.Objects {
-			walkObjects(c, f)
-		}
-	case *container.Scroll:
-		walkObjects(v.Content, f)
-	case *container.Split:
-		walkObjects(v.Leading, f)
-		walkObjects(v.Trailing, f)
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(v).Objects() {
-			walkObjects(c, f)
-		}
-	}
+	visit(o, func(o fyne.CanvasObject) bool { f(o); return true })
 }

@@ -34,6 +34,19 @@ func (f *bridgeFlags) register(fs *flag.FlagSet) {
 	f.addr = fs.String("addr", bridge.Address, "answer on `HOST:PORT` (loopback only; portals connect to "+bridge.Address+")")
 }
 
+// openCore parses a bridge command's flags (it takes no arguments) and
+// opens the core over the data folder they name; the caller closes it.
+func (f *bridgeFlags) openCore(s stdio, fs *flag.FlagSet, args []string, modules []string, withStore bool) (*core.Core, error) {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) > 0 {
+		return nil, usagef("unexpected argument %q", rest[0])
+	}
+	return openCore(s, *f.dataDir, modules, withStore)
+}
+
 // bridgeServe answers websites from the terminal until Ctrl-C: the
 // prompts are asked here, the password with no echo.
 func bridgeServe(ctx context.Context, s stdio, args []string) error {
@@ -45,14 +58,7 @@ func bridgeServe(ctx context.Context, s stdio, args []string) error {
 	verbose := fs.Bool("v", false, "log every request that is not done, and why")
 	ui := &terminalBridgeUI{terminalUI: terminalUI{s: s}}
 	ui.secrets.register(fs, "password")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
-	}
-	c, err := openCore(s, *bf.dataDir, modules, true)
+	c, err := bf.openCore(s, fs, args, modules, true)
 	if err != nil {
 		return err
 	}
@@ -93,14 +99,7 @@ func bridgeTrust(ctx context.Context, s stdio, args []string) error {
 	var bf bridgeFlags
 	bf.register(fs)
 	remove := fs.Bool("remove", false, "remove Qoltanba's certificates from the browsers instead")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
-	}
-	c, err := openCore(s, *bf.dataDir, nil, false)
+	c, err := bf.openCore(s, fs, args, nil, false)
 	if err != nil {
 		return err
 	}
@@ -131,14 +130,7 @@ func bridgeDoctor(ctx context.Context, s stdio, args []string) error {
 	fs := flag.NewFlagSet("bridge doctor", flag.ContinueOnError)
 	var bf bridgeFlags
 	bf.register(fs)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
-	}
-	c, err := openCore(s, *bf.dataDir, nil, false)
+	c, err := bf.openCore(s, fs, args, nil, false)
 	if err != nil {
 		return err
 	}
