@@ -13,12 +13,15 @@ import (
 	"strings"
 )
 
-// TrustTarget is one place a browser takes its trust anchors from: an NSS
-// database (Chromium's on Linux, each Firefox profile).
+// TrustTarget is one place browsers take their trust anchors from: an NSS
+// database (Chromium's on Linux, each Firefox profile), or the Windows
+// user's Root store (Chrome, Edge, and Firefox, which reads it too).
 type TrustTarget struct {
-	Browser string // "Chromium", "Firefox"
-	Profile string // Firefox's profile folder name; "" for Chromium
-	Dir     string // the NSS database folder (cert9.db)
+	Browser string // "Chromium", "Firefox", "Windows"
+	Profile string // Firefox's profile folder name; "" otherwise
+	Dir     string // the NSS database folder (cert9.db); "" for Windows
+	// Windows is the current user's Root certificate store.
+	Windows bool
 }
 
 func (t TrustTarget) String() string {
@@ -57,7 +60,7 @@ func (s TrustStatus) Trusted() bool { return s.Reason == ReasonTrusted }
 // and Flatpak ones.
 func TrustTargets(home string) []TrustTarget {
 	if runtime.GOOS == "windows" {
-		return nil
+		return []TrustTarget{{Browser: "Windows (Chrome, Edge, Firefox)", Windows: true}}
 	}
 	targets := []TrustTarget{{Browser: "Chromium", Dir: filepath.Join(home, ".pki", "nssdb")}}
 	for _, base := range []string{
@@ -123,6 +126,9 @@ func Check(ctx context.Context, c *Certificates, targets []TrustTarget) []TrustS
 
 func check(ctx context.Context, c *Certificates, t TrustTarget) TrustStatus {
 	s := TrustStatus{Target: t}
+	if t.Windows {
+		return windowsCheck(c, t)
+	}
 	if !haveCertutil() {
 		s.Reason = ReasonNoCertutil
 		return s
@@ -157,12 +163,18 @@ var ErrNoCertutil = errors.New("certutil is not installed: install libnss3-tools
 // removes this program's earlier CAs; Chromium's database is made when it
 // does not exist. It returns each target's status afterwards.
 func Install(ctx context.Context, c *Certificates, targets []TrustTarget) ([]TrustStatus, error) {
-	if !haveCertutil() {
-		return Check(ctx, c, targets), ErrNoCertutil
-	}
 	var errs []error
 	for _, t := range targets {
-		if err := install(ctx, c, t); err != nil {
+		var err error
+		switch {
+		case t.Windows:
+			err = windowsInstall(c)
+		case !haveCertutil():
+			return Check(ctx, c, targets), ErrNoCertutil
+		default:
+			err = install(ctx, c, t)
+		}
+		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", t, err))
 		}
 	}
@@ -199,6 +211,12 @@ func install(ctx context.Context, c *Certificates, t TrustTarget) error {
 func Untrust(ctx context.Context, targets []TrustTarget) error {
 	var errs []error
 	for _, t := range targets {
+		if t.Windows {
+			if err := windowsUntrust(); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", t, err))
+			}
+			continue
+		}
 		found, err := nicknames(ctx, t.Dir)
 		if err != nil {
 			continue
