@@ -9,7 +9,7 @@ BIN      := bin/qoltanba
 FUZZTIME ?= 30s
 GOTEST   ?= go test
 
-.PHONY: run build test bench fuzz lint screenshots deps deps-test deps-bench clean
+.PHONY: run build test bench fuzz lint screenshots package deps deps-test deps-bench clean
 
 ## run: install what is missing, build, and open the GUI
 run: build
@@ -39,6 +39,12 @@ screenshots: build
 	@scripts/deps.sh shots
 	scripts/screenshots.sh $(or $(OUT),screenshots)
 
+## package: installers in dist/ — Windows MSI (per user and per machine) and zip, Linux .deb and .tar.gz, SHA256SUMS
+## (SIGN_CERT=cert.pem SIGN_KEY=key.pem signs the Windows files)
+package: deps
+	@scripts/deps.sh package
+	SIGN_CERT=$(SIGN_CERT) SIGN_KEY=$(SIGN_KEY) scripts/package.sh dist
+
 ## lint: gofmt, go vet, staticcheck
 lint: deps
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -56,4 +62,4 @@ deps-bench:
 	@scripts/deps.sh bench
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

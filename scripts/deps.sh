@@ -7,18 +7,20 @@
 #   test   build + the independent verifiers and the virtual display the tests use
 #   bench  test + OpenSSL headers for the GOST engine comparison harness, hyperfine, Xvfb and xwd for the GUI figure
 #   shots  build + a virtual X display and the tools that photograph it (make screenshots)
+#   package  build + the Windows cross-compiler, wixl (MSI), zip and osslsigncode (make package)
 #   lint   nothing from apt; staticcheck is run through `go run` at a pinned version
 set -euo pipefail
 
 declare -A profile_packages=(
 	[build]="gcc pkg-config libc6-dev libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
-	[test]="openssl libengine-gost-openssl xmlsec1 softhsm2 opensc xvfb xauth libnss3-tools chromium"
+	[test]="openssl libengine-gost-openssl xmlsec1 softhsm2 opensc xvfb xauth libnss3-tools chromium wine x11-apps"
 	[bench]="libssl-dev hyperfine time xvfb xauth x11-apps"
 	[lint]=""
 	[shots]="xvfb xauth x11-apps imagemagick"
+	[package]="gcc-mingw-w64-x86-64 wixl msitools zip osslsigncode"
 )
 # Each profile includes the ones before it.
-declare -A profile_includes=([build]="" [test]="build" [bench]="build test" [lint]="" [shots]="build")
+declare -A profile_includes=([build]="" [test]="build package" [bench]="build test package" [lint]="" [shots]="build" [package]="build")
 
 wanted=()
 for p in "$@"; do

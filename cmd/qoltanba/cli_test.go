@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qoltanba/qoltanba/internal/sharedtest"
 )
@@ -234,8 +235,8 @@ func TestProcess(t *testing.T) {
 	}
 }
 
-// TestNoGUIBuild: the CLI-only build (-tags nogui) works and says plainly
-// that it has no window.
+// TestNoGUIBuild: the console program (-tags nogui) works, says plainly
+// when no window program is beside it, and starts the one that is.
 func TestNoGUIBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -253,8 +254,28 @@ func TestNoGUIBuild(t *testing.T) {
 	var stderr bytes.Buffer
 	cmd = exec.Command(bin)
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err == nil || !strings.Contains(stderr.String(), "built without the window") {
+	if err := cmd.Run(); err == nil || !strings.Contains(stderr.String(), "qoltanba-gui is not installed beside it") {
 		t.Errorf("no arguments: %v, stderr %q", err, stderr.String())
+	}
+	// A stand-in for the window program records how it was started.
+	marker := filepath.Join(t.TempDir(), "started")
+	gui := filepath.Join(filepath.Dir(bin), "qoltanba-gui")
+	if err := os.WriteFile(gui, []byte("#!/bin/sh\necho \"$@\" > "+marker+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(bin, "--lang", "kk").CombinedOutput(); err != nil {
+		t.Fatalf("bare qoltanba with the window program beside it: %v\n%s", err, out)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, err := os.ReadFile(marker)
+		if err == nil && strings.TrimSpace(string(got)) == "--lang kk" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the window program was not started with --lang kk: %q, %v", got, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -90,11 +90,7 @@ func UsualFolders() []string {
 func removableMedia() []string {
 	switch runtime.GOOS {
 	case "windows":
-		var drives []string
-		for c := 'D'; c <= 'Z'; c++ {
-			drives = append(drives, string(c)+`:\`)
-		}
-		return drives
+		return removableDrives()
 	case "linux":
 		user := os.Getenv("USER")
 		var out []string

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // usualModules lists where the drivers of the tokens used in Kazakhstan
@@ -12,13 +13,13 @@ import (
 // Only the ones present are loaded.
 var usualModules = map[string][]string{
 	"windows": {
-		`C:\Windows\System32\kztoken_p11.dll`,
-		`C:\Windows\System32\KZTPKCS11.dll`,
-		`C:\Windows\System32\eTPKCS11.dll`,
-		`C:\Windows\System32\jcPKCS11-2.dll`,
-		`C:\Windows\System32\jcPKCS11.dll`,
-		`C:\Windows\System32\rtPKCS11ECP.dll`,
-		`C:\Windows\System32\opensc-pkcs11.dll`,
+		`%SystemRoot%\System32\kztoken_p11.dll`,
+		`%SystemRoot%\System32\KZTPKCS11.dll`,
+		`%SystemRoot%\System32\eTPKCS11.dll`,
+		`%SystemRoot%\System32\jcPKCS11-2.dll`,
+		`%SystemRoot%\System32\jcPKCS11.dll`,
+		`%SystemRoot%\System32\rtPKCS11ECP.dll`,
+		`%SystemRoot%\System32\opensc-pkcs11.dll`,
 		`C:\Program Files\OpenSC Project\OpenSC\pkcs11\opensc-pkcs11.dll`,
 		`C:\SoftHSM2\lib\softhsm2-x64.dll`,
 	},
@@ -51,6 +52,7 @@ func UsualModules() []string {
 	var found []string
 	seen := map[string]bool{}
 	for _, p := range usualModules[runtime.GOOS] {
+		p = expandWindowsEnv(p)
 		real, err := filepath.EvalSymlinks(p)
 		if err != nil {
 			continue
@@ -62,4 +64,13 @@ func UsualModules() []string {
 		found = append(found, p)
 	}
 	return found
+}
+
+// expandWindowsEnv replaces %SystemRoot% (Windows need not live in C:\Windows).
+func expandWindowsEnv(p string) string {
+	root := os.Getenv("SystemRoot")
+	if root == "" {
+		root = `C:\Windows`
+	}
+	return strings.ReplaceAll(p, "%SystemRoot%", root)
 }
