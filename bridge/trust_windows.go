@@ -17,13 +17,15 @@ import (
 
 const certEncoding = windows.X509_ASN_ENCODING | windows.PKCS_7_ASN_ENCODING
 
-// openRootStore opens the current user's Root store.
+// openRootStore opens the current user's own Root store in the registry
+// (not the system store, a collection with the machine's roots, from
+// which Wine cannot delete).
 func openRootStore() (windows.Handle, error) {
 	name, err := windows.UTF16PtrFromString("ROOT")
 	if err != nil {
 		return 0, err
 	}
-	store, err := windows.CertOpenStore(windows.CERT_STORE_PROV_SYSTEM_W, 0, 0,
+	store, err := windows.CertOpenStore(windows.CERT_STORE_PROV_SYSTEM_REGISTRY_W, 0, 0,
 		windows.CERT_SYSTEM_STORE_CURRENT_USER, uintptr(unsafe.Pointer(name)))
 	if err != nil {
 		return 0, fmt.Errorf("open the Windows Root store: %w", err)
@@ -77,25 +79,45 @@ func windowsInstall(c *Certificates) error {
 		return err
 	}
 	defer windows.CertCloseStore(store, 0)
-	var errs []error
-	for _, ctx := range ourCAs(store) {
-		if bytes.Equal(unsafe.Slice(ctx.EncodedCert, ctx.Length), c.CA.Raw) {
-			windows.CertFreeCertificateContext(ctx)
-			continue
-		}
-		if err := windows.CertDeleteCertificateFromStore(ctx); err != nil { // frees ctx
-			errs = append(errs, fmt.Errorf("remove an earlier CA: %w", err))
-		}
-	}
-	ctx, err := windows.CertCreateCertificateContext(certEncoding, &c.CA.Raw[0], uint32(len(c.CA.Raw)))
-	if err != nil {
-		return fmt.Errorf("read the CA certificate: %w", err)
+	err = removeOurs(store, c.CA.Raw)
+	ctx, cerr := windows.CertCreateCertificateContext(certEncoding, &c.CA.Raw[0], uint32(len(c.CA.Raw)))
+	if cerr != nil {
+		return errors.Join(err, fmt.Errorf("read the CA certificate: %w", cerr))
 	}
 	defer windows.CertFreeCertificateContext(ctx)
-	if err := windows.CertAddCertificateContextToStore(store, ctx, windows.CERT_STORE_ADD_REPLACE_EXISTING, nil); err != nil {
-		errs = append(errs, fmt.Errorf("add the CA to the Windows Root store: %w", err))
+	if aerr := windows.CertAddCertificateContextToStore(store, ctx, windows.CERT_STORE_ADD_REPLACE_EXISTING, nil); aerr != nil {
+		err = errors.Join(err, fmt.Errorf("add the CA to the Windows Root store: %w", aerr))
 	}
-	return errors.Join(errs...)
+	return err
+}
+
+// removeOurs deletes this program's CAs from the store, but keep (DER).
+// Each deletion is of the context the enumeration gave (the API frees it),
+// so the enumeration starts again after each.
+func removeOurs(store windows.Handle, keep []byte) error {
+	for {
+		var ctx *windows.CertContext
+		found := false
+		for {
+			next, err := windows.CertEnumCertificatesInStore(store, ctx)
+			if err != nil || next == nil {
+				break
+			}
+			ctx = next
+			der := unsafe.Slice(ctx.EncodedCert, ctx.Length)
+			if cert, err := x509.ParseCertificate(bytes.Clone(der)); err == nil &&
+				strings.HasPrefix(cert.Subject.CommonName, caNamePrefix) && !bytes.Equal(der, keep) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil
+		}
+		if err := windows.CertDeleteCertificateFromStore(ctx); err != nil {
+			return fmt.Errorf("remove an earlier CA: %w", err)
+		}
+	}
 }
 
 func windowsUntrust() error {
@@ -104,11 +126,5 @@ func windowsUntrust() error {
 		return err
 	}
 	defer windows.CertCloseStore(store, 0)
-	var errs []error
-	for _, ctx := range ourCAs(store) {
-		if err := windows.CertDeleteCertificateFromStore(ctx); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return removeOurs(store, nil)
 }

@@ -1,0 +1,361 @@
+package packaging
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qoltanba/qoltanba/internal/sharedtest"
+)
+
+// The Windows build is tested here, on Linux: scripts/package.sh (make
+// package) builds every installer once, and the Windows programs run
+// under Wine in prefixes made for the tests. Wine 8 lacks the
+// bcryptprimitives!ProcessPrng that Go 1.26 programs need; a ten-line
+// MinGW DLL from testdata/wine gives it (test setup only, never shipped).
+
+// repoRoot is the module root (this package is one folder below it).
+const repoRoot = ".."
+
+var (
+	distOnce sync.Once
+	distDir  string
+	distErr  error
+	workRoot string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if workRoot != "" {
+		os.RemoveAll(workRoot)
+	}
+	os.Exit(code)
+}
+
+// requireTools skips t, saying what to install, unless every tool runs.
+func requireTools(t testing.TB, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s absent (%v): scripts/deps.sh test installs it", tool, err)
+		}
+	}
+}
+
+// packaged runs scripts/package.sh once and returns its dist folder.
+func packaged(t testing.TB) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds every installer: not with -short")
+	}
+	requireTools(t, "x86_64-w64-mingw32-gcc", "x86_64-w64-mingw32-windres", "wixl", "zip", "dpkg-deb")
+	distOnce.Do(func() {
+		if workRoot, distErr = os.MkdirTemp("", "qoltanba-packaging-"); distErr != nil {
+			return
+		}
+		distDir = filepath.Join(workRoot, "dist")
+		cmd := exec.Command("scripts/package.sh", distDir)
+		cmd.Dir = repoRoot
+		if out, err := cmd.CombinedOutput(); err != nil {
+			distErr = fmt.Errorf("scripts/package.sh: %v\n%s", err, out)
+		}
+	})
+	if distErr != nil {
+		t.Fatal(distErr)
+	}
+	return distDir
+}
+
+// distFile is the one file of dist matching pattern.
+func distFile(t testing.TB, pattern string) string {
+	t.Helper()
+	found, _ := filepath.Glob(filepath.Join(packaged(t), pattern))
+	if len(found) != 1 {
+		t.Fatalf("dist has %d files matching %s", len(found), pattern)
+	}
+	return found[0]
+}
+
+// unpacked extracts the Windows zip (qoltanba.exe, qoltanba.com) once.
+func unpacked(t testing.TB) string {
+	t.Helper()
+	zip := distFile(t, "qoltanba-*-windows-x64.zip")
+	dir := filepath.Join(workRoot, "windows")
+	if _, err := os.Stat(filepath.Join(dir, "qoltanba.com")); err == nil {
+		return dir
+	}
+	if out, err := exec.Command("unzip", "-q", "-o", zip, "-d", dir).CombinedOutput(); err != nil {
+		t.Fatalf("unzip: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// wine is a Wine prefix made for one test.
+type wine struct {
+	prefix string
+	env    []string
+}
+
+func newWine(t *testing.T) *wine {
+	t.Helper()
+	requireTools(t, "wine", "x86_64-w64-mingw32-gcc")
+	w := &wine{prefix: t.TempDir()}
+	w.env = append(os.Environ(), "WINEPREFIX="+w.prefix, "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=", "DISPLAY=")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	boot := exec.CommandContext(ctx, "wineboot", "-i")
+	boot.Env = w.env
+	if out, err := boot.CombinedOutput(); err != nil {
+		t.Fatalf("wineboot: %v\n%s", err, out)
+	}
+	dll := filepath.Join(w.prefix, "drive_c", "windows", "system32", "bcryptprimitives.dll")
+	if out, err := exec.Command("x86_64-w64-mingw32-gcc", "-shared", "-O2", "-o", dll,
+		"testdata/wine/bcryptprimitives.c", "testdata/wine/bcryptprimitives.def", "-ladvapi32").CombinedOutput(); err != nil {
+		t.Fatalf("build the ProcessPrng shim: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		stop := exec.Command("wineserver", "-k")
+		stop.Env = w.env
+		stop.Run()
+	})
+	return w
+}
+
+// run runs a Windows program (its Linux path, or a Windows one) under
+// Wine with stdin; it returns the exit code and the outputs (CR LF made LF).
+func (w *wine) run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "wine", args...)
+	cmd.Env = w.env
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatalf("wine %v: %v", args, err)
+	}
+	crlf := strings.NewReplacer("\r\n", "\n")
+	return code, crlf.Replace(stdout.String()), crlf.Replace(stderr.String())
+}
+
+// drive is the Linux path of a path on the prefix's C: drive.
+func (w *wine) drive(winPath string) string {
+	rel := strings.TrimPrefix(strings.TrimPrefix(winPath, `C:\`), `c:\`)
+	return filepath.Join(w.prefix, "drive_c", filepath.FromSlash(strings.ReplaceAll(rel, `\`, "/")))
+}
+
+// user is Wine's Windows user name (the Linux one).
+func (w *wine) user() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "root"
+}
+
+// TestPackageContents: make package writes every installer, with sums,
+// a version, and the files each system needs.
+func TestPackageContents(t *testing.T) {
+	dist := packaged(t)
+	sums := exec.Command("sha256sum", "-c", "SHA256SUMS")
+	sums.Dir = dist
+	if out, err := sums.CombinedOutput(); err != nil || strings.Count(string(out), ": OK") != 5 {
+		t.Errorf("sha256sum -c: %v\n%s", err, out)
+	}
+	deb := distFile(t, "qoltanba_*_amd64.deb")
+	out, err := exec.Command("dpkg-deb", "-c", deb).CombinedOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"./usr/bin/qoltanba\n", "./usr/bin/qoltanba-gui\n", "./usr/share/applications/qoltanba.desktop",
+		"./etc/xdg/autostart/qoltanba.desktop", "./usr/share/icons/hicolor/512x512/apps/qoltanba.png"} {
+		if !strings.Contains(string(out)+"\n", want) && !strings.Contains(string(out), strings.TrimSuffix(want, "\n")+"\n") {
+			t.Errorf("the .deb lacks %s", strings.TrimSpace(want))
+		}
+	}
+	if _, err := exec.LookPath("msiinfo"); err == nil {
+		msi := distFile(t, "Qoltanba-*-x64.msi")
+		props, err := exec.Command("msiinfo", "export", msi, "Property").CombinedOutput()
+		if err != nil || !strings.Contains(string(props), "ProductName\tQoltanba") || !strings.Contains(string(props), "ProductVersion\t0.") {
+			t.Errorf("MSI properties: %v\n%s", err, props)
+		}
+		dirs, _ := exec.Command("msiinfo", "export", msi, "Directory").CombinedOutput()
+		if !strings.Contains(string(dirs), "LocalAppDataFolder") {
+			t.Errorf("the per-user MSI does not install under %%LocalAppData%%:\n%s", dirs)
+		}
+		dirs, _ = exec.Command("msiinfo", "export", distFile(t, "Qoltanba-*-x64-allusers.msi"), "Directory").CombinedOutput()
+		if !strings.Contains(string(dirs), "ProgramFiles64Folder") {
+			t.Errorf("the per-machine MSI does not install in Program Files:\n%s", dirs)
+		}
+	}
+	exe := filepath.Join(unpacked(t), "qoltanba.exe")
+	if _, err := exec.LookPath("x86_64-w64-mingw32-objdump"); err == nil {
+		gui, _ := exec.Command("x86_64-w64-mingw32-objdump", "-p", exe).CombinedOutput()
+		cli, _ := exec.Command("x86_64-w64-mingw32-objdump", "-p", filepath.Join(unpacked(t), "qoltanba.com")).CombinedOutput()
+		if !strings.Contains(string(gui), "(Windows GUI)") || !strings.Contains(string(cli), "(Windows CUI)") {
+			t.Error("qoltanba.exe must be a GUI program and qoltanba.com a console one")
+		}
+	}
+	data, _ := os.ReadFile(exe)
+	if !bytes.Contains(data, utf16le("ProductVersion")) || !bytes.Contains(data, []byte("PerMonitorV2")) {
+		t.Error("qoltanba.exe carries no version information or manifest")
+	}
+}
+
+func utf16le(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return b
+}
+
+// TestWineCommandLine: the console program under Wine reads NCA's keys as
+// on Linux, signs with a GOST key and verifies against a test PKI whose
+// responders run under Wine too, refuses a tampered file, and keeps
+// documents in a folder whose path has Kazakh letters and spaces.
+func TestWineCommandLine(t *testing.T) {
+	bin := filepath.Join(unpacked(t), "qoltanba.com")
+	w := newWine(t)
+	if code, out, stderr := w.run(t, "", bin, "version"); code != 0 || !strings.HasPrefix(out, "qoltanba ") {
+		t.Fatalf("version: exit %d %q %s", code, out, stderr)
+	}
+
+	t.Run("NCA key as on Linux", func(t *testing.T) {
+		key := filepath.Join(sharedtest.Dir(t, "testdata", "nca"), "gost2015", "legal", "valid", "head.p12")
+		tar := distFile(t, "qoltanba-*-linux-x64.tar.gz")
+		linux := t.TempDir()
+		if out, err := exec.Command("tar", "-xzf", tar, "-C", linux).CombinedOutput(); err != nil {
+			t.Fatalf("tar: %v %s", err, out)
+		}
+		lin := exec.Command(filepath.Join(linux, "qoltanba"), "keys", "info", key, "--password-stdin", "--json")
+		lin.Stdin = strings.NewReader("Qwerty12\n")
+		want, err := lin.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, got, stderr := w.run(t, "Qwerty12\n", bin, "keys", "info", "Z:"+key, "--password-stdin", "--json")
+		if code != 0 {
+			t.Fatalf("keys info under Wine: exit %d %s", code, stderr)
+		}
+		var a, b map[string]any
+		json.Unmarshal(want, &a)
+		json.Unmarshal([]byte(got), &b)
+		delete(a, "file")
+		delete(b, "file")
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		if len(a) < 5 || string(ja) != string(jb) {
+			t.Errorf("keys info differs:\nLinux %s\nWine  %s", ja, jb)
+		}
+	})
+
+	t.Run("sign and verify with the test PKI served under Wine", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		if code, _, stderr := w.run(t, "", bin, "testpki", "init", "--url", "http://"+addr, `C:\pki`); code != 0 {
+			t.Fatalf("testpki init: exit %d %s", code, stderr)
+		}
+		serve := exec.Command("wine", bin, "testpki", "serve", `C:\pki`)
+		serve.Env = w.env
+		if err := serve.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { serve.Process.Kill(); serve.Wait() }()
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			if c, err := net.Dial("tcp", addr); err == nil {
+				c.Close()
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("testpki serve did not start under Wine")
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		doc := w.drive(`C:\docs\шарт.txt`)
+		os.MkdirAll(filepath.Dir(doc), 0o755)
+		os.WriteFile(doc, []byte("Шарт № 1 / Договор № 1\n"), 0o644)
+		code, _, stderr := w.run(t, "Qwerty12\n", bin, "sign", "--key", `C:\pki\gost\legal_head.p12`, "--password-stdin",
+			"--format", "cms", "--detached", "--tsa", "http://"+addr+"/tsp", `C:\docs\шарт.txt`)
+		if code != 0 {
+			t.Fatalf("sign under Wine: exit %d %s", code, stderr)
+		}
+		code, out, stderr := w.run(t, "", bin, "verify", `C:\docs\шарт.txt.cms`, "--trust", `C:\pki\ca`)
+		if code != 0 || !strings.Contains(out+stderr, "VALID") {
+			t.Errorf("verify under Wine: exit %d\n%s%s", code, out, stderr)
+		}
+		os.WriteFile(doc, []byte("Шарт № 2 / Договор № 2\n"), 0o644)
+		if code, out, stderr := w.run(t, "", bin, "verify", `C:\docs\шарт.txt.cms`, "--trust", `C:\pki\ca`); code != 1 {
+			t.Errorf("a tampered file: exit %d\n%s%s", code, out, stderr)
+		}
+	})
+
+	t.Run("documents in a folder with Kazakh letters and spaces", func(t *testing.T) {
+		data := `C:\users\Әлия Сәрсенова\Qoltanba`
+		doc := w.drive(`C:\users\Әлия Сәрсенова\Жұмыс үстелі\акт.txt`)
+		os.MkdirAll(filepath.Dir(doc), 0o755)
+		os.WriteFile(doc, []byte("Акт орындалған жұмыстар\n"), 0o644)
+		code, _, stderr := w.run(t, "", bin, "docs", "add", "--data-dir", data, `C:\users\Әлия Сәрсенова\Жұмыс үстелі\акт.txt`)
+		if code != 0 {
+			t.Fatalf("docs add: exit %d %s", code, stderr)
+		}
+		if code, out, stderr := w.run(t, "", bin, "docs", "list", "--data-dir", data); code != 0 || !strings.Contains(out, "акт.txt") {
+			t.Errorf("docs list: exit %d\n%s%s", code, out, stderr)
+		}
+		if code, out, stderr := w.run(t, "", bin, "journal", "verify", "--data-dir", data); code != 0 {
+			t.Errorf("journal verify: exit %d\n%s%s", code, out, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(w.drive(data), "qoltanba.db")); err != nil {
+			t.Errorf("the database is not in the folder asked for: %v", err)
+		}
+	})
+}
+
+// TestWineRootStore: the bridge's CA goes into the Windows user's Root
+// store through the certificate API and out again (Wine skips the
+// confirmation dialog real Windows shows on adding a root).
+func TestWineRootStore(t *testing.T) {
+	bin := filepath.Join(unpacked(t), "qoltanba.com")
+	w := newWine(t)
+	data := `C:\users\` + w.user() + `\bridge-data`
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	free := ln.Addr().String()
+	ln.Close()
+	code, out, stderr := w.run(t, "", bin, "bridge", "doctor", "--data-dir", data, "--addr", free)
+	if code != 2 || !strings.Contains(out, "✗ Windows") {
+		t.Fatalf("doctor before trust: exit %d\n%s%s", code, out, stderr)
+	}
+	code, out, stderr = w.run(t, "", bin, "bridge", "trust", "--data-dir", data)
+	if code != 0 || !strings.Contains(out, "✓ Windows") {
+		t.Fatalf("trust: exit %d\n%s%s", code, out, stderr)
+	}
+	if _, out, _ = w.run(t, "", bin, "bridge", "doctor", "--data-dir", data, "--addr", free); !strings.Contains(out, "✓ Windows") {
+		t.Errorf("doctor after trust:\n%s", out)
+	}
+	if code, _, stderr = w.run(t, "", bin, "bridge", "trust", "--remove", "--data-dir", data); code != 0 {
+		t.Fatalf("trust --remove: exit %d %s", code, stderr)
+	}
+	if _, out, _ = w.run(t, "", bin, "bridge", "doctor", "--data-dir", data, "--addr", free); !strings.Contains(out, "✗ Windows") {
+		t.Errorf("doctor after --remove:\n%s", out)
+	}
+}
