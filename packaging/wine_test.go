@@ -359,3 +359,117 @@ func TestWineRootStore(t *testing.T) {
 		t.Errorf("doctor after --remove:\n%s", out)
 	}
 }
+
+// msiWithVersion builds the per-user MSI again at another version from
+// the packaged programs (for the upgrade), as scripts/package.sh does.
+func msiWithVersion(t *testing.T, version string) string {
+	t.Helper()
+	stage := t.TempDir()
+	for _, f := range []string{"qoltanba.exe", "qoltanba.com"} {
+		data, err := os.ReadFile(filepath.Join(unpacked(t), f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(stage, f), data, 0o755)
+	}
+	wxs, _ := os.ReadFile("windows/qoltanba.wxs")
+	os.WriteFile(filepath.Join(stage, "qoltanba.wxs"), wxs, 0o644)
+	mkico := exec.Command("go", "run", "./packaging/mkico", "assets/icon.png", filepath.Join(stage, "qoltanba.ico"))
+	mkico.Dir = repoRoot
+	if out, err := mkico.CombinedOutput(); err != nil {
+		t.Fatalf("mkico: %v %s", err, out)
+	}
+	out := filepath.Join(stage, "upgrade.msi")
+	wixl := exec.Command("wixl", "-a", "x64", "-D", "Version="+version, "-D", "Bin=.", "-D", "Icon=qoltanba.ico", "-o", out, "qoltanba.wxs")
+	wixl.Dir = stage
+	if msg, err := wixl.CombinedOutput(); err != nil {
+		t.Fatalf("wixl: %v %s", err, msg)
+	}
+	return out
+}
+
+// TestMSIUnderWine: the per-user MSI installs without administrator
+// rights under %LocalAppData%\Programs, with the Start-menu shortcut, the
+// Run entry and the file associations; the installed programs work; an
+// upgrade replaces the programs and keeps a document added before it;
+// installing twice is harmless; uninstalling removes the programs and
+// keeps the documents. The per-machine MSI installs in Program Files.
+func TestMSIUnderWine(t *testing.T) {
+	msi := distFile(t, "Qoltanba-*-x64.msi")
+	w := newWine(t)
+	home := `C:\users\` + w.user()
+	installed := home + `\AppData\Local\Programs\Qoltanba`
+	if code, out, stderr := w.run(t, "", "msiexec", "/i", "Z:"+msi, "/qn"); code != 0 {
+		t.Fatalf("msiexec /i: exit %d %s%s", code, out, stderr)
+	}
+	for _, f := range []string{"qoltanba.exe", "qoltanba.com"} {
+		if _, err := os.Stat(filepath.Join(w.drive(installed), f)); err != nil {
+			t.Errorf("not installed: %v", err)
+		}
+	}
+	if _, err := os.Stat(w.drive(home + `\AppData\Roaming\Microsoft\Windows\Start Menu\Programs\Qoltanba.lnk`)); err != nil {
+		t.Errorf("no Start-menu shortcut: %v", err)
+	}
+	reg := func(key string) string {
+		_, out, _ := w.run(t, "", "reg", "query", key)
+		return out
+	}
+	if out := reg(`HKCU\Software\Microsoft\Windows\CurrentVersion\Run`); !strings.Contains(out, `Qoltanba\qoltanba.exe" --minimized`) {
+		t.Errorf("no start at login:\n%s", out)
+	}
+	if out := reg(`HKCR\Qoltanba.cms\shell\open\command`); !strings.Contains(out, `qoltanba.exe" "%1"`) {
+		t.Errorf("signatures do not open in Qoltanba:\n%s", out)
+	}
+
+	cli := installed + `\qoltanba.com`
+	doc := w.drive(home + `\Desktop\счёт.txt`)
+	os.MkdirAll(filepath.Dir(doc), 0o755)
+	os.WriteFile(doc, []byte("Шот-фактура 1\n"), 0o644)
+	if code, _, stderr := w.run(t, "", cli, "docs", "add", home+`\Desktop\счёт.txt`); code != 0 {
+		t.Fatalf("the installed program: docs add: exit %d %s", code, stderr)
+	}
+	dataDB := w.drive(home + `\AppData\Local\Qoltanba\qoltanba.db`)
+	if _, err := os.Stat(dataDB); err != nil {
+		t.Fatalf("documents are not in %%LocalAppData%%\\Qoltanba: %v", err)
+	}
+
+	if code, out, stderr := w.run(t, "", "msiexec", "/i", "Z:"+msi, "/qn"); code != 0 {
+		t.Errorf("the same MSI again: exit %d %s%s", code, out, stderr)
+	}
+	upgrade := msiWithVersion(t, "99.0.0")
+	if code, out, stderr := w.run(t, "", "msiexec", "/i", "Z:"+upgrade, "/qn"); code != 0 {
+		t.Fatalf("upgrade: exit %d %s%s", code, out, stderr)
+	}
+	// Wine registers every product under HKLM, per-user ones too.
+	_, arp, _ := w.run(t, "", "reg", "query", `HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall`, "/s")
+	if strings.Count(arp, "DisplayName    REG_SZ    Qoltanba") != 1 || !strings.Contains(arp, "DisplayVersion    REG_SZ    99.0.0") {
+		t.Errorf("after the upgrade, Qoltanba 99.0.0 alone should be installed:\n%s", arp)
+	}
+	if code, out, _ := w.run(t, "", cli, "docs", "list"); code != 0 || !strings.Contains(out, "счёт.txt") {
+		t.Errorf("the document added before the upgrade: exit %d\n%s", code, out)
+	}
+
+	if code, out, _ := w.run(t, "", cli, "bridge", "trust"); code != 0 || !strings.Contains(out, "✓ Windows") {
+		t.Errorf("bridge trust with the installed program: exit %d\n%s", code, out)
+	}
+	if code, out, stderr := w.run(t, "", "msiexec", "/x", "Z:"+upgrade, "/qn"); code != 0 {
+		t.Fatalf("msiexec /x: exit %d %s%s", code, out, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(w.drive(installed), "qoltanba.exe")); !os.IsNotExist(err) {
+		t.Errorf("the program stays after uninstalling: %v", err)
+	}
+	if _, err := os.Stat(dataDB); err != nil {
+		t.Errorf("uninstalling lost the documents: %v", err)
+	}
+	if _, out, _ := w.run(t, "", filepath.Join(unpacked(t), "qoltanba.com"), "bridge", "doctor"); !strings.Contains(out, "✗ Windows") {
+		t.Errorf("uninstalling left the bridge's CA in the Root store:\n%s", out)
+	}
+
+	machine := distFile(t, "Qoltanba-*-x64-allusers.msi")
+	if code, out, stderr := w.run(t, "", "msiexec", "/i", "Z:"+machine, "/qn"); code != 0 {
+		t.Fatalf("per-machine msiexec /i: exit %d %s%s", code, out, stderr)
+	}
+	if _, err := os.Stat(w.drive(`C:\Program Files\Qoltanba\qoltanba.exe`)); err != nil {
+		t.Errorf("the per-machine MSI did not install in Program Files: %v", err)
+	}
+}
