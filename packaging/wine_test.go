@@ -1,15 +1,22 @@
 package packaging
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math/bits"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -472,4 +479,141 @@ func TestMSIUnderWine(t *testing.T) {
 	if _, err := os.Stat(w.drive(`C:\Program Files\Qoltanba\qoltanba.exe`)); err != nil {
 		t.Errorf("the per-machine MSI did not install in Program Files: %v", err)
 	}
+}
+
+// xwdImage decodes a 24-bit TrueColor X window dump (xwd -root), the
+// only kind Xvfb gives here.
+func xwdImage(data []byte) (*image.RGBA, error) {
+	if len(data) < 100 {
+		return nil, errors.New("xwd: short file")
+	}
+	field := func(i int) int { return int(binary.BigEndian.Uint32(data[4*i:])) }
+	headerSize, width, height, lsbFirst, bytesPerLine, ncolors := field(0), field(4), field(5), field(7) == 0, field(12), field(19)
+	rm, gm, bm := uint32(field(14)), uint32(field(15)), uint32(field(16))
+	start := headerSize + 12*ncolors
+	if width <= 0 || height <= 0 || bytesPerLine < 3*width || start+bytesPerLine*height > len(data) {
+		return nil, errors.New("xwd: not a TrueColor dump of the expected size")
+	}
+	stride := bytesPerLine / width
+	shift := func(mask uint32) int { return bits.TrailingZeros32(mask) }
+	img := image.NewRGBA(image.Rect(0, 0, width, height))
+	for y := range height {
+		for x := range width {
+			p := data[start+y*bytesPerLine+x*stride:]
+			var v uint32
+			for i := range stride {
+				if lsbFirst {
+					v |= uint32(p[i]) << (8 * i)
+				} else {
+					v = v<<8 | uint32(p[i])
+				}
+			}
+			img.Set(x, y, color.RGBA{uint8((v & rm) >> shift(rm)), uint8((v & gm) >> shift(gm)), uint8((v & bm) >> shift(bm)), 255})
+		}
+	}
+	return img, nil
+}
+
+// artifacts is where tests keep what a person may want to look at.
+func artifacts() string {
+	if dir := os.Getenv("QOLTANBA_ARTIFACTS"); dir != "" {
+		return dir
+	}
+	return filepath.Join(os.TempDir(), "qoltanba-artifacts")
+}
+
+// firstFrame runs a window program with QOLTANBA_FIRST_FRAME=1 on display
+// and returns the "first frame after N ms" it reports, leaving it running
+// until stop is called.
+func firstFrame(t *testing.T, cmd *exec.Cmd) (ms string, stop func()) {
+	t.Helper()
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stop = func() { cmd.Process.Kill(); cmd.Wait() }
+	found := make(chan string, 1)
+	go func() {
+		lines := bufio.NewScanner(stderr)
+		for lines.Scan() {
+			if rest, ok := strings.CutPrefix(lines.Text(), "first frame after "); ok {
+				found <- rest
+			}
+		}
+		close(found)
+	}()
+	select {
+	case ms, ok := <-found:
+		if !ok {
+			stop()
+			t.Fatal("the window program ended before its first frame")
+		}
+		return ms, stop
+	case <-time.After(2 * time.Minute):
+		stop()
+		t.Fatal("no first frame in 2 minutes")
+	}
+	return "", stop
+}
+
+// TestWindowsGUIUnderWine: the window program starts under Wine on a
+// virtual display and draws; the screenshot is kept, and the time to the
+// first frame is logged beside the Linux build's on the same display.
+func TestWindowsGUIUnderWine(t *testing.T) {
+	requireTools(t, "Xvfb", "xwd")
+	exe := filepath.Join(unpacked(t), "qoltanba.exe")
+	w := newWine(t)
+	display := fmt.Sprintf(":%d", 70+os.Getpid()%20)
+	xvfb := exec.Command("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	if err := xvfb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { xvfb.Process.Kill(); xvfb.Wait() }()
+	time.Sleep(time.Second)
+
+	gui := exec.Command("wine", exe)
+	gui.Env = append(slices.Clone(w.env), "DISPLAY="+display, "QOLTANBA_FIRST_FRAME=1", "QOLTANBA_BRIDGE=off",
+		`QOLTANBA_DATA_DIR=C:\users\Әлия Сәрсенова\Qoltanba`, "QOLTANBA_LANG=kk")
+	wineMS, stop := firstFrame(t, gui)
+	time.Sleep(3 * time.Second) // the welcome screen's content
+	shot, err := exec.Command("xwd", "-root", "-silent", "-display", display).Output()
+	stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := xwdImage(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	colours := map[color.RGBA]bool{}
+	for y := 0; y < img.Bounds().Dy(); y += 4 {
+		for x := 0; x < img.Bounds().Dx(); x += 4 {
+			colours[img.RGBAAt(x, y)] = true
+		}
+	}
+	if len(colours) < 20 {
+		t.Errorf("the window looks blank: %d colours", len(colours))
+	}
+	os.MkdirAll(artifacts(), 0o755)
+	shotPath := filepath.Join(artifacts(), "windows-gui-under-wine.png")
+	if f, err := os.Create(shotPath); err == nil {
+		png.Encode(f, img)
+		f.Close()
+		t.Logf("screenshot: %s", shotPath)
+	}
+
+	tar := distFile(t, "qoltanba-*-linux-x64.tar.gz")
+	linux := t.TempDir()
+	if out, err := exec.Command("tar", "-xzf", tar, "-C", linux).CombinedOutput(); err != nil {
+		t.Fatalf("tar: %v %s", err, out)
+	}
+	native := exec.Command(filepath.Join(linux, "qoltanba-gui"))
+	native.Env = append(os.Environ(), "DISPLAY="+display, "QOLTANBA_FIRST_FRAME=1", "QOLTANBA_BRIDGE=off",
+		"QOLTANBA_DATA_DIR="+t.TempDir(), "QOLTANBA_LANG=kk")
+	linuxMS, stop := firstFrame(t, native)
+	stop()
+	t.Logf("cold start to first frame: Windows build under Wine %s, Linux build %s (same Xvfb)", wineMS, linuxMS)
 }
