@@ -70,6 +70,9 @@ type Options struct {
 	// Core is the application core cmd built for this process (store aside:
 	// the window opens its own); nil makes one over the data folder (tests).
 	Core *core.Core
+	// Minimized starts in the tray with the window hidden (the start at
+	// login), where the desktop has a tray; elsewhere the window shows.
+	Minimized bool
 	// Bridge is the address the window answers websites on (the NCALayer
 	// bridge, bridge.Address); empty runs no bridge (tests).
 	Bridge string
@@ -185,6 +188,8 @@ func New(a fyne.App, opts Options) *App {
 	}
 	if opts.Open != "" {
 		switch g.current {
+		case "keys":
+			g.addKeyFile(opts.Open, false) // a key file opened from the file manager
 		case "documents":
 			g.docs.pendingOpen = opts.Open // a document's id or file name
 		case "verify":
@@ -223,7 +228,12 @@ func (g *App) ShowAndRun() {
 		}()
 	})
 	g.win.SetMaster()
-	g.win.ShowAndRun()
+	if g.opts.Minimized && trayAvailable() {
+		// In the tray only: its menu opens the window.
+		g.fyne.Run()
+	} else {
+		g.win.ShowAndRun()
+	}
 	g.Close()
 }
 

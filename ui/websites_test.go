@@ -158,3 +158,23 @@ func TestAutostartEntry(t *testing.T) {
 		t.Fatalf("not removed: %v", err)
 	}
 }
+
+// TestOpenKeyFileFromFileManager: a .p12 opened with Qoltanba (the file
+// association) is added to the keys and shown there.
+func TestOpenKeyFileFromFileManager(t *testing.T) {
+	dir := t.TempDir()
+	key, err := createTestKey(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newTestAppWith(t, Options{Store: st, Screen: "keys", Open: key})
+	var remembered []string
+	onUI(func() { remembered = g.core.Settings().KeyPaths })
+	if len(remembered) != 1 || remembered[0] != key || g.current != "keys" {
+		t.Errorf("key paths %v, screen %s", remembered, g.current)
+	}
+}

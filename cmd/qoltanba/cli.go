@@ -65,7 +65,7 @@ func run(ctx context.Context, args []string, s stdio) int {
 		}
 		return 0
 	}
-	if isGUIFlags(args) { // "qoltanba --lang kk" is "qoltanba gui --lang kk"
+	if isGUIFlags(args) || isFileArg(args) { // "qoltanba --lang kk" is "qoltanba gui --lang kk"; "qoltanba F.p12" opens it
 		args = append([]string{"gui"}, args...)
 	}
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {

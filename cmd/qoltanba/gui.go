@@ -5,9 +5,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/qoltanba/qoltanba/internal/core"
-	"github.com/qoltanba/qoltanba/internal/testfeatures"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -15,6 +15,8 @@ import (
 
 	"github.com/qoltanba/qoltanba/assets"
 	"github.com/qoltanba/qoltanba/bridge"
+	"github.com/qoltanba/qoltanba/internal/core"
+	"github.com/qoltanba/qoltanba/internal/testfeatures"
 	"github.com/qoltanba/qoltanba/ui"
 )
 
@@ -42,11 +44,12 @@ func openGUI(ctx context.Context) error { return openGUIWith(ctx, guiFlags{}) }
 // Settings for this run only (ui.New does not save them).
 func guiOptions(f guiFlags, getenv func(string) string) ui.Options {
 	return ui.Options{
-		Version:  version,
-		Icon:     assets.Icon,
-		Screen:   getenv(envScreen),
-		Language: envOr(f.lang, getenv, envLang),
-		Open:     getenv(envOpen),
+		Version:   version,
+		Icon:      assets.Icon,
+		Screen:    envOr(screenFor(f.open), getenv, envScreen),
+		Language:  envOr(f.lang, getenv, envLang),
+		Open:      envOr(f.open, getenv, envOpen),
+		Minimized: f.minimized,
 		// The data folder as the CLI resolves it (--data-dir, then
 		// $QOLTANBA_DATA_DIR), else the Settings choice (empty here): the
 		// GUI opens the same document store there, on a worker after the
@@ -54,6 +57,22 @@ func guiOptions(f guiFlags, getenv func(string) string) ui.Options {
 		DataDir: envOr(f.dataDir, getenv, envDataDir),
 		Bridge:  bridgeAddress(getenv(envBridge)),
 	}
+}
+
+// screenFor is the screen a file opens on: a key file on Keys, a
+// signature on Verify, anything else on Sign; "" without a file.
+func screenFor(file string) string {
+	switch strings.ToLower(filepath.Ext(file)) {
+	case "":
+		if file == "" {
+			return ""
+		}
+	case ".p12", ".pfx":
+		return "keys"
+	case ".cms", ".p7s", ".p7m", ".sig":
+		return "verify"
+	}
+	return "sign"
 }
 
 // bridgeAddress is where the window answers websites: NCALayer's address

@@ -17,10 +17,17 @@ import (
 type guiFlags struct {
 	dataDir string // absolute; "" keeps $QOLTANBA_DATA_DIR or the Settings choice
 	lang    string // kk, ru, en; "" keeps $QOLTANBA_LANG or the Settings choice
+	// open is a file to open (absolute): a key file is added to the keys,
+	// a signature verified, anything else put on the Sign screen. The file
+	// associations of the installers pass it.
+	open string
+	// minimized starts in the tray without showing the window (the start
+	// at login), where the desktop has a tray.
+	minimized bool
 }
 
 // guiCommand is the registry entry of "qoltanba gui".
-var guiCommand = command{"gui", "", "open the window, optionally on another data folder or in another language", guiCmd}
+var guiCommand = command{"gui", "[FILE]", "open the window, optionally on a file, another data folder or in another language", guiCmd}
 
 // startGUI opens the window; tests replace it to see what it would be given.
 var startGUI = openGUIWith
@@ -42,14 +49,25 @@ func parseGUIArgs(args []string) (guiFlags, error) {
 	fs := flag.NewFlagSet("gui", flag.ContinueOnError)
 	dir := dataDirFlag(fs)
 	lang := fs.String("lang", "", "the window's `LANGUAGE` for this run: kk, ru or en (default $"+envLang+" or Settings)")
+	minimized := fs.Bool("minimized", false, "start in the tray, the window hidden (the start at login)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return guiFlags{}, err
 	}
-	if len(rest) > 0 {
-		return guiFlags{}, usagef("unexpected argument %q", rest[0])
+	if len(rest) > 1 {
+		return guiFlags{}, usagef("unexpected argument %q", rest[1])
 	}
-	f := guiFlags{lang: strings.ToLower(strings.TrimSpace(*lang))}
+	f := guiFlags{lang: strings.ToLower(strings.TrimSpace(*lang)), minimized: *minimized}
+	if len(rest) == 1 {
+		abs, err := filepath.Abs(rest[0])
+		if err != nil {
+			return guiFlags{}, err
+		}
+		if info, err := os.Stat(abs); err != nil || info.IsDir() {
+			return guiFlags{}, withHint(fmt.Errorf("no file %s", rest[0]), "name a key file, a signature or a document to sign")
+		}
+		f.open = abs
+	}
 	if f.lang != "" && !slices.Contains(translations.Languages, f.lang) {
 		return guiFlags{}, usagef("--lang %q: the window speaks %s", *lang, strings.Join(translations.Languages, ", "))
 	}
@@ -65,6 +83,22 @@ func parseGUIArgs(args []string) (guiFlags, error) {
 		f.dataDir = abs
 	}
 	return f, nil
+}
+
+// isFileArg: "qoltanba FILE" (how Windows' file associations and desktop
+// entries start the window) opens the file in the window, unless FILE is
+// also a command's name.
+func isFileArg(args []string) bool {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		return false
+	}
+	for _, c := range commands() {
+		if strings.Fields(c.name)[0] == args[0] {
+			return false
+		}
+	}
+	info, err := os.Stat(args[0])
+	return err == nil && !info.IsDir()
 }
 
 // isGUIFlags: the bare command followed by flags ("qoltanba --data-dir D")

@@ -39,6 +39,12 @@ func openGUIWith(_ context.Context, f guiFlags) error {
 	if f.dataDir != "" {
 		args = append(args, "--data-dir", f.dataDir)
 	}
+	if f.minimized {
+		args = append(args, "--minimized")
+	}
+	if f.open != "" {
+		args = append(args, f.open)
+	}
 	cmd := exec.Command(gui, args...)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start the window (%s): %w", gui, err)

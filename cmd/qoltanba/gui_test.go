@@ -39,7 +39,10 @@ func TestParseGUIArgs(t *testing.T) {
 		{"unknown language", []string{"--lang", "de"}, guiFlags{}, `--lang "de": the window speaks kk, ru, en`, true},
 		{"unknown flag", []string{"--screen", "keys"}, guiFlags{}, "flag provided but not defined: -screen", true},
 		{"flag without value", []string{"--lang"}, guiFlags{}, "flag needs an argument: -lang", true},
-		{"positional argument", []string{"invoice.xml"}, guiFlags{}, `unexpected argument "invoice.xml"`, true},
+		{"a file to open", []string{file}, guiFlags{open: file}, "", false},
+		{"a file that is not there", []string{"invoice.xml"}, guiFlags{}, "no file invoice.xml", false},
+		{"two files", []string{file, file}, guiFlags{}, "unexpected argument", true},
+		{"minimized", []string{"--minimized"}, guiFlags{minimized: true}, "", false},
 		{"data folder is a file", []string{"--data-dir", file}, guiFlags{}, "is a file", false},
 	}
 	for _, tt := range tests {
@@ -97,6 +100,12 @@ func TestGUIOptions(t *testing.T) {
 	if o.Screen != "documents" || o.Open != "invoice.xml" {
 		t.Errorf("screen %q, open %q: the screenshot variables are lost", o.Screen, o.Open)
 	}
+	// A file opened from the file manager picks its screen.
+	for file, screen := range map[string]string{"/k/head.p12": "keys", "/d/act.pdf.cms": "verify", "/d/x.P7S": "verify", "/d/act.pdf": "sign"} {
+		if o := guiOptions(guiFlags{open: file, minimized: true}, env(nil)); o.Screen != screen || o.Open != file || !o.Minimized {
+			t.Errorf("%s: screen %q, open %q, minimized %v; want %s", file, o.Screen, o.Open, o.Minimized, screen)
+		}
+	}
 }
 
 // TestGUICommand: "qoltanba gui …" and the bare "qoltanba --lang kk" reach
@@ -110,12 +119,16 @@ func TestGUICommand(t *testing.T) {
 	startGUI = func(_ context.Context, f guiFlags) error { opened = append(opened, f); return nil }
 	t.Cleanup(func() { startGUI = openGUIWith })
 	dir := t.TempDir()
+	key := filepath.Join(dir, "head.p12")
+	os.WriteFile(key, []byte("x"), 0o600)
 	tests := []struct {
 		args   []string
 		code   int
 		opened *guiFlags
 		stderr string
 	}{
+		{[]string{key}, 0, &guiFlags{open: key}, ""},
+		{[]string{"gui", "--minimized"}, 0, &guiFlags{minimized: true}, ""},
 		{[]string{"gui"}, 0, &guiFlags{}, ""},
 		{[]string{"gui", "--data-dir", dir, "--lang", "ru"}, 0, &guiFlags{dataDir: dir, lang: "ru"}, ""},
 		{[]string{"--lang", "kk"}, 0, &guiFlags{lang: "kk"}, ""},
