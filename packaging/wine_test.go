@@ -610,10 +610,37 @@ func TestWindowsGUIUnderWine(t *testing.T) {
 	if out, err := exec.Command("tar", "-xzf", tar, "-C", linux).CombinedOutput(); err != nil {
 		t.Fatalf("tar: %v %s", err, out)
 	}
+	dataDir := t.TempDir()
+	nativeEnv := append(os.Environ(), "DISPLAY="+display, "QOLTANBA_FIRST_FRAME=1", "QOLTANBA_BRIDGE=off",
+		"QOLTANBA_DATA_DIR="+dataDir, "QOLTANBA_LANG=kk")
 	native := exec.Command(filepath.Join(linux, "qoltanba-gui"))
-	native.Env = append(os.Environ(), "DISPLAY="+display, "QOLTANBA_FIRST_FRAME=1", "QOLTANBA_BRIDGE=off",
-		"QOLTANBA_DATA_DIR="+t.TempDir(), "QOLTANBA_LANG=kk")
+	native.Env = nativeEnv
 	linuxMS, stop := firstFrame(t, native)
+	// A second start on the same data folder hands over to the first and
+	// ends, instead of failing on the locked database.
+	second := exec.Command(filepath.Join(linux, "qoltanba-gui"))
+	second.Env = nativeEnv
+	done := make(chan error, 1)
+	go func() {
+		out, err := second.CombinedOutput()
+		done <- errors.Join(err, errorIf(len(out) > 0 && strings.Contains(string(out), "in use"), string(out)))
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("the second start: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		second.Process.Kill()
+		t.Error("the second start did not hand over to the running window")
+	}
 	stop()
 	t.Logf("cold start to first frame: Windows build under Wine %s, Linux build %s (same Xvfb)", wineMS, linuxMS)
+}
+
+func errorIf(cond bool, msg string) error {
+	if cond {
+		return errors.New(msg)
+	}
+	return nil
 }

@@ -187,16 +187,7 @@ func New(a fyne.App, opts Options) *App {
 		g.current = opts.Screen
 	}
 	if opts.Open != "" {
-		switch g.current {
-		case "keys":
-			g.addKeyFile(opts.Open, false) // a key file opened from the file manager
-		case "documents":
-			g.docs.pendingOpen = opts.Open // a document's id or file name
-		case "verify":
-			g.verify.file = opts.Open
-		default:
-			g.setSignFile(opts.Open)
-		}
+		g.openFile(opts.Open)
 	}
 	g.rebuild()
 	trace("screen " + g.current)
@@ -204,6 +195,40 @@ func New(a fyne.App, opts Options) *App {
 		g.startVerify()
 	}
 	return g
+}
+
+// openFile puts a file on the current screen: a key file is added to the
+// keys, a document shown in Documents, a signature verified, anything
+// else made the file to sign.
+func (g *App) openFile(path string) {
+	switch g.current {
+	case "keys":
+		g.addKeyFile(path, false) // a key file opened from the file manager
+	case "documents":
+		g.docs.pendingOpen = path // a document's id or file name
+	case "verify":
+		g.verify.file = path
+	default:
+		g.setSignFile(path)
+	}
+}
+
+// Activate brings the window to the front for a second start of the
+// program, opening its file on screen, if any. UI goroutine.
+func (g *App) Activate(screen, open string) {
+	g.win.Show()
+	g.win.RequestFocus()
+	if open == "" {
+		return
+	}
+	if screenByID(screen) != nil {
+		g.current = screen
+	}
+	g.openFile(open)
+	g.show(g.current)
+	if g.current == "verify" {
+		g.startVerify()
+	}
 }
 
 // Window is the main window.

@@ -178,3 +178,21 @@ func TestOpenKeyFileFromFileManager(t *testing.T) {
 		t.Errorf("key paths %v, screen %s", remembered, g.current)
 	}
 }
+
+// TestActivateOpensFile: a second start hands its file to the running
+// window, which shows it on the screen asked for.
+func TestActivateOpensFile(t *testing.T) {
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newTestAppWith(t, Options{Store: st})
+	sig := filepath.Join(t.TempDir(), "act.pdf.cms")
+	os.WriteFile(sig, []byte("not a signature"), 0o600)
+	onUI(func() { g.Activate("verify", sig) })
+	onUI(func() {
+		if g.current != "verify" || g.verify.file != sig {
+			t.Errorf("screen %s, verify file %q", g.current, g.verify.file)
+		}
+	})
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/qoltanba/qoltanba/assets"
 	"github.com/qoltanba/qoltanba/bridge"
 	"github.com/qoltanba/qoltanba/internal/core"
+	"github.com/qoltanba/qoltanba/internal/instance"
 	"github.com/qoltanba/qoltanba/internal/testfeatures"
 	"github.com/qoltanba/qoltanba/ui"
 )
@@ -113,6 +114,13 @@ func openGUIWith(ctx context.Context, f guiFlags) error {
 	if dir == "" {
 		dir = a.Preferences().StringWithFallback(ui.PrefDataDir, ui.DefaultDataDir())
 	}
+	// A window already runs on this data folder: it comes to the front,
+	// with the file if one was given, and this start ends there.
+	if ok, err := instance.Notify(dir, instance.Request{Open: opts.Open, Screen: opts.Screen}); ok {
+		return nil
+	} else if err != nil {
+		fmt.Fprintf(os.Stderr, "qoltanba: %v\n", err)
+	}
 	c, err := core.New(core.Options{DataDir: dir})
 	if err != nil {
 		return withHint(err, "choose another data folder with --data-dir DIR")
@@ -127,6 +135,11 @@ func openGUIWith(ctx context.Context, f guiFlags) error {
 	}
 	g := ui.New(a, opts)
 	trace("window built (ui.New)")
+	if srv, err := instance.Serve(dir, func(r instance.Request) { fyne.Do(func() { g.Activate(r.Screen, r.Open) }) }); err != nil {
+		fmt.Fprintf(os.Stderr, "qoltanba: a second start will not find this window: %v\n", err)
+	} else {
+		defer srv.Close()
+	}
 	go func() { // Ctrl-C in the terminal closes the window cleanly
 		<-ctx.Done()
 		fyne.Do(a.Quit)
