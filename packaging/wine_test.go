@@ -500,13 +500,13 @@ func xwdImage(data []byte) (*image.RGBA, error) {
 		return nil, errors.New("xwd: short file")
 	}
 	field := func(i int) int { return int(binary.BigEndian.Uint32(data[4*i:])) }
-	headerSize, width, height, lsbFirst, bytesPerLine, ncolors := field(0), field(4), field(5), field(7) == 0, field(12), field(19)
+	headerSize, width, height, lsbFirst, bitsPerPixel, bytesPerLine, ncolors := field(0), field(4), field(5), field(7) == 0, field(11), field(12), field(19)
 	rm, gm, bm := uint32(field(14)), uint32(field(15)), uint32(field(16))
 	start := headerSize + 12*ncolors
-	if width <= 0 || height <= 0 || bytesPerLine < 3*width || start+bytesPerLine*height > len(data) {
+	if width <= 0 || height <= 0 || bitsPerPixel < 24 || bytesPerLine < bitsPerPixel/8*width || start+bytesPerLine*(height-1)+bitsPerPixel/8*width > len(data) {
 		return nil, errors.New("xwd: not a TrueColor dump of the expected size")
 	}
-	stride := bytesPerLine / width
+	stride := bitsPerPixel / 8 // rows are bytesPerLine apart, padded
 	shift := func(mask uint32) int { return bits.TrailingZeros32(mask) }
 	img := image.NewRGBA(image.Rect(0, 0, width, height))
 	for y := range height {
