@@ -439,6 +439,9 @@ func TestMSIUnderWine(t *testing.T) {
 	if out := reg(`HKCR\Qoltanba.cms\shell\open\command`); !strings.Contains(out, `qoltanba.exe" "%1"`) {
 		t.Errorf("signatures do not open in Qoltanba:\n%s", out)
 	}
+	if out := reg(`HKCU\Environment`); !strings.Contains(out, `AppData\Local\Programs\Qoltanba`) {
+		t.Errorf("the command line is not on the user's PATH:\n%s", out)
+	}
 
 	cli := installed + `\qoltanba.com`
 	doc := w.drive(home + `\Desktop\счёт.txt`)
@@ -479,6 +482,9 @@ func TestMSIUnderWine(t *testing.T) {
 	}
 	if _, err := os.Stat(dataDB); err != nil {
 		t.Errorf("uninstalling lost the documents: %v", err)
+	}
+	if out := reg(`HKCU\Environment`); strings.Contains(out, `Programs\Qoltanba`) {
+		t.Errorf("uninstalling left the folder on the user's PATH:\n%s", out)
 	}
 	if _, out, _ := w.run(t, "", filepath.Join(unpacked(t), "qoltanba.com"), "bridge", "doctor"); !strings.Contains(out, "✗ Windows") {
 		t.Errorf("uninstalling left the bridge's CA in the Root store:\n%s", out)

@@ -49,6 +49,7 @@ func commands() []command {
 		{"bridge trust", "", "install the bridge's certificate in the browsers (Chromium, every Firefox profile)", bridgeTrust},
 		{"bridge doctor", "", "say whether each browser trusts the bridge and who answers on its port (exit 0 all well, 2 not)", bridgeDoctor},
 		{"bridge", "", "answer websites on the NCALayer protocol (wss://127.0.0.1:13579) until Ctrl-C, asking here", bridgeServe},
+		{"path", "add|remove", "put this program's folder on the user's PATH or take it off (Windows; the installer runs it)", pathCmd},
 		{"testpki serve", "DIR", "run the test PKI's OCSP, CRL, CA and TSA services until Ctrl-C", testpkiServe},
 		{"version", "", "print the version", func(_ context.Context, s stdio, _ []string) error {
 			fmt.Fprintf(s.out, "qoltanba %s\n", version)

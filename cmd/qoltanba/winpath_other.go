@@ -1,0 +1,5 @@
+//go:build !windows
+
+package main
+
+func changeUserPath(string, bool) error { return errNoUserPath }
