@@ -9,7 +9,6 @@ import (
 	"golang.org/x/sys/windows/registry"
 )
 
-
 // changeUserPath edits HKCU\Environment\Path and tells running programs
 // (Explorer, new consoles) that the environment changed.
 func changeUserPath(dir string, add bool) error {
