@@ -707,3 +707,20 @@ func TestSignedInstallers(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowsVet: go vet is clean for Windows too, with and without the
+// window.
+func TestWindowsVet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("vets the module for Windows: not with -short")
+	}
+	requireTools(t, "x86_64-w64-mingw32-gcc")
+	for _, tags := range []string{"", "nogui"} {
+		cmd := exec.Command("go", "vet", "-tags", tags, "./...")
+		cmd.Dir = repoRoot
+		cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=1", "CC=x86_64-w64-mingw32-gcc")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("GOOS=windows go vet -tags %q: %v\n%s", tags, err, out)
+		}
+	}
+}
