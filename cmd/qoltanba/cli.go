@@ -119,7 +119,22 @@ func report(s stdio, err error) int {
 			fmt.Fprintf(s.err, "hint: %s\n", line)
 		}
 	}
+	if hint := diskHint(err); hint != "" {
+		fmt.Fprintf(s.err, "hint: %s\n", hint)
+	}
 	return 1
+}
+
+// diskHint says what to do when the disk refused a write: nothing already
+// stored was changed (every change commits whole or not at all).
+func diskHint(err error) string {
+	switch {
+	case isDiskFull(err):
+		return "the disk is full: free some space, or keep the data elsewhere with --data-dir DIR; nothing stored before was lost"
+	case isReadOnlyDisk(err):
+		return "the disk is read-only: keep the data on a writable disk with --data-dir DIR"
+	}
+	return ""
 }
 
 // hintError carries advice for the user along with an error.

@@ -1,6 +1,13 @@
 package main
 
-import "testing"
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+)
 
 func TestWithPathEntry(t *testing.T) {
 	const dir = `C:\Users\Әлия\AppData\Local\Programs\Qoltanba`
@@ -19,5 +26,19 @@ func TestWithPathEntry(t *testing.T) {
 		if got := withPathEntry(tt.list, dir, tt.add); got != tt.want {
 			t.Errorf("withPathEntry(%q, add %v) = %q, want %q", tt.list, tt.add, got, tt.want)
 		}
+	}
+}
+
+func TestDiskHint(t *testing.T) {
+	full := fmt.Errorf("import: write content: %w", &os.PathError{Op: "write", Path: "/d/blobs/x", Err: syscall.ENOSPC})
+	if h := diskHint(full); !strings.Contains(h, "disk is full") {
+		t.Errorf("disk full: %q", h)
+	}
+	ro := fmt.Errorf("create data folder: %w", &os.PathError{Op: "mkdir", Path: "/ro/d", Err: syscall.EROFS})
+	if h := diskHint(ro); !strings.Contains(h, "read-only") {
+		t.Errorf("read-only: %q", h)
+	}
+	if h := diskHint(errors.New("other")); h != "" {
+		t.Errorf("other: %q", h)
 	}
 }
