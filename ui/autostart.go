@@ -25,15 +25,40 @@ func autostartPath() string {
 	return filepath.Join(dir, "autostart", "qoltanba.desktop")
 }
 
-func autostartEnabled() bool {
-	_, err := os.Stat(autostartPath())
-	return err == nil
+// systemAutostart is the entry the .deb installs for every user
+// ($XDG_CONFIG_DIRS, default /etc/xdg), or "" when there is none.
+func systemAutostart() string {
+	dirs := os.Getenv("XDG_CONFIG_DIRS")
+	if dirs == "" {
+		dirs = "/etc/xdg"
+	}
+	for _, dir := range filepath.SplitList(dirs) {
+		p := filepath.Join(dir, "autostart", "qoltanba.desktop")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
 }
 
-// setAutostart writes or removes the autostart entry for this program.
+// autostartEnabled: the user's entry, unless hidden; else the system's.
+func autostartEnabled() bool {
+	data, err := os.ReadFile(autostartPath())
+	if err == nil {
+		return !strings.Contains(string(data), "\nHidden=true")
+	}
+	return systemAutostart() != ""
+}
+
+// setAutostart writes the user's autostart entry, or turns it off: by
+// removing it, or, when the system starts Qoltanba for every user, by a
+// user entry that hides the system's (the XDG way).
 func setAutostart(on bool) error {
 	path := autostartPath()
 	if !on {
+		if systemAutostart() != "" {
+			return writeAutostart(path, "[Desktop Entry]\nType=Application\nName=Qoltanba\nHidden=true\n")
+		}
 		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
 			return fmt.Errorf("remove %s: %w", path, err)
 		}
@@ -48,12 +73,16 @@ func setAutostart(on bool) error {
 		"Type=Application",
 		"Name=Qoltanba",
 		"Comment=" + T("websites.autostartComment"),
-		"Exec=\"" + exe + "\"",
+		"Exec=\"" + exe + "\" --minimized",
 		"Icon=qoltanba",
 		"Terminal=false",
 		"X-GNOME-Autostart-enabled=true",
 		"",
 	}, "\n")
+	return writeAutostart(path, entry)
+}
+
+func writeAutostart(path, entry string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}

@@ -157,6 +157,21 @@ func TestAutostartEntry(t *testing.T) {
 	if err := setAutostart(false); err != nil || autostartEnabled() {
 		t.Fatalf("not removed: %v", err)
 	}
+	// The .deb's entry starts Qoltanba for every user; turning it off
+	// hides it for this user only.
+	system := t.TempDir()
+	t.Setenv("XDG_CONFIG_DIRS", system)
+	os.MkdirAll(filepath.Join(system, "autostart"), 0o755)
+	os.WriteFile(filepath.Join(system, "autostart", "qoltanba.desktop"), []byte("[Desktop Entry]\nExec=qoltanba-gui --minimized\n"), 0o644)
+	if !autostartEnabled() {
+		t.Error("the system's entry is not seen")
+	}
+	if err := setAutostart(false); err != nil || autostartEnabled() {
+		t.Fatalf("the system's entry is not hidden: %v", err)
+	}
+	if err := setAutostart(true); err != nil || !autostartEnabled() {
+		t.Fatalf("not on again: %v", err)
+	}
 }
 
 // TestOpenKeyFileFromFileManager: a .p12 opened with Qoltanba (the file
