@@ -30,7 +30,8 @@ else
 	numeric="0.0.$(git rev-list --count HEAD 2>/dev/null || echo 0)"
 	version="$numeric-$version"
 fi
-ldflags="-X main.version=$version"
+# -s -w: no symbol table or DWARF in what users install (stack traces keep their names).
+ldflags="-s -w -X main.version=$version"
 
 work=$(mktemp -d)
 syso=cmd/qoltanba/zz_resources_windows_amd64.syso
