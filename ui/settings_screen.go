@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/assets/translations"
+	"github.com/qoltanba/qoltanba/signer/pkcs11"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
@@ -89,7 +90,7 @@ func (g *App) tokenSettings() fyne.CanvasObject {
 	modules := widget.NewMultiLineEntry()
 	modules.SetMinRowsVisible(3)
 	modules.SetText(joinLines(g.settings.Modules))
-	modules.SetPlaceHolder(T("settings.modulesPlaceholder"))
+	modules.SetPlaceHolder(T("settings.modulesPlaceholder", map[string]any{"Path": pkcs11.ExampleModule()}))
 	modules.OnChanged = func(s string) { g.settings.Modules = splitLines(s); g.saveSettingsSoon() }
 	return container.NewVBox(wrapped(T("settings.modulesHint")), modules)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/coder/websocket"
 
+	"github.com/qoltanba/qoltanba/signer/pkcs11"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
@@ -210,4 +212,26 @@ func TestActivateOpensFile(t *testing.T) {
 			t.Errorf("screen %s, verify file %q", g.current, g.verify.file)
 		}
 	})
+}
+
+// TestSettingsShowsWebsitesAndLocalDriverPath: Settings has the Websites
+// section, and the token driver example is a path of this system (no
+// C:\Windows on Linux).
+func TestSettingsShowsWebsitesAndLocalDriverPath(t *testing.T) {
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", t.TempDir())
+	g := newTestAppWith(t, Options{Store: st})
+	onUI(func() { g.show("settings") })
+	var shown string
+	waitFor(t, "Settings → Websites", func() bool {
+		shown = strings.Join(texts(g.win.Content()), "\n")
+		return strings.Contains(shown, T("settings.websites")) && strings.Contains(shown, T("websites.notHere"))
+	})
+	want := pkcs11.ExampleModule()
+	if !strings.Contains(shown, want) || (runtime.GOOS != "windows" && strings.Contains(shown, `C:\`)) {
+		t.Errorf("the token driver example is not %s:\n%s", want, shown)
+	}
 }

@@ -74,3 +74,12 @@ func expandWindowsEnv(p string) string {
 	}
 	return strings.ReplaceAll(p, "%SystemRoot%", root)
 }
+
+// ExampleModule is a typical module path on this system, to show where
+// drivers live (the first of the usual ones, present or not).
+func ExampleModule() string {
+	if m := usualModules[runtime.GOOS]; len(m) > 0 {
+		return expandWindowsEnv(m[0])
+	}
+	return "/usr/lib/libkztoken_p11.so"
+}
