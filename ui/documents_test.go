@@ -280,6 +280,13 @@ func TestSignScreenRecords(t *testing.T) {
 	if !strings.Contains(g.sign.recorded, "Recorded in the document store") {
 		t.Errorf("sign result says %q", g.sign.recorded)
 	}
+	// The result says who signed (issue 17: it did not).
+	onUI(func() {
+		shown := strings.Join(texts(g.signResult()), "\n")
+		if !strings.Contains(g.sign.signedBy, "IIN ") || !strings.Contains(shown, T("sign.signedBy", map[string]any{"Signer": g.sign.signedBy})) {
+			t.Errorf("the result does not name the signer: %q; shown %q", g.sign.signedBy, shown)
+		}
+	})
 	ctx := context.Background()
 	p, err := g.opts.Store.List(ctx, store.Query{State: store.StateSigned})
 	if err != nil || len(p.Documents) != 1 || p.Documents[0].Name != "contract.txt" {

@@ -30,6 +30,7 @@ type signState struct {
 	errText  string
 	warning  string
 	recorded string // what became of the signing in the store and journal
+	signedBy string // who signed: name, IIN, organisation
 
 	// ask is the open question about a signature already at the output.
 	ask *existingChoice
@@ -58,7 +59,7 @@ func (g *App) setSignKey(uri string) {
 
 // clearSignResult forgets the last signing's banners.
 func (g *App) clearSignResult() {
-	g.sign.result, g.sign.errText, g.sign.warning, g.sign.recorded = "", "", "", ""
+	g.sign.result, g.sign.errText, g.sign.warning, g.sign.recorded, g.sign.signedBy = "", "", "", "", ""
 }
 
 func formatFor(path string) string {
@@ -314,6 +315,9 @@ func (g *App) signOutputPath() string {
 func (g *App) signResult() fyne.CanvasObject {
 	s := &g.sign
 	text := T("sign.savedAs", map[string]any{"Path": s.result})
+	if s.signedBy != "" {
+		text = T("sign.signedBy", map[string]any{"Signer": s.signedBy}) + "\n" + text
+	}
 	if s.recorded != "" {
 		text += "\n" + s.recorded
 	}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -112,9 +113,9 @@ func (g *App) runSignJob(job signJob) {
 	g.revealSignEnd()
 	ui := &dialogUI{g: g, Test: k.Test}
 	go func() {
-		out, warning, recorded, err := g.runSign(context.Background(), job, ui)
+		out, warning, recorded, by, err := g.runSign(context.Background(), job, ui)
 		runOnUI(func() {
-			s.recorded = recorded
+			s.recorded, s.signedBy = recorded, by
 			s.busy, s.progress = false, 0
 			if err != nil {
 				if !errors.Is(err, signer.ErrCancelled) {
@@ -145,8 +146,9 @@ func (g *App) setStage(text string, fraction float64) {
 // runSign is the worker: the core signs (hashing to show what is signed,
 // the consent and the secret in ui, the policy, the timestamp), then the
 // signature is written and recorded.
-func (g *App) runSign(ctx context.Context, job signJob, ui *dialogUI) (out, warning, recorded string, err error) {
+func (g *App) runSign(ctx context.Context, job signJob, ui *dialogUI) (out, warning, recorded, by string, err error) {
 	out, warning, err = g.signFile(ctx, job, ui, func(sig []byte, cert *x509.Certificate) {
+		by = signerText(cert)
 		if job.st == nil {
 			recorded = T("sign.notRecordedNoStore")
 			return
@@ -161,7 +163,23 @@ func (g *App) runSign(ctx context.Context, job signJob, ui *dialogUI) (out, warn
 			recorded = T("sign.recorded")
 		}
 	})
-	return out, warning, recorded, err
+	return out, warning, recorded, by, err
+}
+
+// signerText names who signed: full name, IIN, organisation.
+func signerText(cert *x509.Certificate) string {
+	if cert == nil {
+		return ""
+	}
+	id := pkiIdentity(cert)
+	parts := []string{id.CommonName}
+	if id.IIN != "" {
+		parts = append(parts, T("field.iin")+" "+id.IIN)
+	}
+	if id.Organization != "" {
+		parts = append(parts, id.Organization)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // signFile signs job.file through the core and writes the signature;
