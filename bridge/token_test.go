@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	p11 "github.com/miekg/pkcs11"
-
 	"github.com/qoltanba/qoltanba/internal/softhsmtest"
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/pkcs11"
@@ -31,13 +29,7 @@ func TestSoftHSMTokenThroughBridge(t *testing.T) {
 	}
 	t.Cleanup(lib.Close)
 	e := testPKI(t).Find("rsa/legal_signer")
-	err = lib.Session(label, p11.CKU_USER, softhsmtest.UserPIN, func(sh p11.SessionHandle) error {
-		if err := lib.ImportRSA(sh, e.Key.(*rsa.PrivateKey), []byte{7}, filepath.Base(e.Name)); err != nil {
-			return err
-		}
-		return lib.ImportCert(sh, e.Cert, []byte{7}, filepath.Base(e.Name))
-	})
-	if err != nil {
+	if err := lib.ImportRSAKey(label, e.Key.(*rsa.PrivateKey), e.Cert, []byte{7}, filepath.Base(e.Name)); err != nil {
 		t.Fatal(err)
 	}
 	f := newFixture(t, pkcs11.ModuleConfig{Path: softhsmtest.Module})

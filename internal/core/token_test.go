@@ -10,8 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	p11 "github.com/miekg/pkcs11"
-
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/internal/softhsmtest"
 	"github.com/qoltanba/qoltanba/signer"
@@ -48,13 +46,7 @@ func tokenWith(t *testing.T, label string, entities ...string) (*core.Core, *tes
 	for i, name := range entities {
 		e := rsaPKI.Find(name)
 		id := []byte{byte(i + 1)}
-		err := lib.Session(label, p11.CKU_USER, softhsmtest.UserPIN, func(sh p11.SessionHandle) error {
-			if err := lib.ImportRSA(sh, e.Key.(*rsa.PrivateKey), id, filepath.Base(name)); err != nil {
-				return err
-			}
-			return lib.ImportCert(sh, e.Cert, id, filepath.Base(name))
-		})
-		if err != nil {
+		if err := lib.ImportRSAKey(label, e.Key.(*rsa.PrivateKey), e.Cert, id, filepath.Base(name)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -250,3 +250,15 @@ func (l *Lib) DestroyID(sh p11.SessionHandle, id []byte) error {
 	}
 	return nil
 }
+
+// ImportRSAKey puts an RSA key and its certificate on the token label
+// (logged in as the user), both with id and label: a key as NCA's tokens
+// hold one.
+func (l *Lib) ImportRSAKey(token string, k *rsa.PrivateKey, c *x509.Certificate, id []byte, label string) error {
+	return l.Session(token, p11.CKU_USER, UserPIN, func(sh p11.SessionHandle) error {
+		if err := l.ImportRSA(sh, k, id, label); err != nil {
+			return err
+		}
+		return l.ImportCert(sh, c, id, label)
+	})
+}
