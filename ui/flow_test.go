@@ -185,7 +185,9 @@ func TestKeysUnlockOnce(t *testing.T) {
 	})
 	var screen []string
 	onUI(func() { screen = texts(g.win.Content()) })
-	if !contains(screen, "Show") || !contains(screen, "head.p12") {
+	// The button says what it does, and is not a second "show the password"
+	// beside the entry's own eye (issue 17).
+	if !contains(screen, T("keys.unlock")) || contains(screen, "Show") || !contains(screen, "head.p12") {
 		t.Fatalf("no locked key with an unlock button; texts %q", screen)
 	}
 	if g.keysUI.pw == nil {

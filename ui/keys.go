@@ -240,7 +240,8 @@ func (g *App) unlockPanel(k *keyItem) fyne.CanvasObject {
 	g.keysUI.pw = pw
 	msg := wrapped(g.keysUI.unlockMsg)
 	msg.Importance = widget.DangerImportance
-	btn := widget.NewButtonWithIcon(T("keys.unlock"), theme.VisibilityIcon(), nil)
+	// Not the eye: the password entry has its own, to reveal what is typed.
+	btn := widget.NewButtonWithIcon(T("keys.unlock"), theme.AccountIcon(), nil)
 	uri := k.URI
 	unlock := func() {
 		if g.keysUI.busy {
