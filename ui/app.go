@@ -439,6 +439,9 @@ func (g *App) addKeyFile(path string, test bool) {
 	})
 	g.refreshKeys()
 	g.keysUI.selected = path
+	// The key just opened is the one to sign with (not the first of the
+	// list, which may be the TEST key).
+	g.setSignKey(path)
 }
 
 // forgetKey removes a remembered key file from the list (the file stays).

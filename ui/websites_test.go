@@ -235,3 +235,29 @@ func TestSettingsShowsWebsitesAndLocalDriverPath(t *testing.T) {
 		t.Errorf("the token driver example is not %s:\n%s", want, shown)
 	}
 }
+
+// TestSignUsesKeyJustOpened: after the TEST key, the key the user opens
+// next is the one the Sign screen offers (issue 17, point 8).
+func TestSignUsesKeyJustOpened(t *testing.T) {
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newTestAppWith(t, Options{Store: st})
+	first, err := createTestKey(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := createTestKey(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	onUI(func() { g.addKeyFile(first, true) })
+	onUI(func() { g.addKeyFile(second, false) })
+	onUI(func() {
+		g.show("sign")
+		if g.sign.keyURI != second {
+			t.Errorf("the Sign screen signs with %s, not the key just opened %s", g.sign.keyURI, second)
+		}
+	})
+}
