@@ -142,17 +142,41 @@ func (g *App) detailView(det *docDetail) fyne.CanvasObject {
 		[2]string{T("documents.kind"), kindText(d.Kind)},
 		[2]string{T("documents.counterparty"), d.Counterparty},
 		[2]string{T("documents.file"), d.Name},
-		[2]string{T("documents.type"), d.MediaType},
+		[2]string{T("documents.type"), mediaTypeText(d.MediaType)},
 		[2]string{T("secret.size"), humanSize(d.Size)},
 		[2]string{T("documents.created"), shortTime(d.Created)},
 		[2]string{T("documents.modified"), shortTime(d.Modified)},
 		[2]string{"SHA-256", d.SHA256.String()},
 		[2]string{T("documents.id"), d.ID.String()},
 	))
-	box.Add(card(T("documents.content"), contentPreview(d, det.content)))
+	// The content last: a long text must not push the versions and the
+	// journal out of sight.
 	box.Add(card(T("documents.versions"), versionsView(det.versions, d.Version)))
 	box.Add(card(T("documents.journal"), journalView(det.journal)))
+	box.Add(card(T("documents.content"), contentPreview(d, det.content)))
 	return box
+}
+
+// mediaTypeText names a media type for people ("text/plain;
+// charset=utf-8" is "Text").
+func mediaTypeText(mt string) string {
+	base, _, _ := strings.Cut(mt, ";")
+	base = strings.TrimSpace(strings.ToLower(base))
+	switch {
+	case base == "application/pdf":
+		return T("mediatype.pdf")
+	case strings.HasSuffix(base, "/xml") || strings.HasSuffix(base, "+xml"):
+		return T("mediatype.xml")
+	case strings.HasSuffix(base, "/json"):
+		return T("mediatype.json")
+	case strings.HasPrefix(base, "text/"):
+		return T("mediatype.text")
+	case strings.HasPrefix(base, "image/"):
+		return T("mediatype.image", map[string]any{"Format": strings.ToUpper(strings.TrimPrefix(base, "image/"))})
+	case base == "":
+		return T("mediatype.other", map[string]any{"Type": "?"})
+	}
+	return T("mediatype.other", map[string]any{"Type": base})
 }
 
 // signableState: the store adds signatures in these states only.
@@ -180,7 +204,7 @@ func contentPreview(d store.Document, content []byte) fyne.CanvasObject {
 			more = "\n" + T("documents.truncated", map[string]any{"Size": humanSize(int64(len(content)))})
 		}
 		l := widget.NewLabel(strings.ToValidUTF8(string(text), "�") + more)
-		l.Wrapping = fyne.TextWrapBreak
+		l.Wrapping = fyne.TextWrapWord // whole words; long unbroken lines still wrap
 		l.TextStyle.Monospace = true
 		l.Selectable = true
 		return l

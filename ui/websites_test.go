@@ -261,3 +261,18 @@ func TestSignUsesKeyJustOpened(t *testing.T) {
 		}
 	})
 }
+
+// TestMediaTypeInWords: the document card names the type for people
+// (issue 17: it showed "text/plain; charset=utf-8").
+func TestMediaTypeInWords(t *testing.T) {
+	SetLanguage("ru")
+	defer SetLanguage("")
+	for mt, want := range map[string]string{
+		"text/plain; charset=utf-8": "Текст", "application/xml": "XML-документ", "text/xml; charset=utf-8": "XML-документ",
+		"application/pdf": "PDF-документ", "image/png": "Изображение (PNG)", "application/octet-stream": "Файл (application/octet-stream)",
+	} {
+		if got := mediaTypeText(mt); got != want {
+			t.Errorf("%s: %q, want %q", mt, got, want)
+		}
+	}
+}
