@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/internal/units"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -102,6 +103,35 @@ func (g *App) signScreen() fyne.CanvasObject {
 	return page(T("sign.title"), T("sign.subtitle"), body)
 }
 
+// signDialogFolder is where the Sign screen's file dialog opens: the
+// folder of the file on screen, else the user's Documents (not the folder
+// of the key file opened last, where Fyne would start).
+func (g *App) signDialogFolder() string {
+	if g.sign.file != "" {
+		return filepath.Dir(g.sign.file)
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	for _, sub := range []string{"Documents", "Документы", "Құжаттар"} {
+		if info, err := os.Stat(filepath.Join(home, sub)); err == nil && info.IsDir() {
+			return filepath.Join(home, sub)
+		}
+	}
+	return home
+}
+
+// startIn opens a file dialog in dir when dir is a readable folder.
+func startIn(d *dialog.FileDialog, dir string) {
+	if dir == "" {
+		return
+	}
+	if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+		d.SetLocation(l)
+	}
+}
+
 func (g *App) signFileCard() fyne.CanvasObject {
 	s := &g.sign
 	choose := widget.NewButtonWithIcon(T("sign.chooseFile"), theme.FolderOpenIcon(), func() {
@@ -116,6 +146,7 @@ func (g *App) signFileCard() fyne.CanvasObject {
 		}, g.win)
 		d.SetConfirmText(T("action.open"))
 		d.SetDismissText(T("action.cancel"))
+		startIn(d, g.signDialogFolder())
 		d.Resize(fyne.NewSize(800, 560))
 		d.Show()
 	})

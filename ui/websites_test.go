@@ -276,3 +276,25 @@ func TestMediaTypeInWords(t *testing.T) {
 		}
 	}
 }
+
+// TestSignDialogFolder: the Sign screen's file dialog opens in the folder
+// of the file on screen, else in Documents — not where the key was.
+func TestSignDialogFolder(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	os.MkdirAll(filepath.Join(home, "Documents"), 0o755)
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newTestAppWith(t, Options{Store: st})
+	onUI(func() {
+		if got := g.signDialogFolder(); got != filepath.Join(home, "Documents") {
+			t.Errorf("with no file: %s", got)
+		}
+		g.sign.file = "/srv/acts/act.pdf"
+		if got := g.signDialogFolder(); got != "/srv/acts" {
+			t.Errorf("with a file: %s", got)
+		}
+	})
+}
