@@ -21,7 +21,8 @@ build: deps
 
 ## test: install the test dependencies and run every test; the GUI package once more under the race detector
 test: deps-test
-	$(GOTEST) -count=1 ./...
+	# packaging builds every installer (cold: a quarter of an hour) and runs them under Wine.
+	$(GOTEST) -count=1 -timeout 60m ./...
 	# The GUI's workers hand widgets to the UI goroutine; the race detector
 	# keeps them honest.
 	$(GOTEST) -race -count=1 ./ui/
