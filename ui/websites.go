@@ -367,7 +367,10 @@ func (g *App) websitesSettings() fyne.CanvasObject {
 	default:
 		status.SetText(T("websites.off"))
 	}
-	on := widget.NewCheck(T("websites.on"), func(on bool) {
+	// The state first, then the handler: showing Settings changes nothing.
+	on := widget.NewCheck(T("websites.on"), nil)
+	on.SetChecked(!g.core.Settings().BridgeOff)
+	on.OnChanged = func(on bool) {
 		if err := g.core.UpdateSettings(func(s *core.Settings) { s.BridgeOff = !on }); err != nil {
 			fyne.LogError("save settings", err)
 		}
@@ -376,8 +379,7 @@ func (g *App) websitesSettings() fyne.CanvasObject {
 		} else {
 			g.stopBridge()
 		}
-	})
-	on.SetChecked(!g.core.Settings().BridgeOff)
+	}
 	if g.opts.Bridge == "" {
 		on.Disable()
 	}
@@ -419,12 +421,13 @@ func (g *App) websitesSettings() fyne.CanvasObject {
 		go g.checkBrowsers(browsers, targets, false)
 	}
 	if autostartSupported() {
-		auto := widget.NewCheck(T("websites.autostart"), func(on bool) {
+		auto := widget.NewCheck(T("websites.autostart"), nil)
+		auto.SetChecked(autostartEnabled())
+		auto.OnChanged = func(on bool) {
 			if err := setAutostart(on); err != nil {
 				dialog.ShowError(err, g.win)
 			}
-		})
-		auto.SetChecked(autostartEnabled())
+		}
 		body.Add(auto)
 	}
 
