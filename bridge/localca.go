@@ -79,6 +79,11 @@ func LoadOrCreate(dir string, now time.Time) (c *Certificates, made bool, err er
 	return c, true, nil
 }
 
+// Load reads the bridge's certificates from dir without making any: an
+// error when there are none yet (or they need renewing), for looking
+// without writing (Settings' browser check).
+func Load(dir string, now time.Time) (*Certificates, error) { return load(dir, now) }
+
 // errRenew: the certificates on disk are missing, damaged or ending.
 var errRenew = errors.New("the bridge's certificates need renewing")
 

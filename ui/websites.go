@@ -443,13 +443,19 @@ func (g *App) websitesSettings() fyne.CanvasObject {
 func (g *App) checkBrowsers(rows *fyne.Container, targets []bridge.TrustTarget, install bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	certs, _, err := bridge.LoadOrCreate(g.core.Path("bridge"), time.Now())
 	var statuses []bridge.TrustStatus
-	if err == nil {
-		if install {
+	var err error
+	if install {
+		var certs *bridge.Certificates
+		if certs, _, err = bridge.LoadOrCreate(g.core.Path("bridge"), time.Now()); err == nil {
 			statuses, err = bridge.Install(ctx, certs, targets)
-		} else {
-			statuses = bridge.Check(ctx, certs, targets)
+		}
+	} else if certs, lerr := bridge.Load(g.core.Path("bridge"), time.Now()); lerr == nil {
+		statuses = bridge.Check(ctx, certs, targets)
+	} else {
+		// No certificate yet (the bridge has not run): nothing trusts it.
+		for _, t := range targets {
+			statuses = append(statuses, bridge.TrustStatus{Target: t, Reason: bridge.ReasonMissing})
 		}
 	}
 	runOnUI(func() {
