@@ -20,14 +20,8 @@ import (
 func TestSoftHSMTokenThroughBridge(t *testing.T) {
 	softhsmtest.ForTest(t)
 	const label = "BRIDGE TOKEN"
-	if err := softhsmtest.InitToken(label); err != nil {
-		t.Fatal(err)
-	}
-	lib, err := softhsmtest.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(lib.Close)
+	softhsmtest.TestToken(t, label)
+	lib := softhsmtest.LoadFor(t)
 	e := testPKI(t).Find("rsa/legal_signer")
 	if err := lib.ImportRSAKey(label, e.Key.(*rsa.PrivateKey), e.Cert, []byte{7}, filepath.Base(e.Name)); err != nil {
 		t.Fatal(err)

@@ -35,14 +35,11 @@ func tokenWith(t *testing.T, label string, entities ...string) (*core.Core, *tes
 	if rsaErr != nil {
 		t.Fatal(rsaErr)
 	}
+	// Not TestToken: a test here pulls the token out itself.
 	if err := softhsmtest.InitToken(label); err != nil {
 		t.Fatal(err)
 	}
-	lib, err := softhsmtest.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(lib.Close)
+	lib := softhsmtest.LoadFor(t)
 	for i, name := range entities {
 		e := rsaPKI.Find(name)
 		id := []byte{byte(i + 1)}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"testing"
 	"time"
 
 	p11 "github.com/miekg/pkcs11"
@@ -261,4 +262,16 @@ func (l *Lib) ImportRSAKey(token string, k *rsa.PrivateKey, c *x509.Certificate,
 		}
 		return l.ImportCert(sh, c, id, label)
 	})
+}
+
+// LoadFor is Load for a test: it fails t on error and closes the library
+// when t ends.
+func LoadFor(t testing.TB) *Lib {
+	t.Helper()
+	lib, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(lib.Close)
+	return lib
 }
