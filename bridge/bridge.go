@@ -129,6 +129,8 @@ func (b *Bridge) Forget(origin string) error {
 
 // keyJob is what a request needs of a key.
 type keyJob struct {
+	// trusted checks the site's chain condition, once per certificate.
+	trusted  func(context.Context, *x509.Certificate) bool
 	action   Action
 	storages []string // nil: every storage
 	cond     conditions
@@ -138,6 +140,9 @@ type keyJob struct {
 
 // chooseKey offers the keys that fit job and returns the one chosen.
 func (b *Bridge) chooseKey(ctx context.Context, s *session, job keyJob) (signer.KeyRef, error) {
+	if job.trusted == nil {
+		job.trusted = (&trustCheck{core: b.core}).trusted
+	}
 	all, err := b.candidates(ctx)
 	if err != nil {
 		return signer.KeyRef{}, err
@@ -172,18 +177,35 @@ func (b *Bridge) chooseKey(ctx context.Context, s *session, job keyJob) (signer.
 // own policy (expiry, revocation, usage) is not applied here: a key it
 // refuses is still listed, and the core says why when it is chosen.
 func (b *Bridge) fits(ctx context.Context, cert *x509.Certificate, job keyJob) error {
-	return job.cond.accept(cert, func(c *x509.Certificate) bool { return b.trusted(ctx, c) })
+	return job.cond.accept(cert, func(c *x509.Certificate) bool { return job.trusted(ctx, c) })
 }
 
-// trusted: the certificate chains to a current anchor and is not TEST.
-func (b *Bridge) trusted(ctx context.Context, cert *x509.Certificate) bool {
-	if b.core.IsTest(cert) {
-		return false
+// trustCheck answers "does this certificate chain to a current, non-TEST
+// anchor" for one request: the trust store is opened once and each
+// certificate's chain built once, however many keys are listed and
+// checked again after the key opens.
+type trustCheck struct {
+	core   *core.Core
+	store  *pki.TrustStore
+	opened bool
+	seen   map[string]bool
+}
+
+func (t *trustCheck) trusted(ctx context.Context, cert *x509.Certificate) bool {
+	key := string(cert.Raw)
+	if v, ok := t.seen[key]; ok {
+		return v
 	}
-	ts, err := b.core.TrustStore()
-	if err != nil {
-		return false
+	if !t.opened {
+		t.opened = true
+		t.store, _ = t.core.TrustStore()
+		t.seen = map[string]bool{}
 	}
-	chains, err := ts.BuildChains(ctx, cert, pki.ChainOptions{Cache: b.core.Cache(), Online: !b.core.Settings().Offline})
-	return err == nil && len(chains) > 0
+	ok := false
+	if t.store != nil && !t.core.IsTest(cert) {
+		chains, err := t.store.BuildChains(ctx, cert, pki.ChainOptions{Cache: t.core.Cache(), Online: !t.core.Settings().Offline})
+		ok = err == nil && len(chains) > 0
+	}
+	t.seen[key] = ok
+	return ok
 }

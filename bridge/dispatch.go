@@ -120,6 +120,7 @@ func (b *Bridge) sign(ctx context.Context, s *session, job keyJob, req core.Sign
 		return nil, fmt.Errorf("nothing is signed for websites while %w", core.ErrNoStore)
 	}
 	var res *core.SignResult
+	job.trusted = (&trustCheck{core: b.core}).trusted // one per request: listing and the check after the key opens
 	err := b.attend(ctx, func() error {
 		if err := b.permit(ctx, s, job.action); err != nil {
 			return err

@@ -77,6 +77,15 @@ func TrustTargets(home string) []TrustTarget {
 	return targets
 }
 
+// UserTrustTargets are the current user's TrustTargets.
+func UserTrustTargets() []TrustTarget {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = "."
+	}
+	return TrustTargets(home)
+}
+
 // certutil runs NSS's certutil on a database.
 func certutil(ctx context.Context, dir string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "certutil", append([]string{"-d", "sql:" + dir}, args...)...)

@@ -408,7 +408,7 @@ func (g *App) websitesSettings() fyne.CanvasObject {
 		body.Add(container.NewBorder(nil, nil, nil, remove, widget.NewLabel(origin)))
 	}
 
-	if targets := bridge.TrustTargets(homeDir()); len(targets) > 0 {
+	if targets := bridge.UserTrustTargets(); len(targets) > 0 {
 		body.Add(bold(T("websites.browsers")))
 		browsers := container.NewVBox(wrapped(T("websites.checking")))
 		body.Add(browsers)

@@ -79,7 +79,7 @@ func bridgeServe(ctx context.Context, s stdio, args []string) error {
 	if made {
 		fmt.Fprintln(s.err, "A new certificate was made for the bridge: run «qoltanba bridge trust» so that browsers accept it.")
 	}
-	for _, st := range bridge.Check(ctx, certs, bridge.TrustTargets(homeDir())) {
+	for _, st := range bridge.Check(ctx, certs, bridge.UserTrustTargets()) {
 		if !st.Trusted() {
 			fmt.Fprintf(s.err, "warning: %s %s\n", st.Target, translations.Text(lang, "bridge.trust."+string(st.Reason)))
 		}
@@ -104,7 +104,7 @@ func bridgeTrust(ctx context.Context, s stdio, args []string) error {
 		return err
 	}
 	defer closeCore(c)
-	targets := bridge.TrustTargets(homeDir())
+	targets := bridge.UserTrustTargets()
 	if *remove {
 		return bridge.Untrust(ctx, targets)
 	}
@@ -141,7 +141,7 @@ func bridgeDoctor(ctx context.Context, s stdio, args []string) error {
 		return err
 	}
 	healthy := !made
-	statuses := bridge.Check(ctx, certs, bridge.TrustTargets(homeDir()))
+	statuses := bridge.Check(ctx, certs, bridge.UserTrustTargets())
 	printTrust(s.out, lang, statuses)
 	for _, st := range statuses {
 		healthy = healthy && st.Trusted()
@@ -211,14 +211,6 @@ func cliLanguage(c *core.Core) string {
 		}
 	}
 	return "en"
-}
-
-func homeDir() string {
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "."
-	}
-	return home
 }
 
 // terminalBridgeUI asks the bridge's questions on the terminal: unlike a
