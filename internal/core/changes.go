@@ -31,3 +31,8 @@ func (c *Core) changed(id store.ID) {
 		f(Change{Document: id})
 	}
 }
+
+// Changed tells the subscribers that a face changed a document in the
+// store by itself (the portal sync applies received documents and
+// receipts in its own transactions).
+func (c *Core) Changed(id store.ID) { c.changed(id) }

@@ -24,6 +24,10 @@ type DocumentSignRequest struct {
 	RequireTimestamp bool
 	Verify           VerifyOptions
 	Progress         func(Stage, float64)
+	// Save, if set, stores the checked signature instead of
+	// Store.AddSignature (the portal sync adds its outbox item in the same
+	// transaction).
+	Save docsign.Save
 }
 
 // DocumentSigned is a stored signature, with what it lacks.
@@ -71,7 +75,13 @@ func (c *Core) SignDocument(ctx context.Context, req DocumentSignRequest, ui sig
 		return nil, err
 	}
 	out := res.Outputs[0]
-	rec, err := docsign.Record(ctx, c.Store, plan, out.Bytes, res.Key.Certificate, v)
+	save := req.Save
+	if save == nil {
+		save = func(ctx context.Context, ns store.NewSignature) (store.Signature, error) {
+			return c.Store.AddSignature(ctx, plan.Document.ID, plan.Version.Number, ns)
+		}
+	}
+	rec, err := docsign.RecordWith(ctx, plan, out.Bytes, res.Key.Certificate, v, save)
 	if err != nil {
 		return nil, err
 	}

@@ -75,9 +75,9 @@ func TestEntities(t *testing.T) {
 	p := inMemory(t)
 	want := map[Family][]string{
 		FamilyGOST: {"individual", "legal_head", "legal_signer", "legal_financial", "legal_hr", "legal_employee",
-			"legal_treasury", "legal_infosystem", "individual_revoked", "individual_expired"},
+			"legal_treasury", "legal_infosystem", "individual_revoked", "individual_expired", "individual_auth", "legal_head_auth"},
 		FamilyRSA: {"individual", "individual_auth", "legal_head", "legal_signer", "legal_employee",
-			"individual_revoked", "individual_expired"},
+			"individual_revoked", "individual_expired", "legal_head_auth"},
 	}
 	for f, names := range want {
 		for _, n := range names {

@@ -55,7 +55,7 @@ var gostOnly = []Family{FamilyGOST}
 // CAs); the GOST family has every role.
 var entitySpecs = []entitySpec{
 	{name: "individual", person: &personAidos, roles: []pki.Role{pki.RoleIndividual}, purpose: pki.PurposeSign, families: both},
-	{name: "individual_auth", person: &personAidos, roles: []pki.Role{pki.RoleIndividual}, purpose: pki.PurposeAuth, families: []Family{FamilyRSA}},
+	{name: "individual_auth", person: &personAidos, roles: []pki.Role{pki.RoleIndividual}, purpose: pki.PurposeAuth, families: both},
 	{name: "legal_head", person: &personDinara, roles: []pki.Role{pki.RoleLegal, pki.RoleHead}, purpose: pki.PurposeSign, legal: true, families: both},
 	{name: "legal_signer", person: &personErlan, roles: []pki.Role{pki.RoleLegal, pki.RoleSigner}, purpose: pki.PurposeSign, legal: true, families: both},
 	{name: "legal_financial", person: &personErlan, roles: []pki.Role{pki.RoleLegal, pki.RoleFinancial}, purpose: pki.PurposeSign, legal: true, families: gostOnly},
@@ -65,6 +65,8 @@ var entitySpecs = []entitySpec{
 	{name: "legal_infosystem", infoSys: `ИС "QOLTANBA TEST"`, roles: []pki.Role{pki.RoleLegal, pki.RoleInfoSystem}, purpose: pki.PurposeSign, legal: true, families: gostOnly},
 	{name: "individual_revoked", person: &personAidos, roles: []pki.Role{pki.RoleIndividual}, purpose: pki.PurposeSign, revoked: true, families: both},
 	{name: "individual_expired", person: &personAidos, roles: []pki.Role{pki.RoleIndividual}, purpose: pki.PurposeSign, expired: true, families: both},
+	// The head's AUTH key logs in to portals on the company's behalf (appended: generation order is stable).
+	{name: "legal_head_auth", person: &personDinara, roles: []pki.Role{pki.RoleLegal, pki.RoleHead}, purpose: pki.PurposeAuth, legal: true, families: both},
 }
 
 // checkDigit computes the 12th digit of an IIN or BIN from the first 11

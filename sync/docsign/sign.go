@@ -53,6 +53,19 @@ type Result struct {
 // root) is, with its report. Making the signature is the core's job
 // (internal/core), which applies the signing policy first.
 func Record(ctx context.Context, st store.Store, p *Plan, sig []byte, cert *x509.Certificate, v *pki.Verifier) (*Result, error) {
+	return RecordWith(ctx, p, sig, cert, v, func(ctx context.Context, ns store.NewSignature) (store.Signature, error) {
+		return st.AddSignature(ctx, p.Document.ID, p.Version.Number, ns)
+	})
+}
+
+// Save stores a checked signature of the planned version: the store's
+// AddSignature, or a write that keeps something else with it in the same
+// transaction (the portal sync's outbox item).
+type Save func(ctx context.Context, ns store.NewSignature) (store.Signature, error)
+
+// RecordWith is Record with the storing step given: the same checks, the
+// same record.
+func RecordWith(ctx context.Context, p *Plan, sig []byte, cert *x509.Certificate, v *pki.Verifier, save Save) (*Result, error) {
 	if cert == nil {
 		return nil, errors.New("record signature: no certificate")
 	}
@@ -77,7 +90,7 @@ func Record(ctx context.Context, st store.Store, p *Plan, sig []byte, cert *x509
 	if p.Options.Format == FormatXML {
 		format = "xmldsig"
 	}
-	s, err := st.AddSignature(ctx, p.Document.ID, p.Version.Number, store.NewSignature{
+	s, err := save(ctx, store.NewSignature{
 		Format: format, Detached: p.Options.Detached, Bytes: sig,
 		Signer:      store.SignerOf(pki.IdentityOf(cert, time.Now())),
 		SigningTime: signingTime, Origin: "made", Report: reportJSON,

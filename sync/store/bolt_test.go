@@ -63,10 +63,11 @@ func TestSchemaTooNew(t *testing.T) {
 	}
 }
 
-// TestMigrationV1toV2 makes a schema-1 database (schema 2 minus idx.kind,
-// which is exactly what version 1 was), reopens it and checks that the
-// migration ran after a backup, built the index and kept everything else.
-func TestMigrationV1toV2(t *testing.T) {
+// TestMigrationV1toCurrent makes a schema-1 database (the current schema
+// minus idx.kind and the exchange buckets, which is exactly what version 1
+// was), reopens it and checks that the migrations ran after a backup,
+// built the index, added the buckets and kept everything else.
+func TestMigrationV1toCurrent(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s, err := Open(dir, Options{})
@@ -82,8 +83,10 @@ func TestMigrationV1toV2(t *testing.T) {
 		ids = append(ids, d.ID)
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket(bucketIdxKind); err != nil {
-			return err
+		for _, b := range [][]byte{bucketIdxKind, bucketXAccounts, bucketXLinks, bucketXRemote, bucketXOutbox, bucketXOutKeys, bucketXReceipts, bucketXCursors} {
+			if err := tx.DeleteBucket(b); err != nil {
+				return err
+			}
 		}
 		return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, 1))
 	})
@@ -98,8 +101,13 @@ func TestMigrationV1toV2(t *testing.T) {
 	}
 	defer s.Close()
 	s.kv.view(func(tx kvTx) error {
-		if v, _ := readSchema(tx); v != 2 {
+		if v, _ := readSchema(tx); v != schemaVersion {
 			t.Errorf("schema %d after migration", v)
+		}
+		for _, b := range schemaBuckets[schemaVersion] {
+			if tx.bucket(b) == nil {
+				t.Errorf("no bucket %s after migration", b)
+			}
 		}
 		return nil
 	})

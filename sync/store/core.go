@@ -148,31 +148,8 @@ func (c *core) AddDocuments(ctx context.Context, nds []NewDocument) ([]Document,
 	out := make([]Document, len(nds))
 	err := c.kv.update(func(tx kvTx) error {
 		for i, nd := range nds {
-			p := preps[i]
-			now := c.now()
-			id, err := NewID(now)
+			d, err := c.addDocumentTx(tx, nd, preps[i])
 			if err != nil {
-				return err
-			}
-			d := Document{
-				ID: id, Title: nd.Title, Kind: nd.Kind, Counterparty: nd.Counterparty, State: StateDraft,
-				Created: now, Modified: now, Version: 1,
-				Name: p.name, MediaType: p.mediaType, Size: int64(len(p.content)), SHA256: p.sha,
-			}
-			if d.Title == "" {
-				d.Title = p.name
-			}
-			if d.Kind == "" {
-				d.Kind = defaultKind(p.mediaType)
-			}
-			if err := c.putVersion(tx, &d, p, now); err != nil {
-				return err
-			}
-			if err := putDoc(tx, &d, nil); err != nil {
-				return err
-			}
-			if _, err := appendEntry(tx, Entry{Time: now, Action: ActionImport, Document: id, Version: 1,
-				Digest: p.sha, Detail: p.name + " (" + p.mediaType + ")"}); err != nil {
 				return err
 			}
 			out[i] = d
@@ -183,6 +160,39 @@ func (c *core) AddDocuments(ctx context.Context, nds []NewDocument) ([]Document,
 		return nil, fmt.Errorf("import: %w", err)
 	}
 	return out, nil
+}
+
+// addDocumentTx stores a new document from a prepared content, journaled
+// as an import (detail: the file name and type, and the note when given).
+func (c *core) addDocumentTx(tx kvTx, nd NewDocument, p prepared) (Document, error) {
+	now := c.now()
+	id, err := NewID(now)
+	if err != nil {
+		return Document{}, err
+	}
+	d := Document{
+		ID: id, Title: nd.Title, Kind: nd.Kind, Counterparty: nd.Counterparty, State: StateDraft,
+		Created: now, Modified: now, Version: 1,
+		Name: p.name, MediaType: p.mediaType, Size: int64(len(p.content)), SHA256: p.sha,
+	}
+	if d.Title == "" {
+		d.Title = p.name
+	}
+	if d.Kind == "" {
+		d.Kind = defaultKind(p.mediaType)
+	}
+	if err := c.putVersion(tx, &d, p, now); err != nil {
+		return Document{}, err
+	}
+	if err := putDoc(tx, &d, nil); err != nil {
+		return Document{}, err
+	}
+	detail := p.name + " (" + p.mediaType + ")"
+	if nd.Note != "" {
+		detail = truncate(detail+", "+nd.Note, maxDetailLen)
+	}
+	_, err = appendEntry(tx, Entry{Time: now, Action: ActionImport, Document: id, Version: 1, Digest: p.sha, Detail: detail})
+	return d, err
 }
 
 func (c *core) putVersion(tx kvTx, d *Document, p prepared, now time.Time) error {
@@ -208,41 +218,50 @@ func (c *core) AddVersion(ctx context.Context, id ID, name string, content []byt
 		return Version{}, fmt.Errorf("edit document %s: %w", id, err)
 	}
 	var v Version
-	err = c.kv.update(func(tx kvTx) error {
-		d, err := getDoc(tx, id)
-		if err != nil {
-			return err
-		}
-		if !editable[d.State] {
-			return &TransitionError{ID: id, From: d.State, To: StateDraft, Allowed: transitions[d.State],
-				Why: "only draft, ready, signed or rejected documents can be edited"}
-		}
-		old := d
-		now := c.now()
-		d.Version++
-		d.Modified, d.State = now, StateDraft
-		d.Name, d.MediaType, d.Size, d.SHA256 = p.name, p.mediaType, int64(len(p.content)), p.sha
-		if err := c.putVersion(tx, &d, p, now); err != nil {
-			return err
-		}
-		if err := putDoc(tx, &d, &old); err != nil {
-			return err
-		}
-		detail := p.name + " (" + p.mediaType + ")"
-		if old.State != StateDraft {
-			detail += fmt.Sprintf(", %s→draft", old.State)
-		}
-		if _, err := appendEntry(tx, Entry{Time: now, Action: ActionEdit, Document: id, Version: d.Version,
-			Digest: p.sha, Detail: detail}); err != nil {
-			return err
-		}
-		v, err = getVersion(tx, id, d.Version)
+	err = c.kv.update(func(tx kvTx) (err error) {
+		v, err = c.addVersionTx(tx, id, p, "")
 		return err
 	})
 	if err != nil {
 		return Version{}, fmt.Errorf("edit document %s: %w", id, err)
 	}
 	return v, nil
+}
+
+// addVersionTx stores p as the document's next version (draft again),
+// journaled as an edit with the note appended to the detail.
+func (c *core) addVersionTx(tx kvTx, id ID, p prepared, note string) (Version, error) {
+	d, err := getDoc(tx, id)
+	if err != nil {
+		return Version{}, err
+	}
+	if !editable[d.State] {
+		return Version{}, &TransitionError{ID: id, From: d.State, To: StateDraft, Allowed: transitions[d.State],
+			Why: "only draft, ready, signed or rejected documents can be edited"}
+	}
+	old := d
+	now := c.now()
+	d.Version++
+	d.Modified, d.State = now, StateDraft
+	d.Name, d.MediaType, d.Size, d.SHA256 = p.name, p.mediaType, int64(len(p.content)), p.sha
+	if err := c.putVersion(tx, &d, p, now); err != nil {
+		return Version{}, err
+	}
+	if err := putDoc(tx, &d, &old); err != nil {
+		return Version{}, err
+	}
+	detail := p.name + " (" + p.mediaType + ")"
+	if old.State != StateDraft {
+		detail += fmt.Sprintf(", %s→draft", old.State)
+	}
+	if note != "" {
+		detail += ", " + note
+	}
+	if _, err := appendEntry(tx, Entry{Time: now, Action: ActionEdit, Document: id, Version: d.Version,
+		Digest: p.sha, Detail: truncate(detail, maxDetailLen)}); err != nil {
+		return Version{}, err
+	}
+	return getVersion(tx, id, d.Version)
 }
 
 func (c *core) UpdateDocument(ctx context.Context, id ID, u DocumentUpdate) (Document, error) {
@@ -294,31 +313,37 @@ func (c *core) SetState(ctx context.Context, id ID, to State, note string) (Docu
 		return Document{}, err
 	}
 	var d Document
-	err := c.kv.update(func(tx kvTx) error {
-		var err error
-		if d, err = getDoc(tx, id); err != nil {
-			return err
-		}
-		if err := checkTransition(id, d.State, to); err != nil {
-			return err
-		}
-		old := d
-		d.State, d.Modified = to, c.now()
-		if err := putDoc(tx, &d, &old); err != nil {
-			return err
-		}
-		detail := fmt.Sprintf("%s→%s", old.State, to)
-		if note != "" {
-			detail += ": " + note
-		}
-		_, err = appendEntry(tx, Entry{Time: d.Modified, Action: ActionState, Document: id, Version: d.Version,
-			Digest: d.SHA256, Detail: truncate(detail, maxDetailLen)})
+	err := c.kv.update(func(tx kvTx) (err error) {
+		d, err = c.setStateTx(tx, id, to, note)
 		return err
 	})
 	if err != nil {
 		return Document{}, fmt.Errorf("change state: %w", err)
 	}
 	return d, nil
+}
+
+// setStateTx moves a document along the transition table, journaled.
+func (c *core) setStateTx(tx kvTx, id ID, to State, note string) (Document, error) {
+	d, err := getDoc(tx, id)
+	if err != nil {
+		return d, err
+	}
+	if err := checkTransition(id, d.State, to); err != nil {
+		return d, err
+	}
+	old := d
+	d.State, d.Modified = to, c.now()
+	if err := putDoc(tx, &d, &old); err != nil {
+		return d, err
+	}
+	detail := fmt.Sprintf("%s→%s", old.State, to)
+	if note != "" {
+		detail += ": " + note
+	}
+	_, err = appendEntry(tx, Entry{Time: d.Modified, Action: ActionState, Document: id, Version: d.Version,
+		Digest: d.SHA256, Detail: truncate(detail, maxDetailLen)})
+	return d, err
 }
 
 func (c *core) Document(ctx context.Context, id ID) (Document, error) {

@@ -20,6 +20,8 @@ const (
 	ActionExport Action = "export" // a document left the store (evidence package, file)
 	ActionState  Action = "state"  // a state change, Detail "from→to"
 	ActionKey    Action = "key"    // a key event: opened, used, imported, renewed…
+	// ActionExchange: a step with a portal (received, sent, receipt, conflict).
+	ActionExchange Action = "exchange"
 )
 
 // Entry is one journal entry. Entries are numbered from 1 without gaps; each

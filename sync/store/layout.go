@@ -38,6 +38,20 @@ package store
 //	  seq u64           → canonical entry ‖ sha256[32]   (entry.go), append-only
 //	idx.journal.doc
 //	  ID ‖ seq u64      → empty               a document's history
+//	x.accounts          (schema 3: the portal exchange, exchange.go)
+//	  name              → JSON Account        a portal this store syncs with
+//	x.links
+//	  ID                → JSON Link           a document's portal copy and sync state
+//	x.remote
+//	  account ‖ 0 ‖ remote id → ID            the local document of a portal document
+//	x.outbox
+//	  seq u64           → JSON OutboxItem     writes waiting for a portal, oldest first
+//	x.outbox.key
+//	  account ‖ 0 ‖ Idempotency-Key → seq u64
+//	x.receipts
+//	  ID ‖ index u32    → JSON Receipt        the portal's signed receipts
+//	x.cursors
+//	  account           → the event cursor    saved with the events it applied
 //
 // Why contents above InlineLimit (16 KiB) live in files and not in bbolt:
 // bbolt is copy-on-write with one writer and never shrinks its file; a 10 MB
@@ -89,7 +103,7 @@ package store
 const (
 	dbFileName    = "qoltanba.db"
 	blobDirName   = "blobs"
-	schemaVersion = 2
+	schemaVersion = 3
 	// defaultInlineLimit: contents up to this size live in the blobs bucket.
 	defaultInlineLimit = 16 << 10
 )
@@ -106,6 +120,14 @@ var (
 	bucketIdxText    = []byte("idx.text")
 	bucketJournal    = []byte("journal")
 	bucketIdxJournal = []byte("idx.journal.doc")
+	// Schema 3: the portal exchange (exchange.go).
+	bucketXAccounts = []byte("x.accounts")
+	bucketXLinks    = []byte("x.links")
+	bucketXRemote   = []byte("x.remote")
+	bucketXOutbox   = []byte("x.outbox")
+	bucketXOutKeys  = []byte("x.outbox.key")
+	bucketXReceipts = []byte("x.receipts")
+	bucketXCursors  = []byte("x.cursors")
 
 	keySchema      = []byte("schema")
 	keyCreated     = []byte("created")
@@ -116,4 +138,6 @@ var (
 var schemaBuckets = map[int][][]byte{
 	1: {bucketMeta, bucketDocs, bucketVersions, bucketSigs, bucketBlobs, bucketFiles, bucketIdxState, bucketIdxText, bucketJournal, bucketIdxJournal},
 	2: {bucketMeta, bucketDocs, bucketVersions, bucketSigs, bucketBlobs, bucketFiles, bucketIdxState, bucketIdxKind, bucketIdxText, bucketJournal, bucketIdxJournal},
+	3: {bucketMeta, bucketDocs, bucketVersions, bucketSigs, bucketBlobs, bucketFiles, bucketIdxState, bucketIdxKind, bucketIdxText, bucketJournal, bucketIdxJournal,
+		bucketXAccounts, bucketXLinks, bucketXRemote, bucketXOutbox, bucketXOutKeys, bucketXReceipts, bucketXCursors},
 }

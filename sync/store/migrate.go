@@ -16,6 +16,7 @@ type migration struct {
 // migrations, in order. Append only: a released schema never changes.
 var migrations = []migration{
 	{from: 1, what: "add the document kind index (idx.kind)", run: migrateKindIndex},
+	{from: 2, what: "add the portal exchange buckets (x.*)", run: migrateExchange},
 }
 
 // migrateKindIndex builds idx.kind from the documents' records: schema 1
@@ -32,6 +33,16 @@ func migrateKindIndex(tx kvTx) error {
 			return fmt.Errorf("idx.text entry %x is malformed", k)
 		}
 		if err := idx.put(append([]byte{v[1]}, k...), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrateExchange adds the empty buckets of the portal exchange.
+func migrateExchange(tx kvTx) error {
+	for _, name := range [][]byte{bucketXAccounts, bucketXLinks, bucketXRemote, bucketXOutbox, bucketXOutKeys, bucketXReceipts, bucketXCursors} {
+		if _, err := tx.createBucket(name); err != nil {
 			return err
 		}
 	}

@@ -168,6 +168,8 @@ type NewDocument struct {
 	Kind         Kind
 	Counterparty string
 	Content      []byte
+	// Note is added to the import's journal entry (e.g. where it came from).
+	Note string
 }
 
 // NewSignature is what AddSignature needs.

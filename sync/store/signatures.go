@@ -33,48 +33,56 @@ func (c *core) AddSignature(ctx context.Context, id ID, version uint32, ns NewSi
 		return Signature{}, fmt.Errorf("add signature to %s: %w", id, err)
 	}
 	var s Signature
-	err = c.kv.update(func(tx kvTx) error {
-		d, err := getDoc(tx, id)
-		if err != nil {
-			return err
-		}
-		if version != d.Version {
-			return fmt.Errorf("version %d (the current one is %d): %w", version, d.Version, ErrNotCurrent)
-		}
-		if !signable[d.State] {
-			return &TransitionError{ID: id, From: d.State, To: StateSigned, Allowed: transitions[d.State],
-				Why: "only draft, ready or signed documents can be signed"}
-		}
-		if err := putBlob(tx, storage, sum, ns.Bytes); err != nil {
-			return err
-		}
-		now := c.now()
-		s = Signature{Document: id, Version: version, Index: countSigs(tx, id, version) + 1,
-			Format: ns.Format, Detached: ns.Detached, Signer: ns.Signer, SigningTime: ns.SigningTime.UTC(),
-			Origin: ns.Origin, Report: ns.Report, Added: now, Size: int64(len(ns.Bytes)), SHA256: sum, Storage: storage}
-		if err := putJSON(tx.bucket(bucketSigs), sigKey(id, version, s.Index), s); err != nil {
-			return err
-		}
-		old := d
-		d.State, d.Modified = StateSigned, now
-		if d.SignedAt.IsZero() {
-			d.SignedAt = now
-		}
-		if err := putDoc(tx, &d, &old); err != nil {
-			return err
-		}
-		detail := fmt.Sprintf("%s signature %d by %s", ns.Format, s.Index, ns.Signer.CommonName)
-		if old.State != StateSigned {
-			detail += fmt.Sprintf(", %s→signed", old.State)
-		}
-		_, err = appendEntry(tx, Entry{Time: now, Action: ActionSign, Document: id, Version: version,
-			Digest: sum, Certificate: fingerprint(ns.Signer.Fingerprint), Detail: detail})
+	err = c.kv.update(func(tx kvTx) (err error) {
+		s, err = c.addSignatureTx(tx, id, version, ns, storage, sum)
 		return err
 	})
 	if err != nil {
 		return Signature{}, fmt.Errorf("add signature to %s: %w", id, err)
 	}
 	return s, nil
+}
+
+// addSignatureTx stores a staged signature on the current version; the
+// document becomes signed. Journaled as a sign entry.
+func (c *core) addSignatureTx(tx kvTx, id ID, version uint32, ns NewSignature, storage string, sum Digest32) (Signature, error) {
+	var s Signature
+	d, err := getDoc(tx, id)
+	if err != nil {
+		return s, err
+	}
+	if version != d.Version {
+		return s, fmt.Errorf("version %d (the current one is %d): %w", version, d.Version, ErrNotCurrent)
+	}
+	if !signable[d.State] {
+		return s, &TransitionError{ID: id, From: d.State, To: StateSigned, Allowed: transitions[d.State],
+			Why: "only draft, ready or signed documents can be signed"}
+	}
+	if err := putBlob(tx, storage, sum, ns.Bytes); err != nil {
+		return s, err
+	}
+	now := c.now()
+	s = Signature{Document: id, Version: version, Index: countSigs(tx, id, version) + 1,
+		Format: ns.Format, Detached: ns.Detached, Signer: ns.Signer, SigningTime: ns.SigningTime.UTC(),
+		Origin: ns.Origin, Report: ns.Report, Added: now, Size: int64(len(ns.Bytes)), SHA256: sum, Storage: storage}
+	if err := putJSON(tx.bucket(bucketSigs), sigKey(id, version, s.Index), s); err != nil {
+		return s, err
+	}
+	old := d
+	d.State, d.Modified = StateSigned, now
+	if d.SignedAt.IsZero() {
+		d.SignedAt = now
+	}
+	if err := putDoc(tx, &d, &old); err != nil {
+		return s, err
+	}
+	detail := fmt.Sprintf("%s signature %d by %s", ns.Format, s.Index, ns.Signer.CommonName)
+	if old.State != StateSigned {
+		detail += fmt.Sprintf(", %s→signed", old.State)
+	}
+	_, err = appendEntry(tx, Entry{Time: now, Action: ActionSign, Document: id, Version: version,
+		Digest: sum, Certificate: fingerprint(ns.Signer.Fingerprint), Detail: detail})
+	return s, err
 }
 
 // fingerprint reads a hex SHA-256 certificate fingerprint; anything else

@@ -11,6 +11,7 @@ import (
 //	  └───────────↗   ↑ │      │       └──→ rejected
 //	                  └─┘(co-sign)           (edit → new version, draft)
 //	signed, queued, acknowledged → revoked (final)
+//	draft, ready → rejected (a document received from a portal, refused)
 //
 // Editing (AddVersion) is the only way back to draft from signed or
 // rejected, and it always makes a new version: a signed version is never
@@ -35,8 +36,8 @@ var States = []State{StateDraft, StateReady, StateSigned, StateQueued, StateSent
 // transitions is the table SetState follows. Signing and editing have their
 // own rules (signable, editable) because they come with content.
 var transitions = map[State][]State{
-	StateDraft:        {StateReady},
-	StateReady:        {StateDraft},
+	StateDraft:        {StateReady, StateRejected},
+	StateReady:        {StateDraft, StateRejected},
 	StateSigned:       {StateQueued, StateRevoked},
 	StateQueued:       {StateSent, StateSigned, StateRevoked},
 	StateSent:         {StateAcknowledged, StateRejected},

@@ -55,10 +55,27 @@ type Store interface {
 	// signature still matches the digests the journal recorded.
 	VerifyJournal(ctx context.Context) (JournalReport, error)
 
+	Exchange
+
 	// Backup writes a consistent copy (see backup.go for the format) while
 	// the store stays in use.
 	Backup(ctx context.Context, w io.Writer) error
 	Close() error
+}
+
+// Exchange is the portal exchange's state (exchange.go).
+type Exchange interface {
+	// Exchange applies a batch of the portal sync in one transaction.
+	Exchange(ctx context.Context, b ExchangeBatch) (ExchangeResult, error)
+	PutAccount(ctx context.Context, a Account) error
+	Account(ctx context.Context, name string) (Account, error)
+	Accounts(ctx context.Context) ([]Account, error)
+	Cursor(ctx context.Context, account string) (string, error)
+	Link(ctx context.Context, id ID) (Link, error)
+	LinkByRemote(ctx context.Context, account, remote string) (Link, error)
+	Links(ctx context.Context, account string) ([]Link, error)
+	Outbox(ctx context.Context, account string) ([]OutboxItem, error)
+	Receipts(ctx context.Context, id ID) ([]Receipt, error)
 }
 
 // Event is a journal entry that Record writes (Action: verify, export or
