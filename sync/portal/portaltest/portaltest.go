@@ -85,6 +85,8 @@ type Options struct {
 	NoTSA bool
 	// Wrap, if set, wraps the portal's handler (a fault injector).
 	Wrap func(http.Handler) http.Handler
+	// Configure, if set, adjusts the configuration (short TTLs, a clock).
+	Configure func(*portal.Config)
 }
 
 // Start runs a portal for the test; it stops at the test's end.
@@ -105,7 +107,11 @@ func Start(t testing.TB, opts Options) *Env {
 	t.Cleanup(func() { env.HTTP.Close(); st.Close() })
 	env.URL = env.HTTP.URL
 	env.API = env.URL + api.BasePath
-	srv, err := portal.New(Config(p, env.URL, st, !opts.NoTSA))
+	cfg := Config(p, env.URL, st, !opts.NoTSA)
+	if opts.Configure != nil {
+		opts.Configure(&cfg)
+	}
+	srv, err := portal.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
