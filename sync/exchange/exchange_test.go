@@ -22,8 +22,14 @@ import (
 // company's document. Every receipt verifies, and the journal of each
 // desktop tells the story the portal's history tells.
 func TestExchangeStory(t *testing.T) {
+	for _, backend := range portaltest.Backends {
+		t.Run(backend, func(t *testing.T) { exchangeStory(t, backend) })
+	}
+}
+
+func exchangeStory(t *testing.T, backend string) {
 	ctx := context.Background()
-	env := portaltest.Start(t, portaltest.Options{})
+	env := portaltest.Start(t, portaltest.Options{Backend: backend})
 	alice := newDesktop(t, "")
 	acc := alice.login(t, env, "gost/individual_auth")
 	person := env.PKI.Find("gost/individual")

@@ -8,12 +8,19 @@ import (
 	"testing"
 
 	"github.com/qoltanba/qoltanba/internal/core"
+	"github.com/qoltanba/qoltanba/internal/pgtest"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 	"github.com/qoltanba/qoltanba/sync/exchange"
 	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
 
 // passwordUI answers every secret with the test password and keeps the
 // consents it was shown.

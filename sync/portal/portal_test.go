@@ -131,7 +131,9 @@ func TestLoginRefusals(t *testing.T) {
 		want string
 	}{
 		{"signing key", func(ch, _ api.Challenge) []byte { return sign(t, p.Find("gost/individual"), ch.Data, false) }, "AUTH"},
-		{"another nonce", func(ch, other api.Challenge) []byte { return sign(t, p.Find("gost/individual_auth"), other.Data, false) }, "other bytes"},
+		{"another nonce", func(ch, other api.Challenge) []byte {
+			return sign(t, p.Find("gost/individual_auth"), other.Data, false)
+		}, "other bytes"},
 		{"another nonce, detached", func(ch, other api.Challenge) []byte {
 			return sign(t, p.Find("gost/individual_auth"), other.Data, true)
 		}, "does not cover"},
@@ -182,7 +184,13 @@ func TestLoginRefusals(t *testing.T) {
 
 // TestScopedToUser: user A tries every endpoint with user B's ids.
 func TestScopedToUser(t *testing.T) {
-	env := portaltest.Start(t, portaltest.Options{NoTSA: true})
+	for _, backend := range portaltest.Backends {
+		t.Run(backend, func(t *testing.T) { scopedToUser(t, backend) })
+	}
+}
+
+func scopedToUser(t *testing.T, backend string) {
+	env := portaltest.Start(t, portaltest.Options{NoTSA: true, Backend: backend})
 	p := env.PKI
 	a := login(t, env, "gost/individual_auth")
 	b := login(t, env, "gost/legal_head_auth")
@@ -324,7 +332,13 @@ func TestBadRequests(t *testing.T) {
 // TestIdempotency: a replay gets the first answer, the same key with
 // another body 422, and the operation can be looked up.
 func TestIdempotency(t *testing.T) {
-	env := portaltest.Start(t, portaltest.Options{})
+	for _, backend := range portaltest.Backends {
+		t.Run(backend, func(t *testing.T) { idempotency(t, backend) })
+	}
+}
+
+func idempotency(t *testing.T, backend string) {
+	env := portaltest.Start(t, portaltest.Options{Backend: backend})
 	a := login(t, env, "gost/individual_auth")
 	me := env.PKI.Find("gost/individual")
 	content := []byte("mine\n")

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/qoltanba/qoltanba/internal/pgtest"
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/testpki"
@@ -79,8 +80,11 @@ type Env struct {
 
 // Options adjust Start.
 type Options struct {
-	// Storage; nil opens a bbolt file in a temporary folder.
+	// Storage; nil opens Backend's.
 	Storage portal.Storage
+	// Backend is "bolt" (default: a file in a temporary folder) or
+	// "postgres" (a fresh database on the test server, internal/pgtest).
+	Backend string
 	// NoTSA leaves receipts without a timestamp.
 	NoTSA bool
 	// Wrap, if set, wraps the portal's handler (a fault injector).
@@ -95,11 +99,7 @@ func Start(t testing.TB, opts Options) *Env {
 	p := PKI(t)
 	st := opts.Storage
 	if st == nil {
-		b, err := portal.OpenBolt(filepath.Join(t.TempDir(), "portal.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		st = b
+		st = OpenStorage(t, opts.Backend)
 	}
 	env := &Env{PKI: p, Storage: st}
 	var h handlerBox
@@ -136,6 +136,30 @@ func Config(p *testpki.PKI, url string, st portal.Storage, tsa bool) portal.Conf
 		cfg.TSA = &cms.TSAClient{URL: p.Options.BaseURL + "/tsp/gost"}
 	}
 	return cfg
+}
+
+// Backends are the storages every portal test runs on.
+var Backends = []string{"bolt", "postgres"}
+
+// OpenStorage opens a fresh storage of the backend; the test closes it.
+func OpenStorage(t testing.TB, backend string) portal.Storage {
+	t.Helper()
+	switch backend {
+	case "", "bolt":
+		b, err := portal.OpenBolt(filepath.Join(t.TempDir(), "portal.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	case "postgres":
+		p, err := portal.OpenPostgres(context.Background(), pgtest.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	t.Fatalf("unknown backend %q", backend)
+	return nil
 }
 
 type handlerBox struct {
