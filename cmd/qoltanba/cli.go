@@ -26,7 +26,7 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{
+	return append([]command{
 		guiCommand,
 		{"keys info", "FILE.p12|pkcs11:URI", "show whose key a file holds", keysInfo},
 		{"keys list", "", "list key files in the usual folders", keysList},
@@ -55,7 +55,7 @@ func commands() []command {
 			fmt.Fprintf(s.out, "qoltanba %s\n", version)
 			return nil
 		}},
-	}
+	}, portalCommands()...)
 }
 
 // run is the whole program; it returns the exit code.

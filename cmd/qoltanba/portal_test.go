@@ -1,0 +1,86 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/qoltanba/qoltanba/signer/testpki"
+	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
+)
+
+// TestPortalCLI: add, login, sync, list, sign, reject, status against the
+// reference portal on loopback, and the offline answer.
+func TestPortalCLI(t *testing.T) {
+	env := portaltest.Start(t, portaltest.Options{NoTSA: true})
+	data := t.TempDir()
+	key := func(name string) string { return env.PKI.Find(name).P12Path }
+	cli := func(stdin string, args ...string) (int, string, string) {
+		t.Helper()
+		return runCLI(t, stdin, append(args, "--data-dir", data)...)
+	}
+	if code, out, stderr := cli("", "portal", "add", env.URL); code != 0 || !strings.Contains(out, "TEST portal") || !strings.Contains(out, "TEST portal: nothing") {
+		t.Fatalf("add: %d %s %s", code, out, stderr)
+	}
+	if code, _, stderr := cli("", "portal", "sync"); code != 2 || !strings.Contains(stderr, "log in") {
+		t.Fatalf("sync before login: %d %s", code, stderr)
+	}
+	pw := testpki.DefaultPassword + "\n"
+	if code, out, stderr := cli(pw, "portal", "login", "--key", key("gost/individual"), "--password-stdin"); code != 1 || !strings.Contains(stderr, "AUTH") {
+		t.Fatalf("login with the signing key: %d %s %s", code, out, stderr)
+	}
+	code, out, stderr := cli(pw, "portal", "login", "--key", key("gost/individual_auth"), "--password-stdin")
+	if code != 0 || !strings.Contains(out, "АБАЕВ АЙДОС") {
+		t.Fatalf("login: %d %s %s", code, out, stderr)
+	}
+	if !strings.Contains(stderr, "qoltanba-portal login") {
+		t.Errorf("the consent did not show the challenge: %s", stderr)
+	}
+	person := env.PKI.Find("gost/individual")
+	env.Publish(t, person.IIN, "", "One", "first\n")
+	env.Publish(t, person.IIN, "", "Two", "second\n")
+	code, out, stderr = cli("", "portal", "sync", "--json")
+	var sum struct{ Received []string }
+	if code != 0 || json.Unmarshal([]byte(out), &sum) != nil || len(sum.Received) != 2 {
+		t.Fatalf("sync: %d %s %s", code, out, stderr)
+	}
+	code, out, _ = cli("", "portal", "list", "--json")
+	var rows []struct{ ID, Title, Status, Sync string }
+	if code != 0 || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 2 {
+		t.Fatalf("list: %d %s", code, out)
+	}
+	byTitle := map[string]string{}
+	for _, r := range rows {
+		byTitle[r.Title] = r.ID
+	}
+	if code, out, stderr := cli(pw, "portal", "sign", byTitle["One"], "--key", key("gost/individual"), "--password-stdin"); code != 0 || !strings.Contains(out, "receipt is stored") {
+		t.Fatalf("sign: %d %s %s", code, out, stderr)
+	}
+	if code, _, stderr := cli(pw, "portal", "reject", byTitle["Two"], "--key", key("gost/individual"), "--password-stdin"); code != 1 || !strings.Contains(stderr, "--reason") {
+		t.Fatalf("reject without a reason: %d %s", code, stderr)
+	}
+	if code, out, stderr := cli(pw, "portal", "reject", byTitle["Two"], "--reason", "wrong sum", "--key", key("gost/individual"), "--password-stdin"); code != 0 || !strings.Contains(out, "Rejected: sent") {
+		t.Fatalf("reject: %d %s %s", code, out, stderr)
+	}
+	code, out, _ = cli("", "portal", "list")
+	if code != 0 || !strings.Contains(out, "signed") || !strings.Contains(out, "rejected") {
+		t.Fatalf("list after: %s", out)
+	}
+	code, out, _ = cli("", "portal", "status", "--json")
+	var st []struct {
+		LoggedIn          bool
+		Incoming, Waiting int
+		IIN               string
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &st) != nil || len(st) != 1 || !st[0].LoggedIn || st[0].Incoming != 2 || st[0].Waiting != 0 || st[0].IIN != person.IIN {
+		t.Fatalf("status: %d %s", code, out)
+	}
+	if strings.Contains(out, "session") && strings.Contains(out, "token") {
+		t.Errorf("status prints the session token: %s", out)
+	}
+	// The portal goes away: sync says offline (exit 2) and loses nothing.
+	env.HTTP.Close()
+	if code, _, stderr := cli("", "portal", "sync"); code != 2 || !strings.Contains(stderr, "cannot be reached") {
+		t.Fatalf("offline sync: %d %s", code, stderr)
+	}
+}
