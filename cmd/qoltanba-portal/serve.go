@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/qoltanba/qoltanba/signer/cms"
-	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/pkcs12"
+	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 	"github.com/qoltanba/qoltanba/sync/api"
 	"github.com/qoltanba/qoltanba/sync/portal"

@@ -448,4 +448,3 @@ func portalAnswer(ctx context.Context, s stdio, args []string) error {
 		return q, what, err
 	})
 }
-
