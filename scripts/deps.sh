@@ -55,14 +55,16 @@ fi
 command -v go >/dev/null || export PATH="$PATH:/usr/local/go/bin"
 go mod download
 
-# npm packages for the test clients (the public NCALayer client the bridge's
-# tests drive from Node and Chromium), from the npm registry, pinned by the lock.
+# npm packages for the tests, from the npm registry, pinned by their locks: the
+# public NCALayer client the bridge's tests drive from Node and Chromium, and
+# the external linter of the portal API's contract (@redocly/cli).
 for p in "$@"; do
 	[[ "$p" == test || "$p" == bench ]] || continue
-	js=bridge/testdata/js
-	if [[ ! -f $js/node_modules/.package-lock.json || $js/package-lock.json -nt $js/node_modules/.package-lock.json ]]; then
-		command -v npm >/dev/null || { echo "deps.sh: npm is needed for the bridge's client tests" >&2; exit 1; }
-		npm ci --prefix "$js" --no-audit --no-fund --loglevel=error >/dev/null
-	fi
+	for js in bridge/testdata/js sync/api/testdata/lint; do
+		if [[ ! -f $js/node_modules/.package-lock.json || $js/package-lock.json -nt $js/node_modules/.package-lock.json ]]; then
+			command -v npm >/dev/null || { echo "deps.sh: npm is needed for the tests' JavaScript tools ($js)" >&2; exit 1; }
+			npm ci --prefix "$js" --no-audit --no-fund --loglevel=error >/dev/null
+		fi
+	done
 	break
 done

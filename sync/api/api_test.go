@@ -58,3 +58,18 @@ func TestSpecValid(t *testing.T) {
 		}
 	}
 }
+
+// TestRedoclyLint runs the external linter (@redocly/cli from npm,
+// installed by scripts/deps.sh test) over the contract: no error, no
+// warning.
+func TestRedoclyLint(t *testing.T) {
+	bin := filepath.Join("testdata", "lint", "node_modules", ".bin", "redocly")
+	if _, err := os.Stat(bin); err != nil {
+		t.Skipf("@redocly/cli is not installed (scripts/deps.sh test installs it): %v", err)
+	}
+	out, err := exec.Command(bin, "lint", "--config", "redocly.yaml", "--format", "summary", "openapi.yaml").CombinedOutput()
+	// (The banner about Node.js 20's end of life is not a finding.)
+	if err != nil || bytes.Contains(out, []byte("warnings")) || bytes.Contains(out, []byte("error ")) || !bytes.Contains(out, []byte("is valid")) {
+		t.Fatalf("redocly lint: %v\n%s", err, out)
+	}
+}

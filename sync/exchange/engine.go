@@ -12,6 +12,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -49,6 +50,8 @@ type Engine struct {
 	Now func() time.Time
 	// PageSize is the event page asked for (default 200).
 	PageSize int
+	// ReadAttempts bounds the tries of one read (default readAttempts).
+	ReadAttempts int
 }
 
 func (e *Engine) now() time.Time {
@@ -140,14 +143,65 @@ func orNone(s string) string {
 	return s
 }
 
-// offline wraps a transport failure.
+// offline wraps a failure of a call to the portal: the network (the work
+// waits), or an answer that does not decode as the API's (ErrPortal).
 func offline(err error) error {
-	if errors.Is(err, context.Canceled) {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, context.Canceled):
 		return err
+	case errors.As(err, &syntax), errors.As(err, &typ):
+		return fmt.Errorf("%w: %v", ErrPortal, err)
 	}
 	return fmt.Errorf("%w: %v", ErrOffline, err)
 }
 
 func apiSessionRequest(challenge string, sig []byte) api.SessionRequest {
 	return api.SessionRequest{Challenge: challenge, Signature: sig}
+}
+
+// readAttempts bounds the tries of one read (GET) that fails on the way:
+// reads are safe to repeat, and one lost page of events or one cut
+// download should not undo a whole sync.
+const readAttempts = 5
+
+// transient: worth trying again soon (the network, a portal's 5xx or
+// non-API answer, 429, or an explicit Retry-After).
+func transient(err error) bool {
+	var r *refusal
+	switch {
+	case errors.Is(err, ErrOffline), errors.Is(err, ErrPortal):
+		return true
+	case errors.As(err, &r):
+		return r.Status >= 500 || r.Status == http.StatusTooManyRequests || r.RetryAfter > 0
+	}
+	return false
+}
+
+// retryRead runs a read until it succeeds, fails for good, or has failed
+// readAttempts times, waiting 100 ms, 200 ms, 400 ms… (or Retry-After, up
+// to 5 s) between tries.
+func (e *Engine) retryRead(ctx context.Context, read func() error) error {
+	attempts := e.ReadAttempts
+	if attempts <= 0 {
+		attempts = readAttempts
+	}
+	var err error
+	for attempt := range attempts {
+		if err = read(); err == nil || !transient(err) || attempt == attempts-1 {
+			return err
+		}
+		wait := 100 * time.Millisecond << attempt
+		var r *refusal
+		if errors.As(err, &r) && r.RetryAfter > wait {
+			wait = min(r.RetryAfter, 5*time.Second)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+	return err
 }

@@ -87,20 +87,34 @@ func (e *Engine) pull(ctx context.Context, a store.Account, sum *Summary) error 
 		limit = 200
 	}
 	for {
-		resp, err := c.ListEventsWithResponse(ctx, &api.ListEventsParams{After: cursor, Limit: limit})
+		var page *api.EventPage
+		gone := false
+		err := e.retryRead(ctx, func() error {
+			resp, err := c.ListEventsWithResponse(ctx, &api.ListEventsParams{After: cursor, Limit: limit})
+			switch {
+			case err != nil:
+				return offline(err)
+			case resp.StatusCode() == http.StatusGone:
+				gone = true
+				return nil
+			case resp.JSON200 == nil:
+				return asRefusal(resp.StatusCode(), resp.JSONDefault, resp.HeadersDefault.RetryAfter, resp.HTTPResponse.Header.Get("Content-Type"))
+			}
+			page = resp.JSON200
+			return nil
+		})
 		if err != nil {
-			return offline(err)
+			return err
 		}
-		if resp.StatusCode() == http.StatusGone && cursor != "" && !sum.Resynced {
+		if gone {
+			if cursor == "" || sum.Resynced {
+				return fmt.Errorf("%w: the event feed refuses even a fresh start", ErrPortal)
+			}
 			// The portal does not know our cursor (its database was
 			// restored or replaced): read everything again; the links
 			// make every known document a duplicate.
 			cursor, sum.Resynced = "", true
 			continue
-		}
-		page := resp.JSON200
-		if page == nil {
-			return asRefusal(resp.StatusCode(), resp.JSONDefault, resp.HeadersDefault.RetryAfter, resp.HTTPResponse.Header.Get("Content-Type"))
 		}
 		if err := e.applyPage(ctx, a, c, page.Events, page.Next, sum); err != nil {
 			return err
@@ -119,15 +133,23 @@ func (e *Engine) refresh(ctx context.Context, a store.Account, remote string) er
 	if err != nil {
 		return err
 	}
-	resp, err := c.GetDocumentWithResponse(ctx, remote)
+	var doc api.Document
+	err = e.retryRead(ctx, func() error {
+		resp, err := c.GetDocumentWithResponse(ctx, remote)
+		if err != nil {
+			return offline(err)
+		}
+		if resp.JSON200 == nil {
+			return asRefusal(resp.StatusCode(), resp.JSONDefault, resp.HeadersDefault.RetryAfter, resp.HTTPResponse.Header.Get("Content-Type"))
+		}
+		doc = resp.JSON200.Document
+		return nil
+	})
 	if err != nil {
-		return offline(err)
-	}
-	if resp.JSON200 == nil {
-		return asRefusal(resp.StatusCode(), resp.JSONDefault, resp.HeadersDefault.RetryAfter, resp.HTTPResponse.Header.Get("Content-Type"))
+		return err
 	}
 	var sum Summary
-	return e.applyPage(ctx, a, c, []api.Event{{Type: api.EventTypeDocument, Document: resp.JSON200.Document}}, "", &sum)
+	return e.applyPage(ctx, a, c, []api.Event{{Type: api.EventTypeDocument, Document: doc}}, "", &sum)
 }
 
 // applyPage turns a page of events into one store transaction. Events are
@@ -282,16 +304,21 @@ func editableHere(s store.State) bool {
 
 // content downloads a document's content version and checks its digest.
 func (e *Engine) content(ctx context.Context, c *api.ClientWithResponses, d api.Document) ([]byte, error) {
-	resp, err := c.GetContentWithResponse(ctx, d.Id, &api.GetContentParams{Version: d.ContentVersion})
-	if err != nil {
-		return nil, offline(err)
-	}
-	if resp.StatusCode() != http.StatusOK {
-		return nil, asRefusal(resp.StatusCode(), resp.JSONDefault, 0, resp.HTTPResponse.Header.Get("Content-Type"))
-	}
-	sum := sha256.Sum256(resp.Body)
-	if hex.EncodeToString(sum[:]) != d.Sha256 {
-		return nil, fmt.Errorf("%w: document %s version %d: the content's SHA-256 is not the one the portal announced", ErrPortal, d.Id, d.ContentVersion)
-	}
-	return resp.Body, nil
+	var body []byte
+	err := e.retryRead(ctx, func() error {
+		resp, err := c.GetContentWithResponse(ctx, d.Id, &api.GetContentParams{Version: d.ContentVersion})
+		if err != nil {
+			return offline(err)
+		}
+		if resp.StatusCode() != http.StatusOK {
+			return asRefusal(resp.StatusCode(), resp.JSONDefault, 0, resp.HTTPResponse.Header.Get("Content-Type"))
+		}
+		sum := sha256.Sum256(resp.Body)
+		if hex.EncodeToString(sum[:]) != d.Sha256 {
+			return fmt.Errorf("%w: document %s version %d: the content's SHA-256 is not the one the portal announced", ErrPortal, d.Id, d.ContentVersion)
+		}
+		body = resp.Body
+		return nil
+	})
+	return body, err
 }

@@ -98,7 +98,8 @@ func (e *Engine) send(ctx context.Context, a store.Account, it store.OutboxItem)
 	}
 	switch {
 	case ans.err == nil && ans.sub != nil:
-		return true, e.settle(ctx, a, it, ans)
+		err := e.settle(ctx, a, it, ans)
+		return err == nil, err
 	case errors.Is(ans.err, ErrLogin):
 		return false, ans.err
 	}
@@ -191,23 +192,33 @@ func readAnswer(status int, contentType string, raw []byte, retry int) answer {
 // lookup asks the portal what became of a key: status 0 and no error means
 // it never arrived (send it); an answer in progress is a transient refusal.
 func (e *Engine) lookup(ctx context.Context, c *api.ClientWithResponses, key string) answer {
-	resp, err := c.GetOperationWithResponse(ctx, key)
+	var ans answer
+	err := e.retryRead(ctx, func() error {
+		resp, err := c.GetOperationWithResponse(ctx, key)
+		if err != nil {
+			return offline(err)
+		}
+		switch {
+		case resp.StatusCode() == http.StatusNotFound:
+			ans = answer{}
+			return nil
+		case resp.JSON200 == nil:
+			return asRefusal(resp.StatusCode(), resp.JSONDefault, resp.HeadersDefault.RetryAfter, resp.HTTPResponse.Header.Get("Content-Type"))
+		case resp.JSON200.State != api.OperationStateCompleted:
+			ans = answer{err: &refusal{Status: http.StatusConflict, Code: api.ErrorCodeInProgress, Message: "still running on the portal", RetryAfter: 2 * time.Second}}
+			return nil
+		}
+		raw, err := json.Marshal(resp.JSON200.Result)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrPortal, err)
+		}
+		ans = readAnswer(resp.JSON200.Status, "application/json", raw, 0)
+		return nil
+	})
 	if err != nil {
-		return answer{err: offline(err)}
+		return answer{err: err}
 	}
-	switch {
-	case resp.StatusCode() == http.StatusNotFound:
-		return answer{}
-	case resp.JSON200 == nil:
-		return answer{err: asRefusal(resp.StatusCode(), resp.JSONDefault, resp.HeadersDefault.RetryAfter, resp.HTTPResponse.Header.Get("Content-Type"))}
-	case resp.JSON200.State != api.OperationStateCompleted:
-		return answer{err: &refusal{Status: http.StatusConflict, Code: api.ErrorCodeInProgress, Message: "still running on the portal", RetryAfter: 2 * time.Second}}
-	}
-	raw, err := json.Marshal(resp.JSON200.Result)
-	if err != nil {
-		return answer{err: fmt.Errorf("%w: %v", ErrPortal, err)}
-	}
-	return readAnswer(resp.JSON200.Status, "application/json", raw, 0)
+	return ans
 }
 
 // settle stores an accepted write: the receipt checked against what was
