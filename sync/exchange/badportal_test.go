@@ -2,6 +2,13 @@ package exchange_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"sync"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -23,9 +30,8 @@ import (
 // stubPortal answers /portal properly (with the test PKI's receipt
 // certificate) and everything else with what the test says.
 func stubPortal(t *testing.T, rest http.HandlerFunc) *httptest.Server {
-	p := portaltest.PKI(t)
 	info := api.PortalInfo{Name: "stub", Url: "http://stub", ApiVersion: "1",
-		ReceiptCertificates: []api.Base64{p.Find("gost/legal_infosystem").Cert.Raw}}
+		ReceiptCertificates: []api.Base64{stubCert(t)}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == api.BasePath+"/portal" {
 			w.Header().Set("Content-Type", "application/json")
@@ -36,6 +42,26 @@ func stubPortal(t *testing.T, rest http.HandlerFunc) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+var (
+	stubOnce sync.Once
+	stubDER  []byte
+)
+
+// stubCert is a throw-away self-signed certificate: a stub portal needs a
+// receipt certificate to pin, not a PKI.
+func stubCert(t *testing.T) []byte {
+	stubOnce.Do(func() {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "stub portal TEST"},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+		stubDER, _ = x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	})
+	return stubDER
 }
 
 // loggedInTo adds the stub and gives the account a session without a login.

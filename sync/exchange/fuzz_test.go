@@ -36,6 +36,7 @@ func FuzzEventApply(f *testing.F) {
 	f.Add([]byte(`{"events":[],"next":"","hasMore":false}`))
 	f.Add([]byte(`{"events":[{"type":"document","document":{"id":"","revision":-1}}],"next":"x","hasMore":false}`))
 	f.Add([]byte(`<html>`))
+	f.Add([]byte(`{"events":[],"next":"","hasMore":true}`)) // a feed that never advances
 	f.Fuzz(func(t *testing.T, page []byte) {
 		srv := stubPortal(t, func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasSuffix(r.URL.Path, "/content") {
@@ -50,7 +51,7 @@ func FuzzEventApply(f *testing.F) {
 			}
 			w.Write(page)
 		})
-		d := newDesktop(t, "")
+		d := bareDesktop(t, t.TempDir())
 		d.engine.ReadAttempts = 1
 		loggedInTo(t, d, srv.URL)
 		ctx := context.Background()

@@ -57,23 +57,31 @@ func newDesktop(t testing.TB, dir string) *desktop {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := core.New(core.Options{DataDir: dir, Store: st, Keys: core.NewKeys([]string{filepath.Dir(p.Find("gost/individual").P12Path)}, nil)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := bareDesktop(t, dir)
+	d.p = p
+	c := d.core
 	if err := os.MkdirAll(c.TestTrustDir(), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(c.TestTrustDir(), "root.cer"), p.Root(testpki.FamilyGOST).Cert.Raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	d := &desktop{dir: dir, core: c, store: st, engine: &exchange.Engine{Core: c}, ui: &passwordUI{}, p: p}
-	t.Cleanup(func() { c.Close() })
 	return d
+}
+
+// bareDesktop is a desktop without the test PKI (for stub portals).
+func bareDesktop(t testing.TB, dir string) *desktop {
+	t.Helper()
+	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := core.New(core.Options{DataDir: dir, Store: st, Keys: core.NewKeys(nil, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &desktop{dir: dir, core: c, store: st, engine: &exchange.Engine{Core: c}, ui: &passwordUI{}}
 }
 
 // key is a test key's URI (its file).

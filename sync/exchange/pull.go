@@ -116,6 +116,9 @@ func (e *Engine) pull(ctx context.Context, a store.Account, sum *Summary) error 
 			cursor, sum.Resynced = "", true
 			continue
 		}
+		if page.HasMore && (page.Next == "" || page.Next == cursor) {
+			return fmt.Errorf("%w: the event feed says there is more but does not advance", ErrPortal)
+		}
 		if err := e.applyPage(ctx, a, c, page.Events, page.Next, sum); err != nil {
 			return err
 		}
