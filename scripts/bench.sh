@@ -27,6 +27,11 @@ echo "# resident memory of a bridge process idle and with 100 idle sockets"
 go test -run '^$' -bench 'SignInProcess|SignOverWSS|IdleConnectionsRSS' -benchtime 30x ./bridge/ | grep -E '^(Benchmark|ok)' || true
 
 echo
+echo "# Portal sync: pull 10,000 documents of 1 KB and sign-and-send 1,000 (GOST-512) beside as many bare HTTP"
+echo "# requests to the same portal; the client's peak RSS during the pull; signatures the portal accepts per second"
+go test -run '^$' -bench 'Pull|SignAndSend|PortalAccepts' -benchtime 1x -timeout 30m -v ./sync/exchange/ | grep -E '^(Benchmark|ok)|bench_test' || true
+
+echo
 echo "# Document store with 100,000 documents"
 go test -run '^$' -bench . -benchtime 20x ./sync/store/ | grep -E '^(Benchmark|ok)' || true
 

@@ -20,6 +20,7 @@ func TestLayering(t *testing.T) {
 	testOnly := map[string]bool{
 		"signer/testpki": true, "internal/testfeatures": true, "internal/softhsmtest": true,
 		"internal/sharedtest": true, "signer/gost/enginetest": true,
+		"sync/portal/portaltest": true, "internal/pgtest": true,
 	}
 	out, err := exec.Command(goTool, "list", "-f", `{{.ImportPath}}:{{join .Deps " "}}`, module+"...").Output()
 	if err != nil {
@@ -36,6 +37,8 @@ func TestLayering(t *testing.T) {
 		for _, d := range strings.Fields(deps) {
 			if d == module+"signer/testpki" {
 				t.Errorf("%s depends on signer/testpki: inject TEST features from cmd", rel)
+			} else if testOnly[strings.TrimPrefix(d, module)] {
+				t.Errorf("%s depends on the test support package %s", rel, strings.TrimPrefix(d, module))
 			}
 			if rel == "internal/core" && strings.HasPrefix(d, "fyne.io/") {
 				t.Errorf("the core depends on %s: it must stay free of the GUI toolkit", d)

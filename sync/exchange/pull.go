@@ -86,27 +86,14 @@ func (e *Engine) pull(ctx context.Context, a store.Account, sum *Summary) error 
 	if limit == 0 {
 		limit = 200
 	}
+	// Pages are pipelined: the next page and its contents download while
+	// the current one is written to the store.
+	f := e.fetchPage(ctx, a, c, cursor, limit)
 	for {
-		var page *api.EventPage
-		gone := false
-		err := e.retryRead(ctx, func() error {
-			resp, err := c.ListEventsWithResponse(ctx, &api.ListEventsParams{After: cursor, Limit: limit})
-			switch {
-			case err != nil:
-				return offline(err)
-			case resp.StatusCode() == http.StatusGone:
-				gone = true
-				return nil
-			case resp.JSON200 == nil:
-				return asRefusal(resp.StatusCode(), resp.JSONDefault, resp.HeadersDefault.RetryAfter, resp.HTTPResponse.Header.Get("Content-Type"))
-			}
-			page = resp.JSON200
-			return nil
-		})
-		if err != nil {
-			return err
+		if f.err != nil {
+			return f.err
 		}
-		if gone {
+		if f.gone {
 			if cursor == "" || sum.Resynced {
 				return fmt.Errorf("%w: the event feed refuses even a fresh start", ErrPortal)
 			}
@@ -114,19 +101,100 @@ func (e *Engine) pull(ctx context.Context, a store.Account, sum *Summary) error 
 			// restored or replaced): read everything again; the links
 			// make every known document a duplicate.
 			cursor, sum.Resynced = "", true
+			f = e.fetchPage(ctx, a, c, cursor, limit)
 			continue
 		}
+		page := f.page
 		if page.HasMore && (page.Next == "" || page.Next == cursor) {
 			return fmt.Errorf("%w: the event feed says there is more but does not advance", ErrPortal)
 		}
-		if err := e.applyPage(ctx, a, c, page.Events, page.Next, sum); err != nil {
+		var next chan fetched
+		if page.HasMore {
+			next = make(chan fetched, 1)
+			go func() { next <- e.fetchPage(ctx, a, c, page.Next, limit) }()
+		}
+		if err := e.applyPage(ctx, a, c, page.Events, page.Next, f.contents, sum); err != nil {
+			if next != nil {
+				<-next
+			}
 			return err
 		}
-		cursor = page.Next
-		if !page.HasMore {
+		if next == nil {
 			return nil
 		}
+		cursor = page.Next
+		f = <-next
 	}
+}
+
+// fetched is one page of events and the contents it will need.
+type fetched struct {
+	page     *api.EventPage
+	gone     bool
+	contents map[string][]byte // by "id/version"
+	err      error
+}
+
+func contentKey(d api.Document) string { return fmt.Sprintf("%s/%d", d.Id, d.ContentVersion) }
+
+// fetchPage downloads a page of events, then the contents of the documents
+// that are new here or have a newer version, a few at a time.
+func (e *Engine) fetchPage(ctx context.Context, a store.Account, c *api.ClientWithResponses, cursor string, limit int) fetched {
+	var f fetched
+	f.err = e.retryRead(ctx, func() error {
+		resp, err := c.ListEventsWithResponse(ctx, &api.ListEventsParams{After: cursor, Limit: limit})
+		switch {
+		case err != nil:
+			return offline(err)
+		case resp.StatusCode() == http.StatusGone:
+			f.gone = true
+			return nil
+		case resp.JSON200 == nil:
+			return asRefusal(resp.StatusCode(), resp.JSONDefault, resp.HeadersDefault.RetryAfter, resp.HTTPResponse.Header.Get("Content-Type"))
+		}
+		f.page = resp.JSON200
+		return nil
+	})
+	if f.err != nil || f.gone {
+		return f
+	}
+	st, _ := e.store()
+	var need []api.Document
+	seen := map[string]bool{}
+	for _, ev := range f.page.Events {
+		d := ev.Document
+		if d.Id == "" || seen[contentKey(d)] {
+			continue
+		}
+		seen[contentKey(d)] = true
+		if l, err := st.LinkByRemote(ctx, a.Name, d.Id); err == nil && d.ContentVersion <= l.ContentVersion {
+			continue
+		}
+		need = append(need, d)
+	}
+	f.contents = make(map[string][]byte, len(need))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, fetchers)
+	for _, d := range need {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			body, err := e.content(ctx, c, d)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if f.err == nil {
+					f.err = err
+				}
+				return
+			}
+			f.contents[contentKey(d)] = body
+		}()
+	}
+	wg.Wait()
+	return f
 }
 
 // refresh applies the portal's current copy of one document (after a
@@ -152,14 +220,15 @@ func (e *Engine) refresh(ctx context.Context, a store.Account, remote string) er
 		return err
 	}
 	var sum Summary
-	return e.applyPage(ctx, a, c, []api.Event{{Type: api.EventTypeDocument, Document: doc}}, "", &sum)
+	return e.applyPage(ctx, a, c, []api.Event{{Type: api.EventTypeDocument, Document: doc}}, "", nil, &sum)
 }
 
 // applyPage turns a page of events into one store transaction. Events are
 // snapshots of documents: only the newest per document matters, one older
 // than what was applied is a duplicate, and applying a snapshot twice
 // changes nothing, so redelivery and reordering are harmless.
-func (e *Engine) applyPage(ctx context.Context, a store.Account, c *api.ClientWithResponses, events []api.Event, next string, sum *Summary) error {
+func (e *Engine) applyPage(ctx context.Context, a store.Account, c *api.ClientWithResponses, events []api.Event, next string,
+	prefetched map[string][]byte, sum *Summary) error {
 	st, _ := e.store()
 	latest := map[string]api.Document{}
 	var order []string
@@ -176,15 +245,21 @@ func (e *Engine) applyPage(ctx context.Context, a store.Account, c *api.ClientWi
 			latest[d.Id] = d
 		}
 	}
-	links, err := st.Links(ctx, a.Name)
-	if err != nil {
-		return err
-	}
-	pendingSubmits := map[string]bool{} // content digests of our submits not yet numbered
-	for _, l := range links {
-		if l.Remote == "" && l.Sync == store.SyncWaiting {
-			pendingSubmits[l.RemoteSHA256] = true
+	var pendingSubmits map[string]bool // content digests of our submits not yet numbered, read when needed
+	pendingSubmit := func(sha string) (bool, error) {
+		if pendingSubmits == nil {
+			links, err := st.Links(ctx, a.Name)
+			if err != nil {
+				return false, err
+			}
+			pendingSubmits = map[string]bool{}
+			for _, l := range links {
+				if l.Remote == "" && l.Sync == store.SyncWaiting {
+					pendingSubmits[l.RemoteSHA256] = true
+				}
+			}
 		}
+		return pendingSubmits[sha], nil
 	}
 	type job struct {
 		d       api.Document
@@ -204,19 +279,29 @@ func (e *Engine) applyPage(ctx context.Context, a store.Account, c *api.ClientWi
 			}
 			j.link = &l
 		case errors.Is(err, store.ErrNotFound):
-			if d.Direction == api.Outgoing && pendingSubmits[d.Sha256] {
-				continue // ours, its receipt is on the way: settling links it
+			if d.Direction == api.Outgoing {
+				ours, err := pendingSubmit(d.Sha256)
+				if err != nil {
+					return err
+				}
+				if ours {
+					continue // ours, its receipt is on the way: settling links it
+				}
 			}
 		default:
 			return err
 		}
 		jobs = append(jobs, j)
 	}
-	// Download the contents needed, a few at a time.
+	// The contents needed: prefetched with the page, or downloaded now.
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, fetchers)
 	for _, j := range jobs {
 		if j.link != nil && j.d.ContentVersion <= j.link.ContentVersion {
+			continue
+		}
+		if body, ok := prefetched[contentKey(j.d)]; ok {
+			j.content = body
 			continue
 		}
 		wg.Add(1)
