@@ -11,13 +11,15 @@ GOTEST   ?= go test
 
 .PHONY: run build test bench fuzz lint screenshots package deps deps-test deps-bench clean
 
-## run: install what is missing, build, and open the GUI
+## run: install what is missing, build, start the demo portal (TEST, scripts/demo-portal.sh), and open the GUI
 run: build
+	@scripts/demo-portal.sh || true
 	./$(BIN)
 
-## build: the one program, GUI and CLI
+## build: the one program, GUI and CLI, and the reference portal
 build: deps
 	go build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qoltanba
+	go build -ldflags '$(LDFLAGS)' -o bin/qoltanba-portal ./cmd/qoltanba-portal
 
 ## test: install the test dependencies and run every test; the GUI package once more under the race detector
 test: deps-test

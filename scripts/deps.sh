@@ -12,7 +12,7 @@
 set -euo pipefail
 
 declare -A profile_packages=(
-	[build]="gcc pkg-config libc6-dev libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
+	[build]="curl gcc pkg-config libc6-dev libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
 	[test]="openssl libengine-gost-openssl xmlsec1 softhsm2 opensc xvfb xauth libnss3-tools chromium wine x11-apps postgresql"
 	[bench]="libssl-dev hyperfine time xvfb xauth x11-apps"
 	[lint]=""

@@ -126,6 +126,8 @@ type App struct {
 	trayDone bool
 	// web is the NCALayer bridge the window runs.
 	web bridgeState
+	// portal is the portal sync the window runs.
+	portal portalState
 }
 
 // New creates the GUI in a: one window, not yet shown.
@@ -328,8 +330,9 @@ func (g *App) sidebar() fyne.CanvasObject {
 		g.nav[id] = b
 		items.Add(b)
 	}
-	foot := widget.NewLabel(T("app.version", map[string]any{"Version": g.opts.Version}))
-	foot.Importance = widget.LowImportance
+	version := widget.NewLabel(T("app.version", map[string]any{"Version": g.opts.Version}))
+	version.Importance = widget.LowImportance
+	foot := container.NewVBox(g.portalStatusLabel(), version)
 	bar := container.NewBorder(head, foot, nil, nil, items)
 	bg := canvas.NewRectangle(themeColor(theme.ColorNameHeaderBackground))
 	width := canvas.NewRectangle(color.Transparent)

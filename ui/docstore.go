@@ -30,6 +30,7 @@ func (g *App) openStoreAsync() {
 		g.store, g.storeState = g.opts.Store, storeReady
 		g.core.Store = g.store
 		g.startBridge()
+		g.startPortalSync()
 		return
 	}
 	open := g.opts.OpenStore
@@ -62,6 +63,7 @@ func (g *App) openStoreAsync() {
 				// Every signature made for a website is recorded: the
 				// bridge answers once the store is there.
 				g.startBridge()
+				g.startPortalSync()
 			}
 			g.pending = nil
 			g.storeMu.Unlock()
@@ -96,6 +98,7 @@ func (g *App) Close() {
 	if g.web.bridge != nil {
 		g.web.bridge.Recorded() // what websites got is in the store before it closes
 	}
+	g.stopPortalSync()
 	g.stopTokenWatch()
 	g.closeTokens()
 	g.storeMu.Lock()

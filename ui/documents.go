@@ -27,8 +27,11 @@ type docsState struct {
 	text  string
 	state store.State
 	kind  store.Kind
-	after store.ID   // the page shown starts after this id (zero: first)
-	back  []store.ID // the starts of the pages before, for "previous"
+	// portal filters by the portal side: a direction (incoming,
+	// outgoing) or a sync state (waiting, receipt, conflict).
+	portal string
+	after  store.ID   // the page shown starts after this id (zero: first)
+	back   []store.ID // the starts of the pages before, for "previous"
 
 	page    store.Page
 	loaded  bool
@@ -86,11 +89,16 @@ func (g *App) documentsScreen() fyne.CanvasObject {
 		g.resetDocsPaging()
 		g.loadDocs()
 	})
+	portalSel := g.enumSelect(T("documents.portalAll"), portalFilters, portalFilterText, s.portal, func(v string) {
+		s.portal = v
+		g.resetDocsPaging()
+		g.loadDocs()
+	})
 	add := widget.NewButtonWithIcon(T("documents.add"), theme.ContentAddIcon(), g.chooseDocument)
 	add.Importance = widget.HighImportance
 	// The drop-downs are as wide as their longest word in the language
 	// shown; the bar wraps to two rows when one does not hold them all.
-	filters := newFilterBar(search, []*widget.Select{stateSel, kindSel}, add)
+	filters := newFilterBar(search, []*widget.Select{stateSel, kindSel, portalSel}, add)
 
 	s.list = widget.NewList(
 		func() int { return len(s.page.Documents) },
@@ -212,10 +220,17 @@ func (g *App) loadDocs() {
 	s.gen++
 	gen := s.gen
 	q := store.Query{State: s.state, Kind: s.kind, Text: s.text, Limit: docsPageSize, After: s.after}
+	portal := s.portal
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
-		p, err := st.List(ctx, q)
+		var p store.Page
+		var err error
+		if portal != "" {
+			p, err = listByPortal(ctx, st, q, portal)
+		} else {
+			p, err = st.List(ctx, q)
+		}
 		runOnUI(func() {
 			if gen != s.gen {
 				return

@@ -27,6 +27,9 @@ type docDetail struct {
 	sigs     []store.Signature // all versions', newest version first
 	journal  []store.Entry
 	content  []byte // the current version's
+	// link and receipts: the document's portal side, when it has one.
+	link     *store.Link
+	receipts []store.Receipt
 }
 
 // previewLimit bounds the text shown of a document: a label with megabytes
@@ -91,6 +94,7 @@ func readDetail(ctx context.Context, st store.Store, id store.ID) (*docDetail, e
 	if det.content, err = st.Content(ctx, id, d.Version); err != nil {
 		return nil, fmt.Errorf("read content of %s: %w", id, err)
 	}
+	readPortal(ctx, st, det)
 	return det, nil
 }
 
@@ -133,9 +137,21 @@ func (g *App) detailView(det *docDetail) fyne.CanvasObject {
 	if g.docs.busy {
 		exportBtn.Disable()
 	}
-	box := container.NewVBox(head, container.NewHBox(signBtn, exportBtn))
+	actions := container.NewHBox(signBtn, exportBtn)
+	if b := g.sendButton(det); b != nil {
+		actions.Add(b)
+	}
+	if l := det.link; l != nil && l.Direction == "incoming" && l.Status == "awaiting_signature" {
+		// A document a portal waits for is signed with "Sign and send":
+		// a signature kept here only would leave the portal waiting.
+		signBtn.Hide()
+	}
+	box := container.NewVBox(head, actions)
 	if g.docs.busy {
 		box.Add(widget.NewProgressBarInfinite())
+	}
+	if det.link != nil {
+		box.Add(g.portalCard(det))
 	}
 	box.Add(card(T("documents.signatures"), signaturesView(det.sigs)))
 	box.Add(fields(

@@ -92,11 +92,30 @@ func TestTranslationsComplete(t *testing.T) {
 		used["kind."+string(k)] = true
 	}
 	for _, a := range []store.Action{store.ActionImport, store.ActionEdit, store.ActionSign, store.ActionVerify, store.ActionExport,
-		store.ActionState, store.ActionKey, store.ActionDelete} {
+		store.ActionState, store.ActionKey, store.ActionDelete, store.ActionExchange} {
 		used["journal."+string(a)] = true
 	}
 	for _, c := range messageCodes {
 		used["msg."+c] = true
+	}
+	// The portal's words (sync/api's enums and the store's sync states).
+	for _, d := range []string{"incoming", "outgoing"} {
+		used["portal.dir."+d] = true
+	}
+	for _, st := range []string{"awaiting_signature", "signed", "rejected", "submitted", "revocation_requested", "revoked"} {
+		used["portal.st."+st] = true
+	}
+	for _, st := range []string{store.SyncWaiting, store.SyncSent, store.SyncReceipt, store.SyncConflict} {
+		used["portal.sync."+st] = true
+	}
+	for _, e := range []string{"published", "content_replaced", "signed", "rejected", "submitted", "revocation_proposed", "revocation_accepted", "revocation_refused"} {
+		used["portal.entry."+e] = true
+	}
+	for _, b := range []string{"portal", "user"} {
+		used["portal.by."+b] = true
+	}
+	for _, r := range []string{"requested", "accepted", "refused"} {
+		used["portal.revocation."+r] = true
 	}
 	for k := range used {
 		if _, ok := en[k]; !ok {

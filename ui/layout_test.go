@@ -48,7 +48,7 @@ func TestDocumentsFiltersFit(t *testing.T) {
 							}
 						}
 					})
-					if len(sels) != 2 || add == nil {
+					if len(sels) != 3 || add == nil { // state, kind, portal
 						t.Fatalf("%d drop-downs and add button %v on the screen", len(sels), add != nil)
 					}
 					var boxes []box

@@ -26,6 +26,7 @@ func (g *App) settingsScreen() fyne.CanvasObject {
 		card(T("settings.network"), g.networkSettings()),
 		card(T("settings.tokens"), g.tokenSettings()),
 		card(T("settings.websites"), g.websitesSettings()),
+		card(T("settings.portals"), g.portalSettings()),
 		card(T("settings.trust"), g.trustSetting()),
 		card(T("settings.data"), g.dataSettings()),
 		wrapped(T("settings.savedHint")),

@@ -346,7 +346,11 @@ func TestFaultClient(t *testing.T) {
 	defer logf.Close()
 	fmt.Fprintf(logf, "%s start\n", time.Now().Format("15:04:05.000"))
 	var signedHere atomic.Int64
+	parent, started := os.Getppid(), time.Now()
 	for round := 0; ; round++ {
+		if os.Getppid() != parent || time.Since(started) > 10*time.Minute {
+			t.Fatal("the test that started this client is gone") // never outlive it
+		}
 		if a, err := st.Account(ctx, "test"); err != nil || a.Session == "" {
 			if _, err := e.Add(ctx, "test", os.Getenv("QOLTANBA_FAULT_API")); err != nil {
 				fmt.Fprintf(logf, "add: %v\n", err)
