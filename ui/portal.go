@@ -141,7 +141,7 @@ func (g *App) syncPortals(ctx context.Context, e *exchange.Engine, st store.Stor
 		if conflicts > 0 {
 			parts = append(parts, T("portal.status.conflicts", map[string]any{"Count": conflicts}))
 		}
-		g.setPortalStatus(joinDot(parts))
+		g.setPortalStatus(strings.Join(parts, " · "))
 		if received > 0 {
 			g.fyne.SendNotification(fyne.NewNotification("Qoltanba", T("portal.notify.received", map[string]any{"Count": received})))
 			if g.docs.list != nil {
@@ -150,17 +150,6 @@ func (g *App) syncPortals(ctx context.Context, e *exchange.Engine, st store.Stor
 		}
 		g.fillPortalSettings()
 	})
-}
-
-func joinDot(parts []string) string {
-	out := ""
-	for i, p := range parts {
-		if i > 0 {
-			out += " · "
-		}
-		out += p
-	}
-	return out
 }
 
 // setPortalStatus updates the sidebar's line ("" hides it).

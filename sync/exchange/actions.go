@@ -80,21 +80,33 @@ func (e *Engine) SignAndSend(ctx context.Context, id store.ID, keyURI string, ui
 	if hex.EncodeToString(d.SHA256[:]) != l.RemoteSHA256 {
 		return nil, fmt.Errorf("the local version differs from the portal's (edited here?): only the portal's bytes can be signed for it: %w", ErrState)
 	}
-	key := newKey(OpSign)
+	l.Sync, l.Conflict = store.SyncWaiting, ""
+	return e.signAndQueue(ctx, a, d, l, OpSign, keyURI, ui, opts, func(sig []byte) any {
+		return api.SignatureSubmission{ContentVersion: l.ContentVersion, Sha256: l.RemoteSHA256, Signature: sig}
+	})
+}
+
+// signAndQueue signs a stored document's current version through the core
+// (a detached CMS) and writes the signature, the document's move to
+// queued, its link and the outbox item carrying body(signature) in one
+// store transaction; then it tries to send at once.
+func (e *Engine) signAndQueue(ctx context.Context, a store.Account, d store.Document, l store.Link, op, keyURI string,
+	ui signer.UI, opts docsign.Options, body func(sig []byte) any) (*Queued, error) {
+	st, _ := e.store()
+	key := newKey(op)
 	opts.Format, opts.Detached = docsign.FormatCMS, true
 	signed, err := e.Core.SignDocument(ctx, core.DocumentSignRequest{
-		Origin: a.PortalURL, KeyURI: keyURI, ID: id, Options: opts,
+		Origin: a.PortalURL, KeyURI: keyURI, ID: d.ID, Options: opts,
 		Save: func(ctx context.Context, ns store.NewSignature) (store.Signature, error) {
-			body, err := json.Marshal(api.SignatureSubmission{ContentVersion: l.ContentVersion, Sha256: l.RemoteSHA256, Signature: ns.Bytes})
+			raw, err := json.Marshal(body(ns.Bytes))
 			if err != nil {
 				return store.Signature{}, err
 			}
-			l.Sync, l.Conflict = store.SyncWaiting, ""
 			res, err := st.Exchange(ctx, store.ExchangeBatch{Account: a.Name,
-				Signatures: []store.BatchSignature{{Document: id, Version: d.Version, Sig: ns}},
-				States:     []store.BatchState{{Document: id, To: store.StateQueued, Note: "to send to " + a.Name}},
+				Signatures: []store.BatchSignature{{Document: d.ID, Version: d.Version, Sig: ns}},
+				States:     []store.BatchState{{Document: d.ID, To: store.StateQueued, Note: "to send to " + a.Name}},
 				Links:      []store.Link{l},
-				Enqueue:    []store.OutboxItem{{Key: key, Document: id, Op: OpSign, Remote: l.Remote, Body: body}},
+				Enqueue:    []store.OutboxItem{{Key: key, Document: d.ID, Op: op, Remote: l.Remote, Body: raw}},
 			})
 			if err != nil {
 				return store.Signature{}, err
@@ -105,7 +117,7 @@ func (e *Engine) SignAndSend(ctx context.Context, id store.ID, keyURI string, ui
 	if err != nil {
 		return nil, err
 	}
-	q := e.flushOne(ctx, a.Name, key, id)
+	q := e.flushOne(ctx, a.Name, key, d.ID)
 	q.Signed = signed
 	return q, nil
 }
@@ -129,36 +141,12 @@ func (e *Engine) Submit(ctx context.Context, account string, id store.ID, keyURI
 	if err != nil {
 		return nil, err
 	}
-	key := newKey(OpSubmit)
-	opts.Format, opts.Detached = docsign.FormatCMS, true
-	signed, err := e.Core.SignDocument(ctx, core.DocumentSignRequest{
-		Origin: a.PortalURL, KeyURI: keyURI, ID: id, Options: opts,
-		Save: func(ctx context.Context, ns store.NewSignature) (store.Signature, error) {
-			body, err := json.Marshal(api.NewDocument{Title: d.Title, Kind: apiKind(d.Kind), Name: d.Name,
-				MediaType: d.MediaType, Content: content, Sha256: hex.EncodeToString(d.SHA256[:]), Signature: ns.Bytes})
-			if err != nil {
-				return store.Signature{}, err
-			}
-			l := store.Link{Document: id, Direction: string(api.Outgoing), ContentVersion: 1,
-				RemoteSHA256: hex.EncodeToString(d.SHA256[:]), Sync: store.SyncWaiting}
-			res, err := st.Exchange(ctx, store.ExchangeBatch{Account: a.Name,
-				Signatures: []store.BatchSignature{{Document: id, Version: d.Version, Sig: ns}},
-				States:     []store.BatchState{{Document: id, To: store.StateQueued, Note: "to send to " + a.Name}},
-				Links:      []store.Link{l},
-				Enqueue:    []store.OutboxItem{{Key: key, Document: id, Op: OpSubmit, Body: body}},
-			})
-			if err != nil {
-				return store.Signature{}, err
-			}
-			return res.Signatures[0], nil
-		},
-	}, ui)
-	if err != nil {
-		return nil, err
-	}
-	q := e.flushOne(ctx, a.Name, key, id)
-	q.Signed = signed
-	return q, nil
+	sum := hex.EncodeToString(d.SHA256[:])
+	l := store.Link{Document: id, Direction: string(api.Outgoing), ContentVersion: 1, RemoteSHA256: sum, Sync: store.SyncWaiting}
+	return e.signAndQueue(ctx, a, d, l, OpSubmit, keyURI, ui, opts, func(sig []byte) any {
+		return api.NewDocument{Title: d.Title, Kind: apiKind(d.Kind), Name: d.Name, MediaType: d.MediaType,
+			Content: content, Sha256: sum, Signature: sig}
+	})
 }
 
 func apiKind(k store.Kind) api.DocumentKind {
