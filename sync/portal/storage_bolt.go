@@ -14,6 +14,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/qoltanba/qoltanba/sync/api"
 )
@@ -54,7 +55,7 @@ type Bolt struct {
 // user running the portal.
 func OpenBolt(path string) (*Bolt, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("open portal database %s: it is in use (is another qoltanba-portal running?)", path)
 	}
 	if err != nil {
