@@ -5,10 +5,13 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // Signature algorithm OIDs VerifySignature knows besides the GOST ones.
@@ -135,6 +138,65 @@ func usageName(u x509.KeyUsage) string {
 // checkSigned verifies signed data (raw is the whole DER, to read the
 // algorithm OID crypto/x509 did not name) with the issuer's key.
 func checkSigned(raw []byte, alg x509.SignatureAlgorithm, tbs, sig []byte, issuer *x509.Certificate) error {
+	key := verifiedKey(raw, alg, tbs, sig, issuer)
+	if verified.has(key) {
+		return nil
+	}
+	err := checkSignedOnce(raw, alg, tbs, sig, issuer)
+	if err == nil {
+		verified.add(key)
+	}
+	return err
+}
+
+// verified remembers the certificate and CRL signatures already checked:
+// the same intermediate and root certificates come with every signature a
+// portal or the desktop verifies, and a GOST verification costs a
+// millisecond. Only successes are kept, keyed by the exact DER and the
+// exact issuer key, so a hit proves what a new check would.
+var verified = &verifiedSet{m: map[[32]byte]struct{}{}}
+
+const maxVerified = 8192
+
+type verifiedSet struct {
+	mu sync.Mutex
+	m  map[[32]byte]struct{}
+}
+
+// verifiedKey covers everything the check reads: the DER (the outer
+// algorithm of GOST comes from it), the signed part, the signature, the
+// algorithm and the issuer's key, each with its length.
+func verifiedKey(raw []byte, alg x509.SignatureAlgorithm, tbs, sig []byte, issuer *x509.Certificate) [32]byte {
+	h := sha256.New()
+	for _, b := range [][]byte{raw, tbs, sig, issuer.RawSubjectPublicKeyInfo} {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	h.Write([]byte{byte(alg >> 8), byte(alg)})
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+func (v *verifiedSet) has(k [32]byte) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	_, ok := v.m[k]
+	return ok
+}
+
+func (v *verifiedSet) add(k [32]byte) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if len(v.m) >= maxVerified {
+		clear(v.m)
+	}
+	v.m[k] = struct{}{}
+}
+
+func checkSignedOnce(raw []byte, alg x509.SignatureAlgorithm, tbs, sig []byte, issuer *x509.Certificate) error {
 	if alg != x509.UnknownSignatureAlgorithm {
 		if issuer.PublicKeyAlgorithm == x509.UnknownPublicKeyAlgorithm {
 			// A GOST issuer key cannot have made an RSA or ECDSA signature.
