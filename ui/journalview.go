@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -59,7 +60,7 @@ func journalAction(a store.Action) string {
 
 // journalActions are the actions with a translation (journal.<action>).
 var journalActions = []store.Action{store.ActionImport, store.ActionEdit, store.ActionSign, store.ActionVerify,
-	store.ActionExport, store.ActionState, store.ActionKey, store.ActionDelete}
+	store.ActionExport, store.ActionState, store.ActionKey, store.ActionDelete, store.ActionExchange}
 
 // The shapes of the stored lines, as sync/store, ui/docstore.go and the
 // evidence export write them.
@@ -81,7 +82,84 @@ var (
 	jVerify = regexp.MustCompile(`^(.+): ([A-Z_]+), (\d+) signature\(s\)$`)
 	// key: "signed big.iso (cms, 123 bytes, not stored: larger than the store's limit) as big.iso.cms"
 	jKeyLarge = regexp.MustCompile(`^signed (.+) \(([a-z]+), (\d+) bytes, not stored: larger than the store's limit\) as (.+)$`)
+
+	// The portal exchange (sync/exchange, sync/store/exchange.go).
+	// import: "d.txt (text/plain), from demo, document 01ab… revision 1 (awaiting_signature)"
+	jFileFrom = regexp.MustCompile(`^(.+) \(([^()]+)\), from ("(?:[^"\\]|\\.)*"), document (\S+) revision (\d+) \(([a-z_]+)\)$`)
+	// edit: "d.txt (text/plain), signed→draft, version 2 from demo (revision 3)"
+	jFileVersion = regexp.MustCompile(`^(.+) \(([^()]+)\)(?:, ([a-z]+)→draft)?, version (\d+) from ("(?:[^"\\]|\\.)*") \(revision (\d+)\)$`)
+	// state notes: "to send to demo", "sent to demo", "receipt from demo", "rejected for demo: why",
+	// "annulled by agreement with demo", "not accepted by demo", "rejected on demo"
+	jNote = regexp.MustCompile(`^(to send to|sent to|receipt from|rejected for|annulled by agreement with|not accepted by|rejected on) ("(?:[^"\\]|\\.)*")(?:: (.*))?$`)
+	// exchange: "receipt from demo: signed (portal revision 2, received 2026-12-06T18:22:19Z)"
+	jReceipt = regexp.MustCompile(`^receipt from ("(?:[^"\\]|\\.)*"): ([a-z_]+) \(portal revision (\d+), received (\S+)\)$`)
+	// exchange: "demo: awaiting_signature → signed (revision 2)"
+	jPortalStatus = regexp.MustCompile(`^("(?:[^"\\]|\\.)*"): ([a-z_]+|-) → ([a-z_]+) \(revision (\d+)\)$`)
+	// exchange: "Rejection signed for demo: why"
+	jStatement = regexp.MustCompile(`^(Rejection|Revocation proposal|Agreement to annul|Refusal to annul) signed for ("(?:[^"\\]|\\.)*"): (.*)$`)
+	// exchange: "demo refused sign: the document changed (changed)"
+	jRefused = regexp.MustCompile(`^("(?:[^"\\]|\\.)*") refused ([a-z_]+): (.*) \(([a-z_]+)\)$`)
 )
+
+// noteKeys translate the exchange's state notes.
+var noteKeys = map[string]string{"to send to": "journal.note.toSend", "sent to": "journal.note.sent",
+	"receipt from": "journal.note.receipt", "rejected for": "journal.note.rejectedFor",
+	"annulled by agreement with": "journal.note.annulled", "not accepted by": "journal.note.notAccepted",
+	"rejected on": "journal.note.rejectedOn"}
+
+// statementKeys translate the steps signed as statements.
+var statementKeys = map[string]string{"Rejection": "journal.stmt.reject", "Revocation proposal": "journal.stmt.propose",
+	"Agreement to annul": "journal.stmt.accept", "Refusal to annul": "journal.stmt.refuse"}
+
+// portalStatusText is a portal status in the user's words ("-": none yet).
+func portalStatusText(s string) string {
+	if s == "-" || s == "" {
+		return "—"
+	}
+	return T("portal.st." + s)
+}
+
+// exchangeDetail translates an exchange entry's line.
+func exchangeDetail(d string) (string, bool) {
+	if m := jReceipt.FindStringSubmatch(d); m != nil {
+		at := m[4]
+		if t, err := time.Parse(time.RFC3339, m[4]); err == nil {
+			at = shortTime(t)
+		}
+		return T("journal.receiptFrom", map[string]any{"Portal": unquote(m[1]), "Step": T("portal.entry." + m[2]), "Revision": m[3], "Time": at}), true
+	}
+	if m := jStatement.FindStringSubmatch(d); m != nil {
+		return T(statementKeys[m[1]], map[string]any{"Portal": unquote(m[2]), "Reason": m[3]}), true
+	}
+	if m := jRefused.FindStringSubmatch(d); m != nil {
+		return T("journal.refusedBy", map[string]any{"Portal": unquote(m[1]), "Message": m[3]}), true
+	}
+	if m := jPortalStatus.FindStringSubmatch(d); m != nil {
+		return T("journal.portalStatus", map[string]any{"Portal": unquote(m[1]), "From": portalStatusText(m[2]), "To": portalStatusText(m[3]), "Revision": m[4]}), true
+	}
+	return "", false
+}
+
+// unquote reads a quoted account name (as written with %q).
+func unquote(q string) string {
+	if s, err := strconv.Unquote(q); err == nil {
+		return s
+	}
+	return q
+}
+
+// stateNote translates an exchange's note on a state change.
+func stateNote(note string) string {
+	m := jNote.FindStringSubmatch(note)
+	if m == nil {
+		return note
+	}
+	s := T(noteKeys[m[1]], map[string]any{"Portal": unquote(m[2])})
+	if m[3] != "" {
+		s += ": " + m[3]
+	}
+	return s
+}
 
 // journalDetail says an entry's stored detail line in the user's language.
 func journalDetail(e store.Entry) string {
@@ -97,7 +175,19 @@ func journalDetail(e store.Entry) string {
 
 func journalDetailParsed(a store.Action, d string) (string, bool) {
 	switch a {
+	case store.ActionExchange:
+		return exchangeDetail(d)
 	case store.ActionImport, store.ActionEdit:
+		if m := jFileFrom.FindStringSubmatch(d); m != nil && a == store.ActionImport {
+			return T("journal.fileFrom", map[string]any{"Name": m[1], "Type": m[2], "Portal": unquote(m[3]), "Status": portalStatusText(m[6])}), true
+		}
+		if m := jFileVersion.FindStringSubmatch(d); m != nil && a == store.ActionEdit && (m[3] == "" || knownState(m[3])) {
+			s := T("journal.fileVersion", map[string]any{"Name": m[1], "Type": m[2], "N": m[4], "Portal": unquote(m[5])})
+			if m[3] != "" {
+				s += "; " + stateChange(m[3], string(store.StateDraft))
+			}
+			return s, true
+		}
 		if m := jMeta.FindStringSubmatch(d); m != nil && a == store.ActionEdit {
 			var fields []string
 			for _, f := range strings.Split(m[1], ", ") {
@@ -138,7 +228,7 @@ func journalDetailParsed(a store.Action, d string) (string, bool) {
 		}
 		s := stateChange(m[1], m[2])
 		if m[3] != "" {
-			s += ": " + m[3]
+			s += ": " + stateNote(m[3])
 		}
 		return s, true
 	case store.ActionDelete:

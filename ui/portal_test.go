@@ -91,6 +91,18 @@ func TestPortalFlow(t *testing.T) {
 			t.Errorf("English %q in the Russian portal card:\n%s", english, card[:end])
 		}
 	}
+	// The journal tells the exchange in Russian too.
+	onUI(func() { card = strings.Join(texts(g.docs.detailBox), "\n") })
+	for _, w := range []string{"получен с портала", "к отправке на", "квитанция от", "подпись, ревизия портала 2"} {
+		if !strings.Contains(card, w) {
+			t.Errorf("the journal lacks %q:\n%s", w, card)
+		}
+	}
+	for _, english := range []string{"receipt from", "to send to", "from 127.0.0.1", "sent to"} {
+		if strings.Contains(card, english) {
+			t.Errorf("English %q in the Russian journal", english)
+		}
+	}
 	if d, _ := g.store.Document(context.Background(), id); d.State != store.StateAcknowledged {
 		t.Errorf("state %s", d.State)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer"
@@ -104,7 +105,7 @@ func (e *Engine) signAndQueue(ctx context.Context, a store.Account, d store.Docu
 			}
 			res, err := st.Exchange(ctx, store.ExchangeBatch{Account: a.Name,
 				Signatures: []store.BatchSignature{{Document: d.ID, Version: d.Version, Sig: ns}},
-				States:     []store.BatchState{{Document: d.ID, To: store.StateQueued, Note: "to send to " + a.Name}},
+				States:     []store.BatchState{{Document: d.ID, To: store.StateQueued, Note: "to send to " + strconv.Quote(a.Name)}},
 				Links:      []store.Link{l},
 				Enqueue:    []store.OutboxItem{{Key: key, Document: d.ID, Op: op, Remote: l.Remote, Body: raw}},
 			})
@@ -172,7 +173,7 @@ func (e *Engine) Reject(ctx context.Context, id store.ID, reason, keyURI string,
 		return nil, fmt.Errorf("say why the document is rejected (1 to %d characters)", maxReason)
 	}
 	return e.statement(ctx, a, l, OpReject, api.Statement{Action: api.StatementActionReject, Reason: reason},
-		"Rejection", []store.BatchState{{Document: id, To: store.StateRejected, Note: "rejected for " + a.Name + ": " + reason}}, keyURI, ui)
+		"Rejection", []store.BatchState{{Document: id, To: store.StateRejected, Note: "rejected for " + strconv.Quote(a.Name) + ": " + reason}}, keyURI, ui)
 }
 
 // ProposeRevocation asks the portal to annul a signed or submitted document.
@@ -241,7 +242,7 @@ func (e *Engine) statement(ctx context.Context, a store.Account, l store.Link, o
 	l.Sync, l.Conflict = store.SyncWaiting, ""
 	_, err = st.Exchange(ctx, store.ExchangeBatch{Account: a.Name, States: states, Links: []store.Link{l},
 		Enqueue: []store.OutboxItem{{Key: key, Document: l.Document, Op: op, Remote: l.Remote, Revocation: s.Revocation, Body: body}},
-		Notes:   []store.Note{{Document: l.Document, Detail: fmt.Sprintf("%s signed for %s: %s", what, a.Name, s.Reason)}},
+		Notes:   []store.Note{{Document: l.Document, Detail: fmt.Sprintf("%s signed for %q: %s", what, a.Name, s.Reason)}},
 	})
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 
 	"github.com/qoltanba/qoltanba/sync/api"
@@ -327,7 +328,7 @@ func (e *Engine) applyPage(ctx context.Context, a store.Account, c *api.ClientWi
 			linkFrom(&l, d)
 			b.Receive = append(b.Receive, store.Received{Link: l, Doc: store.NewDocument{
 				Name: d.Name, Title: d.Title, Kind: store.Kind(d.Kind), Counterparty: a.PortalName, Content: j.content,
-				Note: fmt.Sprintf("from %s, document %s revision %d (%s)", a.Name, d.Id, d.Revision, d.Status)}})
+				Note: fmt.Sprintf("from %q, document %s revision %d (%s)", a.Name, d.Id, d.Revision, d.Status)}})
 			continue
 		}
 		e.applyKnown(ctx, a, *j.link, d, j.content, &b)
@@ -365,7 +366,7 @@ func (e *Engine) applyKnown(ctx context.Context, a store.Account, l store.Link, 
 			nl.Conflict = fmt.Sprintf("the portal replaced the document with version %d after it was signed here; review the new version", d.ContentVersion)
 		} else {
 			b.Versions = append(b.Versions, store.ReceivedVersion{Document: l.Document, Name: d.Name, Content: content,
-				Note: fmt.Sprintf("version %d from %s (revision %d)", d.ContentVersion, a.Name, d.Revision)})
+				Note: fmt.Sprintf("version %d from %q (revision %d)", d.ContentVersion, a.Name, d.Revision)})
 			if nl.Sync == store.SyncConflict {
 				nl.Sync, nl.Conflict = "", ""
 			}
@@ -373,13 +374,13 @@ func (e *Engine) applyKnown(ctx context.Context, a store.Account, l store.Link, 
 	}
 	if l.Status != string(d.Status) {
 		b.Notes = append(b.Notes, store.Note{Document: l.Document,
-			Detail: fmt.Sprintf("%s: %s → %s (revision %d)", a.Name, orNone(l.Status), d.Status, d.Revision)})
+			Detail: fmt.Sprintf("%q: %s → %s (revision %d)", a.Name, statusOrDash(l.Status), d.Status, d.Revision)})
 		switch d.Status {
 		case api.DocumentStatusRevoked:
 			b.States = append(b.States, revokeState(ctx, st, l.Document, a.Name)...)
 		case api.DocumentStatusRejected:
 			if store.CanBecome(local.State, store.StateRejected) {
-				b.States = append(b.States, store.BatchState{Document: l.Document, To: store.StateRejected, Note: "rejected on " + a.Name})
+				b.States = append(b.States, store.BatchState{Document: l.Document, To: store.StateRejected, Note: "rejected on " + strconv.Quote(a.Name)})
 			}
 		}
 	}
@@ -409,4 +410,11 @@ func (e *Engine) content(ctx context.Context, c *api.ClientWithResponses, d api.
 		return nil
 	})
 	return body, err
+}
+
+func statusOrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

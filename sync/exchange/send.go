@@ -249,8 +249,8 @@ func (e *Engine) settle(ctx context.Context, a store.Account, it store.OutboxIte
 		Receipts: []store.Receipt{{Document: it.Document, Remote: doc.Id, Entry: string(body.Entry), Revision: body.Revision,
 			ReceivedAt: body.ReceivedAt, Verdict: verdict, CMS: ans.sub.Receipt, Sent: it.Body}}}
 	if it.Op == OpSign || it.Op == OpSubmit {
-		b.States = []store.BatchState{{Document: it.Document, To: store.StateSent, Note: "sent to " + a.Name},
-			{Document: it.Document, To: store.StateAcknowledged, Note: "receipt from " + a.Name}}
+		b.States = []store.BatchState{{Document: it.Document, To: store.StateSent, Note: "sent to " + strconv.Quote(a.Name)},
+			{Document: it.Document, To: store.StateAcknowledged, Note: "receipt from " + strconv.Quote(a.Name)}}
 	}
 	if doc.Status == api.DocumentStatusRevoked {
 		b.States = append(b.States, revokeState(ctx, st, it.Document, a.Name)...)
@@ -279,7 +279,7 @@ func revokeState(ctx context.Context, st store.Store, id store.ID, account strin
 	if err != nil || !store.CanBecome(d.State, store.StateRevoked) {
 		return nil
 	}
-	return []store.BatchState{{Document: id, To: store.StateRevoked, Note: "annulled by agreement with " + account}}
+	return []store.BatchState{{Document: id, To: store.StateRevoked, Note: "annulled by agreement with " + strconv.Quote(account)}}
 }
 
 // checkReceipt verifies a receipt: a valid CMS by one of the portal's
@@ -352,10 +352,10 @@ func (e *Engine) conflict(ctx context.Context, a store.Account, it store.OutboxI
 	}
 	l.Sync, l.Conflict = store.SyncConflict, r.Message
 	b := store.ExchangeBatch{Account: a.Name, Settle: []string{it.Key}, Links: []store.Link{l},
-		Notes: []store.Note{{Document: it.Document, Detail: fmt.Sprintf("%s refused %s: %s (%s)", a.Name, it.Op, r.Message, r.Code)}}}
+		Notes: []store.Note{{Document: it.Document, Detail: fmt.Sprintf("%q refused %s: %s (%s)", a.Name, it.Op, r.Message, r.Code)}}}
 	d, err := st.Document(ctx, it.Document)
 	if err == nil && d.State == store.StateQueued {
-		b.States = []store.BatchState{{Document: it.Document, To: store.StateSigned, Note: "not accepted by " + a.Name}}
+		b.States = []store.BatchState{{Document: it.Document, To: store.StateSigned, Note: "not accepted by " + strconv.Quote(a.Name)}}
 	}
 	if _, err := st.Exchange(ctx, b); err != nil {
 		return err

@@ -323,7 +323,7 @@ func (c *core) Exchange(ctx context.Context, b ExchangeBatch) (ExchangeResult, e
 				return err
 			}
 			if _, err := appendEntry(tx, Entry{Time: now, Action: ActionExchange, Document: r.Document,
-				Digest: r.SHA256, Detail: truncate(fmt.Sprintf("receipt from %s: %s (portal revision %d, received %s)",
+				Digest: r.SHA256, Detail: truncate(fmt.Sprintf("receipt from %q: %s (portal revision %d, received %s)",
 					b.Account, r.Entry, r.Revision, r.ReceivedAt.UTC().Format(time.RFC3339)), maxDetailLen)}); err != nil {
 				return err
 			}
