@@ -238,20 +238,25 @@ func revocation(ctx context.Context, out io.Writer, args []string) error {
 }
 
 // seedDemo publishes the demo's sample documents once (an empty portal).
-func seedDemo(ctx context.Context, url, token string, p *testpki.PKI, st portal.Storage) error {
+func seedDemo(ctx context.Context, url, token string, p *testpki.PKI, st portal.Storage, agreementsDir string) error {
 	if docs, err := st.Documents(ctx, "", 1); err != nil || len(docs) > 0 {
 		return err
 	}
 	o := &operator{base: url + api.BasePath, token: token}
+	defer func() {
+		if err := publishAgreements(ctx, o, agreementsDir); err != nil {
+			fmt.Fprintf(os.Stderr, "qoltanba-portal: demo agreements: %v\n", err)
+		}
+	}()
 	person, head := p.Find("gost/individual"), p.Find("gost/legal_head")
 	samples := []api.Publication{
-		{To: api.Party{Iin: person.IIN}, Title: "Договор поставки № 17", Kind: api.Contract, Name: "dogovor-17.txt",
+		{To: api.Party{Iin: person.IIN}, Title: "Договор поставки № 17", Kind: api.DocumentKindContract, Name: "dogovor-17.txt",
 			MediaType: "text/plain; charset=utf-8", Content: []byte("ДОГОВОР ПОСТАВКИ № 17\n\nПоставщик обязуется поставить, а Покупатель принять и оплатить товар.\nСумма: 1 250 000 тенге.\n")},
-		{To: api.Party{Iin: person.IIN}, Title: "Акт выполненных работ", Kind: api.Act, Name: "akt.txt",
+		{To: api.Party{Iin: person.IIN}, Title: "Акт выполненных работ", Kind: api.DocumentKindAct, Name: "akt.txt",
 			MediaType: "text/plain; charset=utf-8", Content: []byte("АКТ ВЫПОЛНЕННЫХ РАБОТ\n\nРаботы выполнены в полном объёме, стороны претензий не имеют.\n")},
-		{To: api.Party{Iin: person.IIN}, Title: "Шот-фактура № 42", Kind: api.Invoice, Name: "shot-42.txt",
+		{To: api.Party{Iin: person.IIN}, Title: "Шот-фактура № 42", Kind: api.DocumentKindInvoice, Name: "shot-42.txt",
 			MediaType: "text/plain; charset=utf-8", Content: []byte("ШОТ-ФАКТУРА № 42\n\nТөлем мерзімі: 10 күн.\nСомасы: 380 000 теңге.\n")},
-		{To: api.Party{Bin: head.BIN}, Title: "Договор аренды офиса", Kind: api.Contract, Name: "arenda.txt",
+		{To: api.Party{Bin: head.BIN}, Title: "Договор аренды офиса", Kind: api.DocumentKindContract, Name: "arenda.txt",
 			MediaType: "text/plain; charset=utf-8", Content: []byte("ДОГОВОР АРЕНДЫ\n\nАрендодатель передаёт Арендатору помещение площадью 120 м².\n")},
 	}
 	for i := 0; ; i++ { // the server may still be starting
@@ -267,4 +272,71 @@ func seedDemo(ctx context.Context, url, token string, p *testpki.PKI, st portal.
 		}
 	}
 	return nil
+}
+
+// sampleTitles name the sample agreements this project was founded on.
+var sampleTitles = map[string]string{
+	"adr-edm-agreement":    "Соглашение об электронном документообороте (adr.com.kz)",
+	"e-qazyna-terms":       "e-Qazyna: terms of use",
+	"grain-receipts-terms": "Астық қолхаттары: пайдалану шарттары",
+	"kezekte-terms":        "Kezekte.kz: пайдалану ережелері",
+	"qoldau-privacy":       "Qoldau: privacy policy",
+}
+
+// publishAgreements publishes every NAME.LANG.txt of dir (read now, not
+// copied anywhere) as an agreement; LANG is kk, ru or en (of "kk-ru", the
+// first).
+func publishAgreements(ctx context.Context, o *operator, dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if err != nil || len(files) == 0 {
+		return fmt.Errorf("no agreements in %s (--agreements DIR)", dir)
+	}
+	for _, f := range files {
+		base := strings.TrimSuffix(filepath.Base(f), ".txt")
+		stem, lang, ok := strings.Cut(base, ".")
+		if !ok {
+			continue
+		}
+		lang, _, _ = strings.Cut(lang, "-")
+		text, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		title := sampleTitles[stem]
+		if title == "" {
+			title = stem
+		}
+		var a api.Agreement
+		pub := api.AgreementPublication{Title: title, Texts: []api.AgreementTextBody{{Language: api.Language(lang), Text: text}}}
+		if err := o.call(ctx, http.MethodPost, "/admin/agreements", pub, &a); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	return nil
+}
+
+func listAgreements(ctx context.Context, out io.Writer, args []string) error {
+	fs := flag.NewFlagSet("agreements", flag.ContinueOnError)
+	op := operatorFlags(fs)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	o, err := op()
+	if err != nil {
+		return err
+	}
+	var list []api.Agreement
+	if err := o.call(ctx, http.MethodGet, "/admin/agreements", nil, &list); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tVERSION\tLANGUAGES\tTITLE")
+	for _, a := range list {
+		var langs []string
+		for _, t := range a.Texts {
+			langs = append(langs, string(t.Language))
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", a.Id, a.Version, strings.Join(langs, ","), a.Title)
+	}
+	return tw.Flush()
 }

@@ -7,6 +7,7 @@
 //	qoltanba-portal list [--status S]
 //	qoltanba-portal show ID
 //	qoltanba-portal revocation ID propose|accept|refuse [--reason R]
+//	qoltanba-portal agreements
 package main
 
 import (
@@ -33,6 +34,7 @@ func commands() []command {
 		{"list", "", "list documents, newest first, with their status", list},
 		{"show", "ID", "show a document and its history", show},
 		{"revocation", "ID propose|accept|refuse", "take the portal's part in annulling a document (signed with the portal's key)", revocation},
+		{"agreements", "", "list the agreements at their current versions", listAgreements},
 	}
 }
 

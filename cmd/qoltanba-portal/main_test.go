@@ -29,8 +29,11 @@ func TestServeDemo(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb bytes.Buffer
 	done := make(chan int)
+	samples := t.TempDir()
+	os.WriteFile(filepath.Join(samples, "qoldau-privacy.en.txt"), []byte("Privacy policy.\n"), 0o600)
+	os.WriteFile(filepath.Join(samples, "kezekte-terms.kk-ru.txt"), []byte("Ережелер.\n"), 0o600)
 	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", addr, "--pki-addr", pkiAddr, "--data", dir}, &out, &errb)
+		done <- run(ctx, []string{"serve", "--demo", "--addr", addr, "--pki-addr", pkiAddr, "--data", dir, "--agreements", samples}, &out, &errb)
 	}()
 	defer func() {
 		cancel()
@@ -69,6 +72,18 @@ func TestServeDemo(t *testing.T) {
 	e.Reset()
 	if code := run(ctx, append([]string{"revocation", id, "propose", "--reason", "x"}, op...), &o, &e); code != 1 || !strings.Contains(e.String(), "only a signed or submitted document") {
 		t.Fatalf("revoking an unsigned document: %d %s", code, e.String())
+	}
+	// The sample agreements were published (read from --agreements).
+	published := func() bool {
+		o.Reset()
+		code := run(ctx, append([]string{"agreements"}, op...), &o, &e)
+		return code == 0 && strings.Contains(o.String(), "Qoldau: privacy policy") && strings.Contains(o.String(), "Kezekte.kz")
+	}
+	for i := 0; i < 50 && !published(); i++ { // published right after the documents
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !published() || !strings.Contains(o.String(), " kk ") {
+		t.Errorf("agreements: %s %s", o.String(), e.String())
 	}
 	resp, err := http.Get(base + "/api/v1/portal")
 	if err != nil || resp.StatusCode != http.StatusOK {

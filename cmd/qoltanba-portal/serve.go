@@ -44,6 +44,7 @@ func serve(ctx context.Context, out io.Writer, args []string) error {
 	tsa := fs.String("tsa", "", "timestamp receipts at the RFC 3161 service `URL`")
 	demo := fs.Bool("demo", false, "TEST mode: a test PKI (served beside), its information-system key for receipts, sample documents")
 	verbose := fs.Bool("v", false, "log every login and refusal")
+	agreements := fs.String("agreements", "../shared/samples/agreements", "--demo: publish the agreements in `DIR` (NAME.LANG.txt), read at start")
 	pkiAddr := fs.String("pki-addr", "127.0.0.1:8781", "--demo: `HOST:PORT` of the TEST PKI's OCSP, CRL and TSA (fixed when the PKI is first written)")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -139,7 +140,7 @@ func serve(ctx context.Context, out io.Writer, args []string) error {
 	fmt.Fprintf(out, "%s: %s%s (operator token in %s)\n", cfg.Name, cfg.URL, api.BasePath, filepath.Join(*dir, tokenFile))
 	if demoPKI != nil {
 		go func() {
-			if err := seedDemo(ctx, cfg.URL, token, demoPKI, st); err != nil {
+			if err := seedDemo(ctx, cfg.URL, token, demoPKI, st, *agreements); err != nil {
 				fmt.Fprintf(os.Stderr, "qoltanba-portal: demo documents: %v\n", err)
 			}
 		}()

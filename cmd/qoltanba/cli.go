@@ -55,7 +55,7 @@ func commands() []command {
 			fmt.Fprintf(s.out, "qoltanba %s\n", version)
 			return nil
 		}},
-	}, portalCommands()...)
+	}, append(portalCommands(), agreementCommands()...)...)
 }
 
 // run is the whole program; it returns the exit code.

@@ -78,6 +78,29 @@ func TestPortalCLI(t *testing.T) {
 	if strings.Contains(out, "session") && strings.Contains(out, "token") {
 		t.Errorf("status prints the session token: %s", out)
 	}
+	// Agreements: list, read, accept.
+	ag := env.PublishAgreement(t, "", "Terms", map[string]string{"kk": "Ережелер мәтіні.\n", "en": "The terms.\n"})
+	code, out, stderr = cli("", "agreements", "list")
+	if code != 0 || !strings.Contains(out, ag.Id) || !strings.Contains(out, "kk,en") || !strings.Contains(out, "no") {
+		t.Fatalf("agreements list: %d %s %s", code, out, stderr)
+	}
+	if code, out, _ := cli("", "agreements", "show", ag.Id, "--lang", "kk"); code != 0 || out != "Ережелер мәтіні.\n" {
+		t.Fatalf("agreements show: %d %q", code, out)
+	}
+	if code, _, stderr := cli(pw, "agreements", "accept", ag.Id, "--key", key("gost/individual"), "--password-stdin"); code != 1 || !strings.Contains(stderr, "--lang") {
+		t.Fatalf("accept without a language: %d %s", code, stderr)
+	}
+	code, out, stderr = cli(pw, "agreements", "accept", ag.Id, "--lang", "kk", "--key", key("gost/individual"), "--password-stdin")
+	if code != 0 || !strings.Contains(out, "receipt is stored") {
+		t.Fatalf("agreements accept: %d %s %s", code, out, stderr)
+	}
+	if !strings.Contains(stderr, "urn:qoltanba:agreement-acceptance:1") {
+		t.Errorf("the consent did not show the statement: %s", stderr)
+	}
+	if code, out, _ := cli("", "agreements", "list", "--json"); code != 0 || !strings.Contains(out, `"accepted"`) {
+		t.Fatalf("agreements list after: %d %s", code, out)
+	}
+
 	// The portal goes away: sync says offline (exit 2) and loses nothing.
 	env.HTTP.Close()
 	if code, _, stderr := cli("", "portal", "sync"); code != 2 || !strings.Contains(stderr, "cannot be reached") {

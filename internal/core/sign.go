@@ -64,6 +64,12 @@ type Item struct {
 	// CMS, and for an attached CMS or a signed XML document what it must
 	// carry. A signature of something else is refused before the secret.
 	Original string
+	// Complete, with Data, is called once the key is open and returns the
+	// bytes signed in place of Data: a statement that names its signer
+	// (an agreement's acceptance), whose certificate a key file reveals
+	// only with its password. The consent shows Data; Complete may add
+	// only the facts of the certificate it is given.
+	Complete func(cert *x509.Certificate) ([]byte, error)
 }
 
 // SignRequest is one signing operation, whichever face asks for it.
@@ -196,6 +202,21 @@ func (c *Core) Sign(ctx context.Context, req SignRequest, ui signer.UI) (*SignRe
 	}
 	ref.Certificate = key.Certificate
 	res := &SignResult{Key: ref, Signer: pki.IdentityOf(key.Certificate, c.now())}
+	for i := range items {
+		if items[i].item.Complete == nil {
+			continue
+		}
+		data, err := items[i].item.Complete(key.Certificate)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrInput, items[i].item.Name, err)
+		}
+		if req.Format == signer.FormatXML {
+			if err := xmldsig.Check(data, xmlOptions(req)); err != nil {
+				return nil, fmt.Errorf("%w: %s: %w", ErrInput, items[i].item.Name, err)
+			}
+		}
+		items[i].content = data
+	}
 	for i, p := range items {
 		if err := ctx.Err(); err != nil {
 			return nil, err

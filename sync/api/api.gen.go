@@ -61,31 +61,31 @@ func (e Direction) Valid() bool {
 
 // Defines values for DocumentKind.
 const (
-	Act       DocumentKind = "act"
-	Agreement DocumentKind = "agreement"
-	Contract  DocumentKind = "contract"
-	Invoice   DocumentKind = "invoice"
-	Letter    DocumentKind = "letter"
-	Other     DocumentKind = "other"
-	Scan      DocumentKind = "scan"
+	DocumentKindAct       DocumentKind = "act"
+	DocumentKindAgreement DocumentKind = "agreement"
+	DocumentKindContract  DocumentKind = "contract"
+	DocumentKindInvoice   DocumentKind = "invoice"
+	DocumentKindLetter    DocumentKind = "letter"
+	DocumentKindOther     DocumentKind = "other"
+	DocumentKindScan      DocumentKind = "scan"
 )
 
 // Valid indicates whether the value is a known member of the DocumentKind enum.
 func (e DocumentKind) Valid() bool {
 	switch e {
-	case Act:
+	case DocumentKindAct:
 		return true
-	case Agreement:
+	case DocumentKindAgreement:
 		return true
-	case Contract:
+	case DocumentKindContract:
 		return true
-	case Invoice:
+	case DocumentKindInvoice:
 		return true
-	case Letter:
+	case DocumentKindLetter:
 		return true
-	case Other:
+	case DocumentKindOther:
 		return true
-	case Scan:
+	case DocumentKindScan:
 		return true
 	default:
 		return false
@@ -124,6 +124,7 @@ func (e DocumentStatus) Valid() bool {
 
 // Defines values for EntryType.
 const (
+	EntryTypeAgreementAccepted  EntryType = "agreement_accepted"
 	EntryTypeContentReplaced    EntryType = "content_replaced"
 	EntryTypePublished          EntryType = "published"
 	EntryTypeRejected           EntryType = "rejected"
@@ -137,6 +138,8 @@ const (
 // Valid indicates whether the value is a known member of the EntryType enum.
 func (e EntryType) Valid() bool {
 	switch e {
+	case EntryTypeAgreementAccepted:
+		return true
 	case EntryTypeContentReplaced:
 		return true
 	case EntryTypePublished:
@@ -227,6 +230,27 @@ func (e EventType) Valid() bool {
 	}
 }
 
+// Defines values for Language.
+const (
+	En Language = "en"
+	Kk Language = "kk"
+	Ru Language = "ru"
+)
+
+// Valid indicates whether the value is a known member of the Language enum.
+func (e Language) Valid() bool {
+	switch e {
+	case En:
+		return true
+	case Kk:
+		return true
+	case Ru:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OperationState.
 const (
 	OperationStateCompleted  OperationState = "completed"
@@ -308,6 +332,14 @@ func (e StatementAction) Valid() bool {
 	}
 }
 
+// AcceptanceRecord The user's acceptance of a version.
+type AcceptanceRecord struct {
+	// At When the portal received it.
+	At       time.Time `json:"at"`
+	Language Language  `json:"language"`
+	Version  int       `json:"version"`
+}
+
 // AdminRevocation defines model for AdminRevocation.
 type AdminRevocation struct {
 	Action AdminRevocationAction `json:"action"`
@@ -319,6 +351,65 @@ type AdminRevocation struct {
 
 // AdminRevocationAction defines model for AdminRevocation.Action.
 type AdminRevocationAction string
+
+// Agreement defines model for Agreement.
+type Agreement struct {
+	// Accepted The user's latest acceptance (of this or an earlier version); absent if none.
+	Accepted AcceptanceRecord `json:"accepted,omitempty,omitzero"`
+
+	// Id A portal id (26 lower-case base-32 characters).
+	Id        EntityID        `json:"id"`
+	Published time.Time       `json:"published"`
+	Texts     []AgreementText `json:"texts"`
+	Title     string          `json:"title"`
+
+	// Version The current version.
+	Version int `json:"version"`
+}
+
+// AgreementAcceptance defines model for AgreementAcceptance.
+type AgreementAcceptance struct {
+	// Acceptance The acceptance statement (XML, namespace urn:qoltanba:agreement-acceptance:1) with its enveloped XMLDSig signature.
+	Acceptance Base64   `json:"acceptance"`
+	Language   Language `json:"language"`
+
+	// TextSha256 A SHA-256 in lower-case hex.
+	TextSha256 SHA256 `json:"textSha256"`
+	Version    int    `json:"version"`
+}
+
+// AgreementAccepted defines model for AgreementAccepted.
+type AgreementAccepted struct {
+	Agreement Agreement `json:"agreement"`
+
+	// Receipt The portal's receipt (CMS attached over a ReceiptBody whose entry is agreement_accepted).
+	Receipt Base64 `json:"receipt"`
+}
+
+// AgreementPublication defines model for AgreementPublication.
+type AgreementPublication struct {
+	// Id An existing agreement to publish a new version of; absent for a new agreement.
+	Id    EntityID            `json:"id,omitempty,omitzero"`
+	Texts []AgreementTextBody `json:"texts"`
+	Title string              `json:"title"`
+}
+
+// AgreementText defines model for AgreementText.
+type AgreementText struct {
+	Language Language `json:"language"`
+
+	// Sha256 A SHA-256 in lower-case hex.
+	Sha256 SHA256 `json:"sha256"`
+	Size   int64  `json:"size"`
+}
+
+// AgreementTextBody defines model for AgreementTextBody.
+type AgreementTextBody struct {
+	Language Language `json:"language"`
+
+	// Text The text in UTF-8.
+	Text Base64 `json:"text"`
+}
 
 // Base64 Bytes in standard base64 with padding.
 type Base64 = []byte
@@ -465,6 +556,9 @@ type IIN = string
 
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
+
+// Language defines model for Language.
+type Language string
 
 // NewDocument defines model for NewDocument.
 type NewDocument struct {
@@ -681,6 +775,11 @@ type Verdict struct {
 // DocumentID A portal id (26 lower-case base-32 characters).
 type DocumentID = EntityID
 
+// AdminPublishAgreementParams defines parameters for AdminPublishAgreement.
+type AdminPublishAgreementParams struct {
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
 // AdminListDocumentsParams defines parameters for AdminListDocuments.
 type AdminListDocumentsParams struct {
 	Status DocumentStatus `form:"status,omitempty" json:"status,omitempty,omitzero"`
@@ -699,6 +798,11 @@ type AdminRevocationParams struct {
 
 // AdminReplaceContentParams defines parameters for AdminReplaceContent.
 type AdminReplaceContentParams struct {
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
+// AcceptAgreementParams defines parameters for AcceptAgreement.
+type AcceptAgreementParams struct {
 	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
 }
 
@@ -739,6 +843,9 @@ type ListEventsParams struct {
 	Limit int    `form:"limit,omitempty" json:"limit,omitempty,omitzero"`
 }
 
+// AdminPublishAgreementJSONRequestBody defines body for AdminPublishAgreement for application/json ContentType.
+type AdminPublishAgreementJSONRequestBody = AgreementPublication
+
 // AdminPublishJSONRequestBody defines body for AdminPublish for application/json ContentType.
 type AdminPublishJSONRequestBody = Publication
 
@@ -747,6 +854,9 @@ type AdminRevocationJSONRequestBody = AdminRevocation
 
 // AdminReplaceContentJSONRequestBody defines body for AdminReplaceContent for application/json ContentType.
 type AdminReplaceContentJSONRequestBody = Content
+
+// AcceptAgreementJSONRequestBody defines body for AcceptAgreement for application/json ContentType.
+type AcceptAgreementJSONRequestBody = AgreementAcceptance
 
 // CreateSessionJSONRequestBody defines body for CreateSession for application/json ContentType.
 type CreateSessionJSONRequestBody = SessionRequest
@@ -840,6 +950,25 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// AdminListAgreements Every agreement at its current version
+	//
+	// Corresponds with GET /admin/agreements (the `AdminListAgreements` operationId).
+	AdminListAgreements(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminPublishAgreementWithBody Publish an agreement, or a new version of one (every language at once)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /admin/agreements (the `AdminPublishAgreement` operationId).
+	AdminPublishAgreementWithBody(ctx context.Context, params *AdminPublishAgreementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminPublishAgreement Publish an agreement, or a new version of one (every language at once)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /admin/agreements (the `AdminPublishAgreement` operationId).
+	AdminPublishAgreement(ctx context.Context, params *AdminPublishAgreementParams, body AdminPublishAgreementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// AdminListDocuments Every document, newest first
 	//
 	// Corresponds with GET /admin/documents (the `AdminListDocuments` operationId).
@@ -891,6 +1020,30 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /admin/documents/{id}/versions (the `AdminReplaceContent` operationId).
 	AdminReplaceContent(ctx context.Context, id DocumentID, params *AdminReplaceContentParams, body AdminReplaceContentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListAgreements The portal's agreements, each at its current version, with the user's acceptance
+	//
+	// Corresponds with GET /agreements (the `ListAgreements` operationId).
+	ListAgreements(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AcceptAgreementWithBody Accept a version of an agreement with a signed acceptance statement (XMLDSig)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /agreements/{id}/acceptances (the `AcceptAgreement` operationId).
+	AcceptAgreementWithBody(ctx context.Context, id EntityID, params *AcceptAgreementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AcceptAgreement Accept a version of an agreement with a signed acceptance statement (XMLDSig)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /agreements/{id}/acceptances (the `AcceptAgreement` operationId).
+	AcceptAgreement(ctx context.Context, id EntityID, params *AcceptAgreementParams, body AcceptAgreementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAgreementText The text of one version in one language (UTF-8), exactly as it is accepted
+	//
+	// Corresponds with GET /agreements/{id}/versions/{version}/texts/{language} (the `GetAgreementText` operationId).
+	GetAgreementText(ctx context.Context, id EntityID, version int, language Language, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateChallenge A single-use login challenge
 	//
@@ -1021,6 +1174,55 @@ type ClientInterface interface {
 	GetSession(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
+// AdminListAgreements Every agreement at its current version
+//
+// Corresponds with GET /admin/agreements (the `AdminListAgreements` operationId).
+func (c *Client) AdminListAgreements(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminListAgreementsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminPublishAgreementWithBody Publish an agreement, or a new version of one (every language at once)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /admin/agreements (the `AdminPublishAgreement` operationId).
+func (c *Client) AdminPublishAgreementWithBody(ctx context.Context, params *AdminPublishAgreementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminPublishAgreementRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminPublishAgreement Publish an agreement, or a new version of one (every language at once)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /admin/agreements (the `AdminPublishAgreement` operationId).
+func (c *Client) AdminPublishAgreement(ctx context.Context, params *AdminPublishAgreementParams, body AdminPublishAgreementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminPublishAgreementRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // AdminListDocuments Every document, newest first
 //
 // Corresponds with GET /admin/documents (the `AdminListDocuments` operationId).
@@ -1143,6 +1345,70 @@ func (c *Client) AdminReplaceContentWithBody(ctx context.Context, id DocumentID,
 // Corresponds with POST /admin/documents/{id}/versions (the `AdminReplaceContent` operationId).
 func (c *Client) AdminReplaceContent(ctx context.Context, id DocumentID, params *AdminReplaceContentParams, body AdminReplaceContentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAdminReplaceContentRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListAgreements The portal's agreements, each at its current version, with the user's acceptance
+//
+// Corresponds with GET /agreements (the `ListAgreements` operationId).
+func (c *Client) ListAgreements(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAgreementsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AcceptAgreementWithBody Accept a version of an agreement with a signed acceptance statement (XMLDSig)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /agreements/{id}/acceptances (the `AcceptAgreement` operationId).
+func (c *Client) AcceptAgreementWithBody(ctx context.Context, id EntityID, params *AcceptAgreementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptAgreementRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AcceptAgreement Accept a version of an agreement with a signed acceptance statement (XMLDSig)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /agreements/{id}/acceptances (the `AcceptAgreement` operationId).
+func (c *Client) AcceptAgreement(ctx context.Context, id EntityID, params *AcceptAgreementParams, body AcceptAgreementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptAgreementRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAgreementText The text of one version in one language (UTF-8), exactly as it is accepted
+//
+// Corresponds with GET /agreements/{id}/versions/{version}/texts/{language} (the `GetAgreementText` operationId).
+func (c *Client) GetAgreementText(ctx context.Context, id EntityID, version int, language Language, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAgreementTextRequest(c.Server, id, version, language)
 	if err != nil {
 		return nil, err
 	}
@@ -1481,6 +1747,86 @@ func (c *Client) GetSession(ctx context.Context, reqEditors ...RequestEditorFn) 
 	return c.Client.Do(req)
 }
 
+// NewAdminListAgreementsRequest constructs an http.Request for the AdminListAgreements method
+func NewAdminListAgreementsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/agreements")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminPublishAgreementRequest calls the generic AdminPublishAgreement builder with application/json body
+func NewAdminPublishAgreementRequest(server string, params *AdminPublishAgreementParams, body AdminPublishAgreementJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminPublishAgreementRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewAdminPublishAgreementRequestWithBody constructs an http.Request for the AdminPublishAgreement method, with any body, and a specified content type
+func NewAdminPublishAgreementRequestWithBody(server string, params *AdminPublishAgreementParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/agreements")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("Idempotency-Key", headerParam0)
+
+	}
+
+	return req, nil
+}
+
 // NewAdminListDocumentsRequest constructs an http.Request for the AdminListDocuments method
 func NewAdminListDocumentsRequest(server string, params *AdminListDocumentsParams) (*http.Request, error) {
 	var err error
@@ -1741,6 +2087,141 @@ func NewAdminReplaceContentRequestWithBody(server string, id DocumentID, params 
 
 		req.Header.Set("Idempotency-Key", headerParam0)
 
+	}
+
+	return req, nil
+}
+
+// NewListAgreementsRequest constructs an http.Request for the ListAgreements method
+func NewListAgreementsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/agreements")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAcceptAgreementRequest calls the generic AcceptAgreement builder with application/json body
+func NewAcceptAgreementRequest(server string, id EntityID, params *AcceptAgreementParams, body AcceptAgreementJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAcceptAgreementRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewAcceptAgreementRequestWithBody constructs an http.Request for the AcceptAgreement method, with any body, and a specified content type
+func NewAcceptAgreementRequestWithBody(server string, id EntityID, params *AcceptAgreementParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/agreements/%s/acceptances", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("Idempotency-Key", headerParam0)
+
+	}
+
+	return req, nil
+}
+
+// NewGetAgreementTextRequest constructs an http.Request for the GetAgreementText method
+func NewGetAgreementTextRequest(server string, id EntityID, version int, language Language) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "language", language, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/agreements/%s/versions/%s/texts/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -2421,6 +2902,27 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// AdminListAgreementsWithResponse Every agreement at its current version
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/agreements (the `AdminListAgreements` operationId).
+	AdminListAgreementsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*AdminListAgreementsResponse, error)
+
+	// AdminPublishAgreementWithBodyWithResponse Publish an agreement, or a new version of one (every language at once)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/agreements (the `AdminPublishAgreement` operationId).
+	AdminPublishAgreementWithBodyWithResponse(ctx context.Context, params *AdminPublishAgreementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminPublishAgreementResponse, error)
+
+	// AdminPublishAgreementWithResponse Publish an agreement, or a new version of one (every language at once)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/agreements (the `AdminPublishAgreement` operationId).
+	AdminPublishAgreementWithResponse(ctx context.Context, params *AdminPublishAgreementParams, body AdminPublishAgreementJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminPublishAgreementResponse, error)
+
 	// AdminListDocumentsWithResponse Every document, newest first
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -2476,6 +2978,34 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /admin/documents/{id}/versions (the `AdminReplaceContent` operationId).
 	AdminReplaceContentWithResponse(ctx context.Context, id DocumentID, params *AdminReplaceContentParams, body AdminReplaceContentJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminReplaceContentResponse, error)
+
+	// ListAgreementsWithResponse The portal's agreements, each at its current version, with the user's acceptance
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /agreements (the `ListAgreements` operationId).
+	ListAgreementsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAgreementsResponse, error)
+
+	// AcceptAgreementWithBodyWithResponse Accept a version of an agreement with a signed acceptance statement (XMLDSig)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /agreements/{id}/acceptances (the `AcceptAgreement` operationId).
+	AcceptAgreementWithBodyWithResponse(ctx context.Context, id EntityID, params *AcceptAgreementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AcceptAgreementResponse, error)
+
+	// AcceptAgreementWithResponse Accept a version of an agreement with a signed acceptance statement (XMLDSig)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /agreements/{id}/acceptances (the `AcceptAgreement` operationId).
+	AcceptAgreementWithResponse(ctx context.Context, id EntityID, params *AcceptAgreementParams, body AcceptAgreementJSONRequestBody, reqEditors ...RequestEditorFn) (*AcceptAgreementResponse, error)
+
+	// GetAgreementTextWithResponse The text of one version in one language (UTF-8), exactly as it is accepted
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /agreements/{id}/versions/{version}/texts/{language} (the `GetAgreementText` operationId).
+	GetAgreementTextWithResponse(ctx context.Context, id EntityID, version int, language Language, reqEditors ...RequestEditorFn) (*GetAgreementTextResponse, error)
 
 	// CreateChallengeWithResponse A single-use login challenge
 	//
@@ -2620,6 +3150,116 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /session (the `GetSession` operationId).
 	GetSessionWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetSessionResponse, error)
+}
+
+// AdminListAgreementsResponseDefaultHeaders the declared response headers of an HTTP default response for AdminListAgreements
+type AdminListAgreementsResponseDefaultHeaders struct {
+	RetryAfter int
+}
+
+type AdminListAgreementsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Agreement
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminListAgreementsResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminListAgreementsResponse) GetJSON200() *[]Agreement {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminListAgreementsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminListAgreementsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminListAgreementsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminListAgreementsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminListAgreementsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminPublishAgreementResponseDefaultHeaders the declared response headers of an HTTP default response for AdminPublishAgreement
+type AdminPublishAgreementResponseDefaultHeaders struct {
+	RetryAfter int
+}
+
+type AdminPublishAgreementResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Agreement
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminPublishAgreementResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AdminPublishAgreementResponse) GetJSON201() *Agreement {
+	return r.JSON201
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminPublishAgreementResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminPublishAgreementResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminPublishAgreementResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminPublishAgreementResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminPublishAgreementResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // AdminListDocumentsResponseDefaultHeaders the declared response headers of an HTTP default response for AdminListDocuments
@@ -2891,6 +3531,171 @@ func (r AdminReplaceContentResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AdminReplaceContentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListAgreementsResponseDefaultHeaders the declared response headers of an HTTP default response for ListAgreements
+type ListAgreementsResponseDefaultHeaders struct {
+	RetryAfter int
+}
+
+type ListAgreementsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]Agreement
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ListAgreementsResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAgreementsResponse) GetJSON200() *[]Agreement {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListAgreementsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListAgreementsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListAgreementsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListAgreementsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListAgreementsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AcceptAgreementResponseDefaultHeaders the declared response headers of an HTTP default response for AcceptAgreement
+type AcceptAgreementResponseDefaultHeaders struct {
+	RetryAfter int
+}
+
+type AcceptAgreementResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *AgreementAccepted
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AcceptAgreementResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AcceptAgreementResponse) GetJSON201() *AgreementAccepted {
+	return r.JSON201
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AcceptAgreementResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AcceptAgreementResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AcceptAgreementResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AcceptAgreementResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AcceptAgreementResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAgreementTextResponse200Headers the declared response headers of an HTTP 200 response for GetAgreementText
+type GetAgreementTextResponse200Headers struct {
+	Digest string
+}
+
+// GetAgreementTextResponseDefaultHeaders the declared response headers of an HTTP default response for GetAgreementText
+type GetAgreementTextResponseDefaultHeaders struct {
+	RetryAfter int
+}
+
+type GetAgreementTextResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetAgreementTextResponse200Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *GetAgreementTextResponseDefaultHeaders
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetAgreementTextResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAgreementTextResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAgreementTextResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAgreementTextResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAgreementTextResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3660,6 +4465,45 @@ func (r GetSessionResponse) ContentType() string {
 	return ""
 }
 
+// AdminListAgreementsWithResponse Every agreement at its current version
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/agreements (the `AdminListAgreements` operationId).
+func (c *ClientWithResponses) AdminListAgreementsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*AdminListAgreementsResponse, error) {
+	rsp, err := c.AdminListAgreements(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminListAgreementsResponse(rsp)
+}
+
+// AdminPublishAgreementWithBodyWithResponse Publish an agreement, or a new version of one (every language at once)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/agreements (the `AdminPublishAgreement` operationId).
+func (c *ClientWithResponses) AdminPublishAgreementWithBodyWithResponse(ctx context.Context, params *AdminPublishAgreementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminPublishAgreementResponse, error) {
+	rsp, err := c.AdminPublishAgreementWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminPublishAgreementResponse(rsp)
+}
+
+// AdminPublishAgreementWithResponse Publish an agreement, or a new version of one (every language at once)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/agreements (the `AdminPublishAgreement` operationId).
+func (c *ClientWithResponses) AdminPublishAgreementWithResponse(ctx context.Context, params *AdminPublishAgreementParams, body AdminPublishAgreementJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminPublishAgreementResponse, error) {
+	rsp, err := c.AdminPublishAgreement(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminPublishAgreementResponse(rsp)
+}
+
 // AdminListDocumentsWithResponse Every document, newest first
 //
 // Returns a wrapper object for the known response body format(s).
@@ -3762,6 +4606,58 @@ func (c *ClientWithResponses) AdminReplaceContentWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseAdminReplaceContentResponse(rsp)
+}
+
+// ListAgreementsWithResponse The portal's agreements, each at its current version, with the user's acceptance
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /agreements (the `ListAgreements` operationId).
+func (c *ClientWithResponses) ListAgreementsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListAgreementsResponse, error) {
+	rsp, err := c.ListAgreements(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListAgreementsResponse(rsp)
+}
+
+// AcceptAgreementWithBodyWithResponse Accept a version of an agreement with a signed acceptance statement (XMLDSig)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /agreements/{id}/acceptances (the `AcceptAgreement` operationId).
+func (c *ClientWithResponses) AcceptAgreementWithBodyWithResponse(ctx context.Context, id EntityID, params *AcceptAgreementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AcceptAgreementResponse, error) {
+	rsp, err := c.AcceptAgreementWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAcceptAgreementResponse(rsp)
+}
+
+// AcceptAgreementWithResponse Accept a version of an agreement with a signed acceptance statement (XMLDSig)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /agreements/{id}/acceptances (the `AcceptAgreement` operationId).
+func (c *ClientWithResponses) AcceptAgreementWithResponse(ctx context.Context, id EntityID, params *AcceptAgreementParams, body AcceptAgreementJSONRequestBody, reqEditors ...RequestEditorFn) (*AcceptAgreementResponse, error) {
+	rsp, err := c.AcceptAgreement(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAcceptAgreementResponse(rsp)
+}
+
+// GetAgreementTextWithResponse The text of one version in one language (UTF-8), exactly as it is accepted
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /agreements/{id}/versions/{version}/texts/{language} (the `GetAgreementText` operationId).
+func (c *ClientWithResponses) GetAgreementTextWithResponse(ctx context.Context, id EntityID, version int, language Language, reqEditors ...RequestEditorFn) (*GetAgreementTextResponse, error) {
+	rsp, err := c.GetAgreementText(ctx, id, version, language, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAgreementTextResponse(rsp)
 }
 
 // CreateChallengeWithResponse A single-use login challenge
@@ -4028,6 +4924,98 @@ func (c *ClientWithResponses) GetSessionWithResponse(ctx context.Context, reqEdi
 	return ParseGetSessionResponse(rsp)
 }
 
+// ParseAdminListAgreementsResponse parses an HTTP response from a AdminListAgreementsWithResponse call
+func ParseAdminListAgreementsResponse(rsp *http.Response) (*AdminListAgreementsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminListAgreementsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Agreement
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminListAgreementsResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminPublishAgreementResponse parses an HTTP response from a AdminPublishAgreementWithResponse call
+func ParseAdminPublishAgreementResponse(rsp *http.Response) (*AdminPublishAgreementResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminPublishAgreementResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Agreement
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminPublishAgreementResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseAdminListDocumentsResponse parses an HTTP response from a AdminListDocumentsWithResponse call
 func ParseAdminListDocumentsResponse(rsp *http.Response) (*AdminListDocumentsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -4245,6 +5233,147 @@ func ParseAdminReplaceContentResponse(rsp *http.Response) (*AdminReplaceContentR
 	switch {
 	case true:
 		var headers AdminReplaceContentResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListAgreementsResponse parses an HTTP response from a ListAgreementsWithResponse call
+func ParseListAgreementsResponse(rsp *http.Response) (*ListAgreementsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListAgreementsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Agreement
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers ListAgreementsResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAcceptAgreementResponse parses an HTTP response from a AcceptAgreementWithResponse call
+func ParseAcceptAgreementResponse(rsp *http.Response) (*AcceptAgreementResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AcceptAgreementResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest AgreementAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AcceptAgreementResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAgreementTextResponse parses an HTTP response from a GetAgreementTextWithResponse call
+func ParseGetAgreementTextResponse(rsp *http.Response) (*GetAgreementTextResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAgreementTextResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetAgreementTextResponse200Headers
+		if values := rsp.Header.Values("Digest"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Digest", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Digest = value
+		}
+		response.Headers200 = &headers
+	case true:
+		var headers GetAgreementTextResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -4903,6 +6032,12 @@ func ParseGetSessionResponse(rsp *http.Response) (*GetSessionResponse, error) {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// AdminListAgreements Every agreement at its current version
+	// (GET /admin/agreements)
+	AdminListAgreements(w http.ResponseWriter, r *http.Request)
+	// AdminPublishAgreement Publish an agreement, or a new version of one (every language at once)
+	// (POST /admin/agreements)
+	AdminPublishAgreement(w http.ResponseWriter, r *http.Request, params AdminPublishAgreementParams)
 	// AdminListDocuments Every document, newest first
 	// (GET /admin/documents)
 	AdminListDocuments(w http.ResponseWriter, r *http.Request, params AdminListDocumentsParams)
@@ -4918,6 +6053,15 @@ type ServerInterface interface {
 	// AdminReplaceContent Publish a new content version of a document nobody has signed yet
 	// (POST /admin/documents/{id}/versions)
 	AdminReplaceContent(w http.ResponseWriter, r *http.Request, id DocumentID, params AdminReplaceContentParams)
+	// ListAgreements The portal's agreements, each at its current version, with the user's acceptance
+	// (GET /agreements)
+	ListAgreements(w http.ResponseWriter, r *http.Request)
+	// AcceptAgreement Accept a version of an agreement with a signed acceptance statement (XMLDSig)
+	// (POST /agreements/{id}/acceptances)
+	AcceptAgreement(w http.ResponseWriter, r *http.Request, id EntityID, params AcceptAgreementParams)
+	// GetAgreementText The text of one version in one language (UTF-8), exactly as it is accepted
+	// (GET /agreements/{id}/versions/{version}/texts/{language})
+	GetAgreementText(w http.ResponseWriter, r *http.Request, id EntityID, version int, language Language)
 	// CreateChallenge A single-use login challenge
 	// (POST /auth/challenge)
 	CreateChallenge(w http.ResponseWriter, r *http.Request)
@@ -4970,6 +6114,65 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// AdminListAgreements operation middleware
+func (siw *ServerInterfaceWrapper) AdminListAgreements(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminListAgreements(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminPublishAgreement operation middleware
+func (siw *ServerInterfaceWrapper) AdminPublishAgreement(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AdminPublishAgreementParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		err := fmt.Errorf("Header parameter Idempotency-Key is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "Idempotency-Key", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminPublishAgreement(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // AdminListDocuments operation middleware
 func (siw *ServerInterfaceWrapper) AdminListDocuments(w http.ResponseWriter, r *http.Request) {
@@ -5187,6 +6390,118 @@ func (siw *ServerInterfaceWrapper) AdminReplaceContent(w http.ResponseWriter, r 
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.AdminReplaceContent(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListAgreements operation middleware
+func (siw *ServerInterfaceWrapper) ListAgreements(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListAgreements(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AcceptAgreement operation middleware
+func (siw *ServerInterfaceWrapper) AcceptAgreement(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id EntityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AcceptAgreementParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		err := fmt.Errorf("Header parameter Idempotency-Key is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "Idempotency-Key", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AcceptAgreement(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetAgreementText operation middleware
+func (siw *ServerInterfaceWrapper) GetAgreementText(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id EntityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version int
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", r.PathValue("version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "language" -------------
+	var language Language
+
+	err = runtime.BindStyledParameterWithOptions("simple", "language", r.PathValue("language"), &language, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "language", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetAgreementText(w, r, id, version, language)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5810,6 +7125,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/documents/{id}/revocations", wrapper.ProposeRevocation)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/documents/{id}/revocations/{revocation}/answer", wrapper.AnswerRevocation)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/operations/{key}", wrapper.GetOperation)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/agreements", wrapper.ListAgreements)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/agreements/{id}/versions/{version}/texts/{language}", wrapper.GetAgreementText)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/agreements/{id}/acceptances", wrapper.AcceptAgreement)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/admin/agreements", wrapper.AdminListAgreements)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/admin/agreements", wrapper.AdminPublishAgreement)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/admin/documents", wrapper.AdminListDocuments)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/admin/documents", wrapper.AdminPublish)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/admin/documents/{id}", wrapper.AdminGetDocument)
@@ -5826,6 +7146,88 @@ type ErrorJSONResponse struct {
 	Body Error
 
 	Headers ErrorResponseHeaders
+}
+
+type AdminListAgreementsRequestObject struct {
+}
+
+type AdminListAgreementsResponseObject interface {
+	VisitAdminListAgreementsResponse(w http.ResponseWriter) error
+}
+
+type AdminListAgreements200JSONResponse []Agreement
+
+func (response AdminListAgreements200JSONResponse) VisitAdminListAgreementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminListAgreementsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminListAgreementsdefaultJSONResponse) VisitAdminListAgreementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminPublishAgreementRequestObject struct {
+	Params AdminPublishAgreementParams
+	Body   *AdminPublishAgreementJSONRequestBody
+}
+
+type AdminPublishAgreementResponseObject interface {
+	VisitAdminPublishAgreementResponse(w http.ResponseWriter) error
+}
+
+type AdminPublishAgreement201JSONResponse Agreement
+
+func (response AdminPublishAgreement201JSONResponse) VisitAdminPublishAgreementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminPublishAgreementdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminPublishAgreementdefaultJSONResponse) VisitAdminPublishAgreementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type AdminListDocumentsRequestObject struct {
@@ -6026,6 +7428,137 @@ type AdminReplaceContentdefaultJSONResponse struct {
 }
 
 func (response AdminReplaceContentdefaultJSONResponse) VisitAdminReplaceContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAgreementsRequestObject struct {
+}
+
+type ListAgreementsResponseObject interface {
+	VisitListAgreementsResponse(w http.ResponseWriter) error
+}
+
+type ListAgreements200JSONResponse []Agreement
+
+func (response ListAgreements200JSONResponse) VisitListAgreementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAgreementsdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ListAgreementsdefaultJSONResponse) VisitListAgreementsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptAgreementRequestObject struct {
+	Id     EntityID `json:"id"`
+	Params AcceptAgreementParams
+	Body   *AcceptAgreementJSONRequestBody
+}
+
+type AcceptAgreementResponseObject interface {
+	VisitAcceptAgreementResponse(w http.ResponseWriter) error
+}
+
+type AcceptAgreement201JSONResponse AgreementAccepted
+
+func (response AcceptAgreement201JSONResponse) VisitAcceptAgreementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptAgreementdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AcceptAgreementdefaultJSONResponse) VisitAcceptAgreementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgreementTextRequestObject struct {
+	Id       EntityID `json:"id"`
+	Version  int      `json:"version"`
+	Language Language `json:"language"`
+}
+
+type GetAgreementTextResponseObject interface {
+	VisitGetAgreementTextResponse(w http.ResponseWriter) error
+}
+
+type GetAgreementText200ResponseHeaders struct {
+	Digest string
+}
+
+type GetAgreementText200TextResponse struct {
+	Body    string
+	Headers GetAgreementText200ResponseHeaders
+}
+
+func (response GetAgreementText200TextResponse) VisitGetAgreementTextResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.Header().Set("Digest", fmt.Sprint(response.Headers.Digest))
+	w.WriteHeader(200)
+
+	_, err := w.Write([]byte(fmt.Sprint(response.Body)))
+	return err
+}
+
+type GetAgreementTextdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response GetAgreementTextdefaultJSONResponse) VisitGetAgreementTextResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -6627,6 +8160,12 @@ func (response GetSessiondefaultJSONResponse) VisitGetSessionResponse(w http.Res
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// AdminListAgreements Every agreement at its current version
+	// (GET /admin/agreements)
+	AdminListAgreements(ctx context.Context, request AdminListAgreementsRequestObject) (AdminListAgreementsResponseObject, error)
+	// AdminPublishAgreement Publish an agreement, or a new version of one (every language at once)
+	// (POST /admin/agreements)
+	AdminPublishAgreement(ctx context.Context, request AdminPublishAgreementRequestObject) (AdminPublishAgreementResponseObject, error)
 	// AdminListDocuments Every document, newest first
 	// (GET /admin/documents)
 	AdminListDocuments(ctx context.Context, request AdminListDocumentsRequestObject) (AdminListDocumentsResponseObject, error)
@@ -6642,6 +8181,15 @@ type StrictServerInterface interface {
 	// AdminReplaceContent Publish a new content version of a document nobody has signed yet
 	// (POST /admin/documents/{id}/versions)
 	AdminReplaceContent(ctx context.Context, request AdminReplaceContentRequestObject) (AdminReplaceContentResponseObject, error)
+	// ListAgreements The portal's agreements, each at its current version, with the user's acceptance
+	// (GET /agreements)
+	ListAgreements(ctx context.Context, request ListAgreementsRequestObject) (ListAgreementsResponseObject, error)
+	// AcceptAgreement Accept a version of an agreement with a signed acceptance statement (XMLDSig)
+	// (POST /agreements/{id}/acceptances)
+	AcceptAgreement(ctx context.Context, request AcceptAgreementRequestObject) (AcceptAgreementResponseObject, error)
+	// GetAgreementText The text of one version in one language (UTF-8), exactly as it is accepted
+	// (GET /agreements/{id}/versions/{version}/texts/{language})
+	GetAgreementText(ctx context.Context, request GetAgreementTextRequestObject) (GetAgreementTextResponseObject, error)
 	// CreateChallenge A single-use login challenge
 	// (POST /auth/challenge)
 	CreateChallenge(ctx context.Context, request CreateChallengeRequestObject) (CreateChallengeResponseObject, error)
@@ -6723,6 +8271,63 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// AdminListAgreements operation middleware
+func (sh *strictHandler) AdminListAgreements(w http.ResponseWriter, r *http.Request) {
+	var request AdminListAgreementsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminListAgreements(ctx, request.(AdminListAgreementsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminListAgreements")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminListAgreementsResponseObject); ok {
+		if err := validResponse.VisitAdminListAgreementsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminPublishAgreement operation middleware
+func (sh *strictHandler) AdminPublishAgreement(w http.ResponseWriter, r *http.Request, params AdminPublishAgreementParams) {
+	var request AdminPublishAgreementRequestObject
+
+	request.Params = params
+
+	var body AdminPublishAgreementJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminPublishAgreement(ctx, request.(AdminPublishAgreementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminPublishAgreement")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminPublishAgreementResponseObject); ok {
+		if err := validResponse.VisitAdminPublishAgreementResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // AdminListDocuments operation middleware
@@ -6871,6 +8476,92 @@ func (sh *strictHandler) AdminReplaceContent(w http.ResponseWriter, r *http.Requ
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(AdminReplaceContentResponseObject); ok {
 		if err := validResponse.VisitAdminReplaceContentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListAgreements operation middleware
+func (sh *strictHandler) ListAgreements(w http.ResponseWriter, r *http.Request) {
+	var request ListAgreementsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAgreements(ctx, request.(ListAgreementsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAgreements")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListAgreementsResponseObject); ok {
+		if err := validResponse.VisitListAgreementsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AcceptAgreement operation middleware
+func (sh *strictHandler) AcceptAgreement(w http.ResponseWriter, r *http.Request, id EntityID, params AcceptAgreementParams) {
+	var request AcceptAgreementRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body AcceptAgreementJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptAgreement(ctx, request.(AcceptAgreementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptAgreement")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AcceptAgreementResponseObject); ok {
+		if err := validResponse.VisitAcceptAgreementResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetAgreementText operation middleware
+func (sh *strictHandler) GetAgreementText(w http.ResponseWriter, r *http.Request, id EntityID, version int, language Language) {
+	var request GetAgreementTextRequestObject
+
+	request.Id = id
+	request.Version = version
+	request.Language = language
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAgreementText(ctx, request.(GetAgreementTextRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAgreementText")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetAgreementTextResponseObject); ok {
+		if err := validResponse.VisitGetAgreementTextResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

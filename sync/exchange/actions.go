@@ -154,7 +154,7 @@ func apiKind(k store.Kind) api.DocumentKind {
 	if api.DocumentKind(k).Valid() {
 		return api.DocumentKind(k)
 	}
-	return api.Other
+	return api.DocumentKindOther
 }
 
 // Reject refuses a received document with a signed reason.

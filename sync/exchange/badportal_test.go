@@ -80,7 +80,7 @@ func loggedInTo(t *testing.T, d *desktop, url string) {
 
 func docJSON(id, content string, rev int64) api.Document {
 	sum := sha256.Sum256([]byte(content))
-	return api.Document{Id: id, Revision: rev, Title: "T " + id, Kind: api.Other, Name: id + ".txt", Sha256: hex.EncodeToString(sum[:]),
+	return api.Document{Id: id, Revision: rev, Title: "T " + id, Kind: api.DocumentKindOther, Name: id + ".txt", Sha256: hex.EncodeToString(sum[:]),
 		ContentVersion: 1, Direction: api.Incoming, Status: api.DocumentStatusAwaitingSignature, Size: int64(len(content))}
 }
 

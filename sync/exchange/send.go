@@ -25,7 +25,8 @@ const maxBackoff = 5 * time.Minute
 // answer is what one attempt got.
 type answer struct {
 	status int
-	sub    *api.Submitted
+	sub    *api.Submitted // a document's step; for an acceptance, its receipt and the agreement
+	agreed *api.Agreement
 	raw    []byte
 	err    error // nil with sub set: accepted
 }
@@ -91,7 +92,7 @@ func (e *Engine) send(ctx context.Context, a store.Account, it store.OutboxItem)
 	}
 	var ans answer
 	if it.MayHaveArrived {
-		ans = e.lookup(ctx, c, it.Key)
+		ans = e.lookup(ctx, c, it.Key, it.Op)
 	}
 	if ans.status == 0 && ans.err == nil { // not looked up, or the portal never saw it
 		ans = e.post(ctx, c, it)
@@ -149,6 +150,8 @@ func (e *Engine) post(ctx context.Context, c *api.ClientWithResponses, it store.
 		resp, err = c.ProposeRevocationWithBody(ctx, it.Remote, &api.ProposeRevocationParams{IdempotencyKey: it.Key}, ct, body)
 	case OpAnswer:
 		resp, err = c.AnswerRevocationWithBody(ctx, it.Remote, it.Revocation, &api.AnswerRevocationParams{IdempotencyKey: it.Key}, ct, body)
+	case OpAccept:
+		resp, err = c.AcceptAgreementWithBody(ctx, it.Remote, &api.AcceptAgreementParams{IdempotencyKey: it.Key}, ct, body)
 	default:
 		return answer{err: fmt.Errorf("outbox item %s: unknown operation %q", it.Key, it.Op)}
 	}
@@ -161,7 +164,7 @@ func (e *Engine) post(ctx context.Context, c *api.ClientWithResponses, it store.
 		return answer{err: offline(err)}
 	}
 	retry, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-	return readAnswer(resp.StatusCode, resp.Header.Get("Content-Type"), raw, retry)
+	return readAnswer(it.Op, resp.StatusCode, resp.Header.Get("Content-Type"), raw, retry)
 }
 
 // maxAnswer bounds an answer read into memory (a Submitted is a few KB).
@@ -169,8 +172,17 @@ const maxAnswer = 16 << 20
 
 // readAnswer interprets a write's answer (live or replayed by
 // GET /operations).
-func readAnswer(status int, contentType string, raw []byte, retry int) answer {
+func readAnswer(op string, status int, contentType string, raw []byte, retry int) answer {
 	ans := answer{status: status, raw: raw}
+	if status == http.StatusCreated && op == OpAccept {
+		var acc api.AgreementAccepted
+		if err := json.Unmarshal(raw, &acc); err != nil || acc.Agreement.Id == "" || len(acc.Receipt) == 0 {
+			ans.err = fmt.Errorf("%w: HTTP 201 without the agreement and its receipt", ErrPortal)
+			return ans
+		}
+		ans.sub, ans.agreed = &api.Submitted{Document: api.Document{Id: acc.Agreement.Id}, Receipt: acc.Receipt}, &acc.Agreement
+		return ans
+	}
 	if status == http.StatusCreated {
 		var sub api.Submitted
 		if err := json.Unmarshal(raw, &sub); err != nil || sub.Document.Id == "" || len(sub.Receipt) == 0 {
@@ -191,7 +203,7 @@ func readAnswer(status int, contentType string, raw []byte, retry int) answer {
 
 // lookup asks the portal what became of a key: status 0 and no error means
 // it never arrived (send it); an answer in progress is a transient refusal.
-func (e *Engine) lookup(ctx context.Context, c *api.ClientWithResponses, key string) answer {
+func (e *Engine) lookup(ctx context.Context, c *api.ClientWithResponses, key, op string) answer {
 	var ans answer
 	err := e.retryRead(ctx, func() error {
 		resp, err := c.GetOperationWithResponse(ctx, key)
@@ -212,7 +224,7 @@ func (e *Engine) lookup(ctx context.Context, c *api.ClientWithResponses, key str
 		if err != nil {
 			return fmt.Errorf("%w: %v", ErrPortal, err)
 		}
-		ans = readAnswer(resp.JSON200.Status, "application/json", raw, 0)
+		ans = readAnswer(op, resp.JSON200.Status, "application/json", raw, 0)
 		return nil
 	})
 	if err != nil {
@@ -242,13 +254,17 @@ func (e *Engine) settle(ctx context.Context, a store.Account, it store.OutboxIte
 		return err
 	}
 	doc := ans.sub.Document
-	linkFrom(&l, doc)
+	if ans.agreed != nil {
+		l.Status = "accepted"
+	} else {
+		linkFrom(&l, doc)
+	}
 	l.Sync, l.Conflict = store.SyncReceipt, ""
 	verdict, _ := json.Marshal(body.Verdict)
 	b := store.ExchangeBatch{Account: a.Name, Settle: []string{it.Key}, Links: []store.Link{l},
 		Receipts: []store.Receipt{{Document: it.Document, Remote: doc.Id, Entry: string(body.Entry), Revision: body.Revision,
 			ReceivedAt: body.ReceivedAt, Verdict: verdict, CMS: ans.sub.Receipt, Sent: it.Body}}}
-	if it.Op == OpSign || it.Op == OpSubmit {
+	if it.Op == OpSign || it.Op == OpSubmit || it.Op == OpAccept {
 		b.States = []store.BatchState{{Document: it.Document, To: store.StateSent, Note: "sent to " + strconv.Quote(a.Name)},
 			{Document: it.Document, To: store.StateAcknowledged, Note: "receipt from " + strconv.Quote(a.Name)}}
 	}
@@ -328,10 +344,14 @@ func (e *Engine) checkReceipt(a store.Account, it store.OutboxItem, sub *api.Sub
 // sentSignature is the signature an outbox item carries.
 func sentSignature(it store.OutboxItem) ([]byte, error) {
 	var b struct {
-		Signature []byte `json:"signature"`
+		Signature  []byte `json:"signature"`
+		Acceptance []byte `json:"acceptance"` // an agreement's signed statement
 	}
-	if err := json.Unmarshal(it.Body, &b); err != nil || len(b.Signature) == 0 {
+	if err := json.Unmarshal(it.Body, &b); err != nil || len(b.Signature)+len(b.Acceptance) == 0 {
 		return nil, fmt.Errorf("outbox item %s carries no signature", it.Key)
+	}
+	if len(b.Acceptance) > 0 {
+		return b.Acceptance, nil
 	}
 	return b.Signature, nil
 }

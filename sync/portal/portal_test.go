@@ -293,7 +293,7 @@ func TestBadRequests(t *testing.T) {
 	a := login(t, env, "gost/individual_auth")
 	me := env.PKI.Find("gost/individual")
 	content := []byte("mine\n")
-	good := api.NewDocument{Title: "Mine", Kind: api.Letter, Name: "mine.txt", MediaType: "text/plain", Content: content,
+	good := api.NewDocument{Title: "Mine", Kind: api.DocumentKindLetter, Name: "mine.txt", MediaType: "text/plain", Content: content,
 		Sha256: sha(content), Signature: sign(t, me, content, true)}
 	cases := []struct {
 		name   string
@@ -305,7 +305,7 @@ func TestBadRequests(t *testing.T) {
 		{"not JSON", "k1", []byte("<html>"), 400, api.ErrorCodeBadRequest},
 		{"unknown field", "k2", []byte(`{"title":"x","kind":"letter","name":"a","mediaType":"t","content":"eA==","sha256":"` + sha([]byte("x")) + `","signature":"eA==","extra":1}`), 400, api.ErrorCodeBadRequest},
 		{"bad kind", "k3", bytes.Replace(mustJSON(t, good), []byte(`"letter"`), []byte(`"poem"`), 1), 400, api.ErrorCodeBadRequest},
-		{"digest mismatch", "k4", mustJSON(t, api.NewDocument{Title: "Mine", Kind: api.Letter, Name: "mine.txt", Content: content, Sha256: sha([]byte("other")), Signature: good.Signature}), 400, api.ErrorCodeBadRequest},
+		{"digest mismatch", "k4", mustJSON(t, api.NewDocument{Title: "Mine", Kind: api.DocumentKindLetter, Name: "mine.txt", Content: content, Sha256: sha([]byte("other")), Signature: good.Signature}), 400, api.ErrorCodeBadRequest},
 		{"too large", "k5", append([]byte(`{"title":"`), bytes.Repeat([]byte("a"), 2<<20)...), 413, api.ErrorCodeTooLarge},
 		{"bad key", "key with spaces", mustJSON(t, good), 400, api.ErrorCodeBadRequest},
 	}
@@ -342,7 +342,7 @@ func idempotency(t *testing.T, backend string) {
 	a := login(t, env, "gost/individual_auth")
 	me := env.PKI.Find("gost/individual")
 	content := []byte("mine\n")
-	body := mustJSON(t, api.NewDocument{Title: "Mine", Kind: api.Letter, Name: "mine.txt", Content: content,
+	body := mustJSON(t, api.NewDocument{Title: "Mine", Kind: api.DocumentKindLetter, Name: "mine.txt", Content: content,
 		Sha256: sha(content), Signature: sign(t, me, content, true)})
 	first := a.do(http.MethodPost, "/documents", "submit-1", body)
 	if first.status != http.StatusCreated {

@@ -44,6 +44,13 @@ func (s *Server) verify(ctx context.Context, sig, data []byte) (*verified, *prob
 	if len(ev) != 1 {
 		return nil, badRequest("the CMS must carry exactly one signature (it has %d)", len(ev))
 	}
+	return s.judge(ctx, ev)
+}
+
+// judge decides on one signature's evidence (CMS or XML): the bytes
+// covered, the value valid, the chain to a trusted root, the status at
+// signing and now.
+func (s *Server) judge(ctx context.Context, ev []pki.Evidence) (*verified, *problem) {
 	e := ev[0]
 	switch {
 	case !e.DigestValid:

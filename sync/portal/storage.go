@@ -50,7 +50,45 @@ type Storage interface {
 	// Events lists the events of any of audiences after seq, oldest first.
 	Events(ctx context.Context, audiences []string, after uint64, limit int) ([]Event, error)
 
+	// PutAgreement stores a version of an agreement with its texts:
+	// Version is the stored one plus one (1 creates it), else
+	// ErrRevision. Op, when set, completes in the same transaction.
+	PutAgreement(ctx context.Context, a AgreementVersion, op *Operation) error
+	// Agreements lists every agreement at its current version.
+	Agreements(ctx context.Context) ([]AgreementVersion, error)
+	AgreementVersion(ctx context.Context, id string, version int) (AgreementVersion, error)
+	AgreementText(ctx context.Context, id string, version int, language string) ([]byte, error)
+	// PutAcceptance records an acceptance (and completes op) at once.
+	PutAcceptance(ctx context.Context, a Acceptance, op *Operation) error
+	// Acceptances are a scope's latest acceptance of each agreement.
+	Acceptances(ctx context.Context, scope string) (map[string]Acceptance, error)
+
 	Close() error
+}
+
+// AgreementVersion is one published version of an agreement. Bodies
+// (language → text) are given to PutAgreement only; the rest is what lists
+// show.
+type AgreementVersion struct {
+	ID        string              `json:"id"`
+	Version   int                 `json:"version"`
+	Title     string              `json:"title"`
+	Published time.Time           `json:"published"`
+	Texts     []api.AgreementText `json:"texts"`
+	Bodies    map[string][]byte   `json:"-"`
+}
+
+// Acceptance is a user's signed acceptance of a version.
+type Acceptance struct {
+	Agreement string    `json:"agreement"`
+	Version   int       `json:"version"`
+	Language  string    `json:"language"`
+	Scope     string    `json:"scope"`
+	IIN       string    `json:"iin"`
+	BIN       string    `json:"bin,omitempty"`
+	At        time.Time `json:"at"`
+	XML       []byte    `json:"xml"`
+	Receipt   []byte    `json:"receipt"`
 }
 
 // Challenge is a login nonce.

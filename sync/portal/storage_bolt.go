@@ -31,6 +31,9 @@ import (
 //	contents    id ‖ version u32 → bytes
 //	events      seq u64 → JSON api.Event
 //	feed        audience ‖ 0x00 ‖ seq u64 → empty
+//	agreements  id ‖ version u32 → JSON AgreementVersion
+//	agreement.texts  id ‖ version u32 ‖ language → text
+//	acceptances scope ‖ 0x00 ‖ agreement id ‖ version u32 → JSON Acceptance
 var (
 	bktMeta       = []byte("meta")
 	bktChallenges = []byte("challenges")
@@ -41,8 +44,11 @@ var (
 	bktContents   = []byte("contents")
 	bktEvents     = []byte("events")
 	bktFeed       = []byte("feed")
+	bktAgreements = []byte("agreements")
+	bktAgrTexts   = []byte("agreement.texts")
+	bktAccepted   = []byte("acceptances")
 	allBuckets    = [][]byte{bktMeta, bktChallenges, bktSessions, bktOperations, bktDocuments, bktEntries,
-		bktContents, bktEvents, bktFeed}
+		bktContents, bktEvents, bktFeed, bktAgreements, bktAgrTexts, bktAccepted}
 )
 
 // Bolt is the portal's storage in one bbolt file.
@@ -280,12 +286,7 @@ func (b *Bolt) Commit(ctx context.Context, ch Change) error {
 				return err
 			}
 		}
-		if ch.Op != nil {
-			op := *ch.Op
-			op.Done = true
-			return putJSON(tx.Bucket(bktOperations), opKey(op.Scope, op.Key), op)
-		}
-		return nil
+		return finishOp(tx, ch.Op)
 	})
 }
 
@@ -314,6 +315,104 @@ func (b *Bolt) Events(ctx context.Context, audiences []string, after uint64, lim
 				return fmt.Errorf("event %d: %w", s, err)
 			}
 			out = append(out, Event{Seq: s, Event: e})
+		}
+		return nil
+	})
+	return out, err
+}
+
+func agreementKey(id string, version int) []byte {
+	return binary.BigEndian.AppendUint32([]byte(id), uint32(version))
+}
+
+func finishOp(tx *bolt.Tx, op *Operation) error {
+	if op == nil {
+		return nil
+	}
+	done := *op
+	done.Done = true
+	return putJSON(tx.Bucket(bktOperations), opKey(done.Scope, done.Key), done)
+}
+
+func (b *Bolt) PutAgreement(ctx context.Context, a AgreementVersion, op *Operation) error {
+	return b.db.Update(func(tx *bolt.Tx) error {
+		bkt := tx.Bucket(bktAgreements)
+		if a.Version < 1 || bkt.Get(agreementKey(a.ID, a.Version)) != nil ||
+			(a.Version > 1 && bkt.Get(agreementKey(a.ID, a.Version-1)) == nil) {
+			return ErrRevision
+		}
+		if err := putJSON(bkt, agreementKey(a.ID, a.Version), a); err != nil {
+			return err
+		}
+		for lang, text := range a.Bodies {
+			if err := tx.Bucket(bktAgrTexts).Put(append(agreementKey(a.ID, a.Version), lang...), text); err != nil {
+				return err
+			}
+		}
+		return finishOp(tx, op)
+	})
+}
+
+func (b *Bolt) Agreements(ctx context.Context) ([]AgreementVersion, error) {
+	var out []AgreementVersion
+	err := b.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bktAgreements).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			var a AgreementVersion
+			if err := json.Unmarshal(v, &a); err != nil {
+				return err
+			}
+			if n := len(out); n > 0 && out[n-1].ID == a.ID {
+				out[n-1] = a // a later version of the same agreement
+				continue
+			}
+			out = append(out, a)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (b *Bolt) AgreementVersion(ctx context.Context, id string, version int) (AgreementVersion, error) {
+	var a AgreementVersion
+	err := b.db.View(func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bktAgreements), agreementKey(id, version), &a) })
+	return a, err
+}
+
+func (b *Bolt) AgreementText(ctx context.Context, id string, version int, language string) ([]byte, error) {
+	var out []byte
+	err := b.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bktAgrTexts).Get(append(agreementKey(id, version), language...))
+		if v == nil {
+			return ErrNotFound
+		}
+		out = bytes.Clone(v)
+		return nil
+	})
+	return out, err
+}
+
+func (b *Bolt) PutAcceptance(ctx context.Context, a Acceptance, op *Operation) error {
+	return b.db.Update(func(tx *bolt.Tx) error {
+		key := append([]byte(a.Scope+"\x00"), agreementKey(a.Agreement, a.Version)...)
+		if err := putJSON(tx.Bucket(bktAccepted), key, a); err != nil {
+			return err
+		}
+		return finishOp(tx, op)
+	})
+}
+
+func (b *Bolt) Acceptances(ctx context.Context, scope string) (map[string]Acceptance, error) {
+	out := map[string]Acceptance{}
+	err := b.db.View(func(tx *bolt.Tx) error {
+		prefix := []byte(scope + "\x00")
+		c := tx.Bucket(bktAccepted).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var a Acceptance
+			if err := json.Unmarshal(v, &a); err != nil {
+				return err
+			}
+			out[a.Agreement] = a // versions ascend: the last is the latest
 		}
 		return nil
 	})

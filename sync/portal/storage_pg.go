@@ -34,6 +34,11 @@ CREATE TABLE IF NOT EXISTS entries (document text NOT NULL REFERENCES documents 
 CREATE TABLE IF NOT EXISTS contents (document text NOT NULL REFERENCES documents (id), version int NOT NULL, data bytea NOT NULL, PRIMARY KEY (document, version));
 CREATE TABLE IF NOT EXISTS events (seq bigint PRIMARY KEY, record bytea NOT NULL);
 CREATE TABLE IF NOT EXISTS feed (audience text NOT NULL, seq bigint NOT NULL REFERENCES events (seq), PRIMARY KEY (audience, seq));
+CREATE TABLE IF NOT EXISTS agreements (id text NOT NULL, version int NOT NULL, record bytea NOT NULL, PRIMARY KEY (id, version));
+CREATE TABLE IF NOT EXISTS agreement_texts (id text NOT NULL, version int NOT NULL, language text NOT NULL, text bytea NOT NULL,
+	PRIMARY KEY (id, version, language), FOREIGN KEY (id, version) REFERENCES agreements (id, version));
+CREATE TABLE IF NOT EXISTS acceptances (scope text NOT NULL, agreement text NOT NULL, version int NOT NULL, record bytea NOT NULL,
+	PRIMARY KEY (scope, agreement, version));
 `
 
 // eventLock serialises the commits that add events, so that sequence
@@ -249,16 +254,7 @@ func (p *Postgres) Commit(ctx context.Context, ch Change) error {
 				return err
 			}
 		}
-		if ch.Op != nil {
-			op := *ch.Op
-			op.Done = true
-			raw, _ := json.Marshal(op)
-			if _, err := tx.Exec(ctx, `INSERT INTO operations (scope, key, record) VALUES ($1, $2, $3)
-				ON CONFLICT (scope, key) DO UPDATE SET record = $3`, op.Scope, op.Key, raw); err != nil {
-				return err
-			}
-		}
-		return nil
+		return finishOpPG(ctx, tx, ch.Op)
 	})
 }
 
@@ -279,5 +275,86 @@ func (p *Postgres) Events(ctx context.Context, audiences []string, after uint64,
 		out = append(out, Event{Seq: uint64(seq), Event: e})
 		return nil
 	})
+	return out, err
+}
+
+func finishOpPG(ctx context.Context, tx pgx.Tx, op *Operation) error {
+	if op == nil {
+		return nil
+	}
+	done := *op
+	done.Done = true
+	raw, _ := json.Marshal(done)
+	_, err := tx.Exec(ctx, `INSERT INTO operations (scope, key, record) VALUES ($1, $2, $3)
+		ON CONFLICT (scope, key) DO UPDATE SET record = $3`, done.Scope, done.Key, raw)
+	return err
+}
+
+func (p *Postgres) PutAgreement(ctx context.Context, a AgreementVersion, op *Operation) error {
+	return pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		var current int
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM agreements WHERE id = $1`, a.ID).Scan(&current); err != nil {
+			return err
+		}
+		if a.Version != current+1 {
+			return ErrRevision
+		}
+		raw, _ := json.Marshal(a)
+		if _, err := tx.Exec(ctx, `INSERT INTO agreements (id, version, record) VALUES ($1, $2, $3)`, a.ID, a.Version, raw); err != nil {
+			return err
+		}
+		for lang, text := range a.Bodies {
+			if _, err := tx.Exec(ctx, `INSERT INTO agreement_texts (id, version, language, text) VALUES ($1, $2, $3, $4)`, a.ID, a.Version, lang, text); err != nil {
+				return err
+			}
+		}
+		return finishOpPG(ctx, tx, op)
+	})
+}
+
+func (p *Postgres) Agreements(ctx context.Context) ([]AgreementVersion, error) {
+	rows, err := p.pool.Query(ctx, `SELECT DISTINCT ON (id) record FROM agreements ORDER BY id, version DESC`)
+	if err != nil {
+		return nil, err
+	}
+	return collectJSON[AgreementVersion](rows)
+}
+
+func (p *Postgres) AgreementVersion(ctx context.Context, id string, version int) (AgreementVersion, error) {
+	var a AgreementVersion
+	var raw []byte
+	if err := p.pool.QueryRow(ctx, `SELECT record FROM agreements WHERE id = $1 AND version = $2`, id, version).Scan(&raw); err != nil {
+		return a, notFoundIf(err)
+	}
+	return a, json.Unmarshal(raw, &a)
+}
+
+func (p *Postgres) AgreementText(ctx context.Context, id string, version int, language string) ([]byte, error) {
+	var text []byte
+	err := p.pool.QueryRow(ctx, `SELECT text FROM agreement_texts WHERE id = $1 AND version = $2 AND language = $3`, id, version, language).Scan(&text)
+	return text, notFoundIf(err)
+}
+
+func (p *Postgres) PutAcceptance(ctx context.Context, a Acceptance, op *Operation) error {
+	return pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		raw, _ := json.Marshal(a)
+		if _, err := tx.Exec(ctx, `INSERT INTO acceptances (scope, agreement, version, record) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (scope, agreement, version) DO UPDATE SET record = $4`, a.Scope, a.Agreement, a.Version, raw); err != nil {
+			return err
+		}
+		return finishOpPG(ctx, tx, op)
+	})
+}
+
+func (p *Postgres) Acceptances(ctx context.Context, scope string) (map[string]Acceptance, error) {
+	rows, err := p.pool.Query(ctx, `SELECT DISTINCT ON (agreement) record FROM acceptances WHERE scope = $1 ORDER BY agreement, version DESC`, scope)
+	if err != nil {
+		return nil, err
+	}
+	list, err := collectJSON[Acceptance](rows)
+	out := map[string]Acceptance{}
+	for _, a := range list {
+		out[a.Agreement] = a
+	}
 	return out, err
 }

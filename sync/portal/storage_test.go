@@ -22,7 +22,7 @@ func TestMain(m *testing.M) {
 }
 
 func doc(id string, rev int64, to api.Party) api.Document {
-	return api.Document{Id: id, Revision: rev, Title: id, Kind: api.Other, Name: id, Sha256: "00", ContentVersion: 1,
+	return api.Document{Id: id, Revision: rev, Title: id, Kind: api.DocumentKindOther, Name: id, Sha256: "00", ContentVersion: 1,
 		Direction: api.Incoming, To: to, Status: api.DocumentStatusAwaitingSignature}
 }
 

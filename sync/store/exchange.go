@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -120,11 +121,16 @@ type Receipt struct {
 	Stored time.Time `json:"stored"`
 }
 
-// Received is a document that arrived from a portal; Link.Document is
-// filled in by Exchange.
+// Received is a document that arrived from a portal, or one made here for
+// it (an agreement's acceptance); Link.Document is filled in by Exchange.
+// Sig, when set, is its first signature, made here; Queued moves it on to
+// queued; Outbox is enqueued with the new document's id.
 type Received struct {
-	Doc  NewDocument
-	Link Link
+	Doc    NewDocument
+	Link   Link
+	Sig    *NewSignature
+	Queued bool
+	Outbox *OutboxItem
 }
 
 // ReceivedVersion is new content for a linked document.
@@ -183,6 +189,11 @@ type ExchangeResult struct {
 	Enqueued   []uint64
 }
 
+type stagedSig struct {
+	storage string
+	sum     Digest32
+}
+
 // ErrDuplicateKey: an outbox item with this Idempotency-Key exists.
 var ErrDuplicateKey = errors.New("an outbox item with this key exists")
 
@@ -211,9 +222,20 @@ func (c *core) Exchange(ctx context.Context, b ExchangeBatch) (ExchangeResult, e
 		}
 		vpreps[i] = p
 	}
-	type stagedSig struct {
-		storage string
-		sum     Digest32
+	rsigs := make([]stagedSig, len(b.Receive))
+	for i, r := range b.Receive {
+		if r.Sig == nil {
+			continue
+		}
+		if r.Sig.Origin == "" {
+			r.Sig.Origin = "made"
+		}
+		sum := Digest32(sha256.Sum256(r.Sig.Bytes))
+		storage, err := c.stage(sum, r.Sig.Bytes)
+		if err != nil {
+			return res, err
+		}
+		rsigs[i] = stagedSig{storage, sum}
 	}
 	sigs := make([]stagedSig, len(b.Signatures))
 	for i, s := range b.Signatures {
@@ -242,6 +264,23 @@ func (c *core) Exchange(ctx context.Context, b ExchangeBatch) (ExchangeResult, e
 			l.Document, l.Account, l.Updated = d.ID, b.Account, now
 			if err := putLink(tx, l); err != nil {
 				return err
+			}
+			if r.Sig != nil {
+				sig, err := c.addSignatureTx(tx, d.ID, 1, *r.Sig, rsigs[i].storage, rsigs[i].sum)
+				if err != nil {
+					return err
+				}
+				res.Signatures = append(res.Signatures, sig)
+			}
+			if r.Queued {
+				if _, err := c.setStateTx(tx, d.ID, StateQueued, "to send to "+strconv.Quote(b.Account)); err != nil {
+					return err
+				}
+			}
+			if r.Outbox != nil {
+				it := *r.Outbox
+				it.Document = d.ID
+				b.Enqueue = append(b.Enqueue, it)
 			}
 			res.Received = append(res.Received, d.ID)
 		}

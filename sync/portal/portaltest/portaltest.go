@@ -219,10 +219,31 @@ func (env *Env) Publish(t testing.TB, iin, bin, title, content string) api.Docum
 	key := fmt.Sprintf("publish-%d", seq.n)
 	seq.Unlock()
 	var d api.Document
-	pub := api.Publication{To: api.Party{Iin: iin, Bin: bin}, Title: title, Kind: api.Contract, Name: title + ".txt",
+	pub := api.Publication{To: api.Party{Iin: iin, Bin: bin}, Title: title, Kind: api.DocumentKindContract, Name: title + ".txt",
 		MediaType: "text/plain; charset=utf-8", Content: []byte(content)}
 	if code := env.Admin(t, http.MethodPost, "/admin/documents", key, pub, &d); code != http.StatusCreated {
 		t.Fatalf("publish %q: HTTP %d", title, code)
 	}
 	return d
+}
+
+// PublishAgreement publishes an agreement (id "" for a new one) with texts
+// by language.
+func (env *Env) PublishAgreement(t testing.TB, id, title string, texts map[string]string) api.Agreement {
+	t.Helper()
+	seq.Lock()
+	seq.n++
+	key := fmt.Sprintf("agreement-%d", seq.n)
+	seq.Unlock()
+	pub := api.AgreementPublication{Id: id, Title: title}
+	for _, lang := range []string{"kk", "ru", "en"} {
+		if text, ok := texts[lang]; ok {
+			pub.Texts = append(pub.Texts, api.AgreementTextBody{Language: api.Language(lang), Text: []byte(text)})
+		}
+	}
+	var a api.Agreement
+	if code := env.Admin(t, http.MethodPost, "/admin/agreements", key, pub, &a); code != http.StatusCreated {
+		t.Fatalf("publish agreement %q: HTTP %d", title, code)
+	}
+	return a
 }

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/qoltanba/qoltanba/sync/exchange"
+)
+
+// The agreements commands: a portal's agreements, read and accepted by
+// signing (sync/exchange, sync/acceptance).
+
+func agreementCommands() []command {
+	return []command{
+		{"agreements list", "", "list a portal's agreements, each at its current version, and which you accepted", agreementsList},
+		{"agreements show", "ID", "print an agreement's text (--lang kk|ru|en) exactly as it is accepted", agreementsShow},
+		{"agreements accept", "ID", "accept the current version in a language (--lang) by signing the acceptance (XMLDSig)", agreementsAccept},
+	}
+}
+
+func agreementsList(ctx context.Context, s stdio, args []string) error {
+	p := newPortalFlags(s, "agreements list", false)
+	e, _, err := p.open(s, args, 0)
+	if err != nil {
+		return err
+	}
+	defer closeCore(e.Core)
+	_, list, err := e.Agreements(ctx, *p.account)
+	if err != nil {
+		return portalError(err)
+	}
+	if *p.asJSON {
+		return printJSON(s.out, list)
+	}
+	tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tVERSION\tLANGUAGES\tACCEPTED\tTITLE")
+	for _, a := range list {
+		accepted := "no"
+		switch {
+		case a.Accepted.Version == a.Version:
+			accepted = fmt.Sprintf("yes (%s, %s)", a.Accepted.Language, a.Accepted.At.Local().Format("2006-01-02"))
+		case a.Accepted.Version > 0:
+			accepted = fmt.Sprintf("version %d only: a new version asks again", a.Accepted.Version)
+		}
+		langs := ""
+		for i, t := range a.Texts {
+			if i > 0 {
+				langs += ","
+			}
+			langs += string(t.Language)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", a.Id, a.Version, langs, accepted, a.Title)
+	}
+	return tw.Flush()
+}
+
+func agreementsShow(ctx context.Context, s stdio, args []string) error {
+	p := newPortalFlags(s, "agreements show", false)
+	lang := p.fs.String("lang", "", "the `LANGUAGE` (kk, ru, en; default: the first the portal has)")
+	e, rest, err := p.open(s, args, 1)
+	if err != nil {
+		return err
+	}
+	defer closeCore(e.Core)
+	a, list, err := e.Agreements(ctx, *p.account)
+	if err != nil {
+		return portalError(err)
+	}
+	for _, ag := range list {
+		if ag.Id != rest[0] {
+			continue
+		}
+		l := *lang
+		if l == "" && len(ag.Texts) > 0 {
+			l = string(ag.Texts[0].Language)
+		}
+		text, err := e.AgreementText(ctx, a, ag, l)
+		if err != nil {
+			return portalError(err)
+		}
+		_, err = s.out.Write(text)
+		return err
+	}
+	return withHint(fmt.Errorf("no agreement %s on %s: %w", rest[0], a.Name, exchange.ErrState), "'qoltanba agreements list' shows the ids")
+}
+
+func agreementsAccept(ctx context.Context, s stdio, args []string) error {
+	p := newPortalFlags(s, "agreements accept", true)
+	lang := p.fs.String("lang", "", "the `LANGUAGE` of the text you read and accept (kk, ru, en)")
+	e, rest, err := p.open(s, args, 1)
+	if err != nil {
+		return err
+	}
+	defer closeCore(e.Core)
+	if *lang == "" {
+		return usagef("say which text you accept with --lang kk|ru|en")
+	}
+	acc, err := e.Accept(ctx, *p.account, rest[0], *lang, *p.key, p.ui, e.Core.Settings().Offline)
+	if err != nil {
+		return portalError(err)
+	}
+	if *p.asJSON {
+		return printJSON(s.out, struct {
+			Agreement string `json:"agreement"`
+			Version   int    `json:"version"`
+			Language  string `json:"language"`
+			Text      string `json:"textDocument"`
+			Document  string `json:"acceptanceDocument"`
+			Sent      bool   `json:"sent"`
+		}{acc.Agreement.Id, acc.Agreement.Version, *lang, acc.Text.String(), acc.Document.String(), acc.Sent})
+	}
+	return printQueued(s, false, fmt.Sprintf("Accepted %q version %d (%s)", acc.Agreement.Title, acc.Agreement.Version, *lang), &acc.Queued)
+}

@@ -1,0 +1,182 @@
+package exchange
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/qoltanba/qoltanba/internal/core"
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/pki"
+	"github.com/qoltanba/qoltanba/sync/acceptance"
+	"github.com/qoltanba/qoltanba/sync/api"
+	"github.com/qoltanba/qoltanba/sync/store"
+)
+
+// OpAccept is an agreement's acceptance in the outbox.
+const OpAccept = "accept"
+
+// Agreements lists the portal's agreements, each at its current version,
+// with the user's latest acceptance.
+func (e *Engine) Agreements(ctx context.Context, account string) (store.Account, []api.Agreement, error) {
+	a, err := e.loggedIn(ctx, account)
+	if err != nil {
+		return a, nil, err
+	}
+	c, err := e.client(a)
+	if err != nil {
+		return a, nil, err
+	}
+	var list []api.Agreement
+	err = e.retryRead(ctx, func() error {
+		resp, err := c.ListAgreementsWithResponse(ctx)
+		if err != nil {
+			return offline(err)
+		}
+		if resp.JSON200 == nil {
+			return asRefusal(resp.StatusCode(), resp.JSONDefault, resp.HeadersDefault.RetryAfter, resp.HTTPResponse.Header.Get("Content-Type"))
+		}
+		list = *resp.JSON200
+		return nil
+	})
+	return a, list, err
+}
+
+// AgreementText downloads a version's text in a language and checks it
+// against the digest the listing announced: what is shown is what is
+// accepted.
+func (e *Engine) AgreementText(ctx context.Context, a store.Account, ag api.Agreement, language string) ([]byte, error) {
+	var want string
+	for _, t := range ag.Texts {
+		if string(t.Language) == language {
+			want = t.Sha256
+		}
+	}
+	if want == "" {
+		return nil, fmt.Errorf("%q has no text in %q (it has: %s): %w", ag.Title, language, languages(ag), ErrState)
+	}
+	c, err := e.client(a)
+	if err != nil {
+		return nil, err
+	}
+	var text []byte
+	err = e.retryRead(ctx, func() error {
+		resp, err := c.GetAgreementTextWithResponse(ctx, ag.Id, ag.Version, api.Language(language))
+		if err != nil {
+			return offline(err)
+		}
+		if resp.StatusCode() != http.StatusOK {
+			return asRefusal(resp.StatusCode(), resp.JSONDefault, resp.HeadersDefault.RetryAfter, resp.HTTPResponse.Header.Get("Content-Type"))
+		}
+		if hexSum(resp.Body) != want {
+			return fmt.Errorf("%w: the text of %q does not match the SHA-256 the portal announced", ErrPortal, ag.Title)
+		}
+		text = resp.Body
+		return nil
+	})
+	return text, err
+}
+
+func languages(ag api.Agreement) string {
+	var l []string
+	for _, t := range ag.Texts {
+		l = append(l, string(t.Language))
+	}
+	return strings.Join(l, ", ")
+}
+
+// Accepted is what Accept did.
+type Accepted struct {
+	Queued
+	Agreement api.Agreement
+	// Text is the document holding the text accepted; the acceptance
+	// statement is Queued.Document.
+	Text store.ID
+}
+
+// Accept signs the acceptance of an agreement's current version in a
+// language: the text is downloaded and checked, kept as a document, and
+// the statement (sync/acceptance: portal, agreement, version, language,
+// the text's SHA-256, the signer named by the key's certificate, the
+// time, offline or not) is signed as XML through the core — the consent
+// shows it — and stored with its outbox item in one write.
+func (e *Engine) Accept(ctx context.Context, account, id, language, keyURI string, ui signer.UI, offlineClaim bool) (*Accepted, error) {
+	a, list, err := e.Agreements(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	var ag *api.Agreement
+	for i := range list {
+		if list[i].Id == id {
+			ag = &list[i]
+		}
+	}
+	if ag == nil {
+		return nil, fmt.Errorf("the portal has no agreement %s: %w", id, ErrState)
+	}
+	if ag.Accepted.Version == ag.Version {
+		return nil, fmt.Errorf("version %d of %q is already accepted: %w", ag.Version, ag.Title, ErrState)
+	}
+	text, err := e.AgreementText(ctx, a, *ag, language)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(text)
+	st := acceptance.Statement{Portal: a.PortalURL, Agreement: ag.Id, Title: ag.Title, Version: ag.Version, Language: language,
+		TextSHA256: hex.EncodeToString(sum[:]), SigningTime: e.now(), Offline: offlineClaim}
+	shown, err := st.XML()
+	if err != nil {
+		return nil, err
+	}
+	var signedStatement []byte
+	res, err := e.Core.Sign(ctx, core.SignRequest{Origin: a.PortalURL, KeyURI: keyURI, Format: signer.FormatXML,
+		Items: []core.Item{{Name: fmt.Sprintf("Acceptance of %q, version %d (%s)", ag.Title, ag.Version, language),
+			Data: shown, MediaType: "application/xml",
+			Complete: func(cert *x509.Certificate) ([]byte, error) {
+				id := pki.IdentityOf(cert, e.now())
+				st.Name, st.IIN, st.BIN, st.Organization, st.CertificateSerial = id.CommonName, id.IIN, id.BIN, id.Organization, id.SerialNumber
+				if len(id.Roles) > 0 {
+					st.Role = string(id.Roles[len(id.Roles)-1])
+				}
+				b, err := st.XML()
+				signedStatement = b
+				return b, err
+			}}}}, ui)
+	if err != nil {
+		return nil, err
+	}
+	signedXML := res.Outputs[0].Bytes
+	body, err := json.Marshal(api.AgreementAcceptance{Version: ag.Version, Language: api.Language(language),
+		TextSha256: st.TextSHA256, Acceptance: signedXML})
+	if err != nil {
+		return nil, err
+	}
+	key := newKey(OpAccept)
+	stx, _ := e.store()
+	remote := fmt.Sprintf("%s/v%d", ag.Id, ag.Version)
+	out, err := stx.Exchange(ctx, store.ExchangeBatch{Account: a.Name, Receive: []store.Received{
+		{Doc: store.NewDocument{Name: "agreement-" + ag.Id + "-v" + fmt.Sprint(ag.Version) + "." + language + ".txt",
+			Title: fmt.Sprintf("%s (v%d, %s)", ag.Title, ag.Version, language), Kind: store.KindAgreement,
+			Counterparty: a.PortalName, Content: text, Note: fmt.Sprintf("agreement text from %q", a.Name)},
+			Link: store.Link{Remote: remote + "/text", Direction: "incoming", Status: "published", ContentVersion: 1, RemoteSHA256: st.TextSHA256}},
+		{Doc: store.NewDocument{Name: "acceptance-" + ag.Id + "-v" + fmt.Sprint(ag.Version) + ".xml",
+			Title: fmt.Sprintf("Acceptance: %s (v%d, %s)", ag.Title, ag.Version, language), Kind: store.KindAgreement,
+			Counterparty: a.PortalName, Content: signedStatement},
+			Link: store.Link{Remote: remote, Direction: "outgoing", Status: "acceptance", ContentVersion: 1,
+				RemoteSHA256: st.TextSHA256, Sync: store.SyncWaiting},
+			Sig: &store.NewSignature{Format: "xmldsig", Bytes: signedXML, Signer: store.SignerOf(res.Signer),
+				SigningTime: st.SigningTime}, Queued: true,
+			Outbox: &store.OutboxItem{Key: key, Op: OpAccept, Remote: ag.Id, Body: body}},
+	}})
+	if err != nil {
+		return nil, err
+	}
+	acc := &Accepted{Agreement: *ag, Text: out.Received[0]}
+	acc.Queued = *e.flushOne(ctx, a.Name, key, out.Received[1])
+	return acc, nil
+}
