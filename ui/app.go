@@ -128,6 +128,8 @@ type App struct {
 	web bridgeState
 	// portal is the portal sync the window runs.
 	portal portalState
+	// agreements is the Agreements screen's state.
+	agreements agreementsState
 }
 
 // New creates the GUI in a: one window, not yet shown.

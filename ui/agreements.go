@@ -1,0 +1,345 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/sync/api"
+	"github.com/qoltanba/qoltanba/sync/store"
+)
+
+// The Agreements screen: a portal's agreements, each read in the user's
+// language (or the one available, said so) and accepted by signing once
+// the end of the text was reached.
+
+// agreementsState is the screen's state across rebuilds.
+type agreementsState struct {
+	account  store.Account
+	list     []api.Agreement
+	loaded   bool
+	err      string
+	selected string // agreement id
+	language string
+	text     string
+	textErr  string
+	textFor  string // id/version/language the text is of
+	readEnd  bool   // the end of the text was reached
+	busy     bool
+	notice   string
+	level    level
+
+	listBox *fyne.Container
+	view    *fyne.Container
+	scroll  *container.Scroll
+	accept  *widget.Button
+}
+
+func (g *App) agreementsScreen() fyne.CanvasObject {
+	s := &g.agreements
+	head := container.NewVBox(heading(T("agreements.title")), wrapped(T("agreements.subtitle")), widget.NewSeparator())
+	s.listBox = container.NewVBox()
+	s.view = container.NewStack()
+	g.fillAgreements()
+	if !s.loaded && !s.busy {
+		g.loadAgreements()
+	}
+	left := container.NewVScroll(s.listBox)
+	left.SetMinSize(fyne.NewSize(260, 0))
+	split := container.NewHSplit(left, s.view)
+	split.Offset = 0.3
+	return container.NewBorder(container.NewPadded(head), nil, nil, nil, container.NewPadded(split))
+}
+
+func heading(text string) *widget.Label {
+	t := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.SizeName = theme.SizeNameHeadingText
+	return t
+}
+
+// loadAgreements asks the (first logged-in) portal for its agreements.
+func (g *App) loadAgreements() {
+	s := &g.agreements
+	e, st := g.portal.engine, g.store
+	if e == nil || st == nil {
+		return
+	}
+	s.busy = true
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		var acc store.Account
+		var list []api.Agreement
+		err := errors.New(T("agreements.noPortal"))
+		if accounts, aerr := st.Accounts(ctx); aerr == nil {
+			for _, a := range accounts {
+				if a.Session != "" && time.Now().Before(a.SessionExpires) {
+					acc, list, err = e.Agreements(ctx, a.Name)
+					break
+				}
+			}
+		}
+		runOnUI(func() {
+			s.busy, s.loaded = false, true
+			s.account, s.list, s.err = acc, list, ""
+			if err != nil {
+				s.err = err.Error()
+			}
+			g.fillAgreements()
+		})
+	}()
+}
+
+func (g *App) fillAgreements() {
+	s := &g.agreements
+	if s.listBox == nil {
+		return
+	}
+	s.listBox.Objects = nil
+	switch {
+	case s.busy && !s.loaded:
+		s.listBox.Add(widget.NewProgressBarInfinite())
+	case s.err != "":
+		s.listBox.Add(banner(levelWarn, T("agreements.unavailable"), s.err))
+	case len(s.list) == 0:
+		s.listBox.Add(wrapped(T("agreements.none")))
+	}
+	for _, a := range s.list {
+		id := a.Id
+		b := widget.NewButton(a.Title, func() { g.openAgreement(id) })
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
+		if id == s.selected {
+			b.Importance = widget.HighImportance
+		}
+		s.listBox.Add(container.NewVBox(b, agreementBadge(a)))
+	}
+	s.listBox.Refresh()
+	g.fillAgreementView()
+}
+
+// agreementBadge says where the user stands with an agreement.
+func agreementBadge(a api.Agreement) fyne.CanvasObject {
+	var l *widget.Label
+	switch {
+	case a.Accepted.Version == a.Version:
+		l = widget.NewLabel(T("agreements.accepted", map[string]any{"Version": a.Version, "Date": shortTime(a.Accepted.At)}))
+		l.Importance = widget.SuccessImportance
+	case a.Accepted.Version > 0:
+		l = widget.NewLabel(T("agreements.newVersion", map[string]any{"Version": a.Version, "Old": a.Accepted.Version}))
+		l.Importance = widget.WarningImportance
+	default:
+		l = widget.NewLabel(T("agreements.notAccepted", map[string]any{"Version": a.Version}))
+		l.Importance = widget.WarningImportance
+	}
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func (g *App) agreementByID(id string) *api.Agreement {
+	for i := range g.agreements.list {
+		if g.agreements.list[i].Id == id {
+			return &g.agreements.list[i]
+		}
+	}
+	return nil
+}
+
+// openAgreement shows an agreement in the user's language, or the first
+// one it has.
+func (g *App) openAgreement(id string) {
+	s := &g.agreements
+	a := g.agreementByID(id)
+	if a == nil {
+		return
+	}
+	s.selected, s.notice = id, ""
+	s.language = ""
+	for _, t := range a.Texts {
+		if string(t.Language) == Language() {
+			s.language = Language()
+		}
+	}
+	if s.language == "" && len(a.Texts) > 0 {
+		s.language = string(a.Texts[0].Language)
+	}
+	g.loadAgreementText()
+	g.fillAgreements()
+}
+
+func (g *App) loadAgreementText() {
+	s := &g.agreements
+	a := g.agreementByID(s.selected)
+	e := g.portal.engine
+	if a == nil || e == nil {
+		return
+	}
+	want := fmt.Sprintf("%s/%d/%s", a.Id, a.Version, s.language)
+	s.text, s.textErr, s.textFor, s.readEnd = "", "", want, false
+	acc, ag, lang := s.account, *a, s.language
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		text, err := e.AgreementText(ctx, acc, ag, lang)
+		runOnUI(func() {
+			if s.textFor != want {
+				return
+			}
+			s.text = string(text)
+			if err != nil {
+				s.textErr = err.Error()
+			}
+			g.fillAgreementView()
+		})
+	}()
+}
+
+// fillAgreementView shows the opened agreement: its language, the text
+// to read, and the accept button, enabled once the end was reached.
+func (g *App) fillAgreementView() {
+	s := &g.agreements
+	if s.view == nil {
+		return
+	}
+	a := g.agreementByID(s.selected)
+	if a == nil {
+		s.view.Objects = []fyne.CanvasObject{container.NewCenter(wrapped(T("agreements.pick")))}
+		s.view.Refresh()
+		return
+	}
+	var langs []string
+	for _, t := range a.Texts {
+		langs = append(langs, string(t.Language))
+	}
+	langSel := widget.NewSelect(langs, nil)
+	langSel.SetSelected(s.language)
+	langSel.OnChanged = func(v string) {
+		if v != s.language {
+			s.language = v
+			g.loadAgreementText()
+			g.fillAgreementView()
+		}
+	}
+	top := container.NewVBox(bold(a.Title), container.NewHBox(widget.NewLabel(T("agreements.language")), langSel,
+		widget.NewLabel(T("agreements.version", map[string]any{"Version": a.Version}))))
+	if s.language != Language() {
+		top.Add(banner(levelNone, T("agreements.otherLanguage", map[string]any{"Language": languageName(s.language)}), ""))
+	}
+	if s.notice != "" {
+		top.Add(banner(s.level, s.notice, ""))
+	}
+	var body fyne.CanvasObject
+	switch {
+	case s.textErr != "":
+		body = banner(levelBad, T("agreements.textFailed"), s.textErr)
+	case s.text == "":
+		body = widget.NewProgressBarInfinite()
+	default:
+		text := widget.NewLabel(s.text)
+		text.Wrapping = fyne.TextWrapWord
+		s.scroll = container.NewVScroll(text)
+		s.scroll.OnScrolled = func(fyne.Position) { g.checkReadEnd() }
+		body = s.scroll
+		// A text that fits without scrolling is read once it is laid out.
+		go func() {
+			time.Sleep(300 * time.Millisecond)
+			runOnUI(g.checkReadEnd)
+		}()
+	}
+	s.accept = widget.NewButtonWithIcon(T("agreements.accept"), theme.ConfirmIcon(), func() { g.acceptDialog() })
+	s.accept.Importance = widget.HighImportance
+	hint := wrapped(T("agreements.readToEnd"))
+	bottom := container.NewVBox(hint, container.NewHBox(s.accept))
+	g.updateAcceptButton()
+	s.view.Objects = []fyne.CanvasObject{container.NewBorder(top, bottom, nil, nil, body)}
+	s.view.Refresh()
+}
+
+// checkReadEnd notes that the end of the text is on screen.
+func (g *App) checkReadEnd() {
+	s := &g.agreements
+	sc := s.scroll
+	if s.readEnd || sc == nil || sc.Size().Height <= 0 {
+		return
+	}
+	if sc.Offset.Y+sc.Size().Height >= sc.Content.MinSize().Height-8 {
+		s.readEnd = true
+		g.updateAcceptButton()
+	}
+}
+
+func (g *App) updateAcceptButton() {
+	s := &g.agreements
+	a := g.agreementByID(s.selected)
+	if s.accept == nil || a == nil {
+		return
+	}
+	if s.readEnd && !s.busy && s.text != "" && a.Accepted.Version != a.Version {
+		s.accept.Enable()
+	} else {
+		s.accept.Disable()
+	}
+}
+
+// acceptDialog chooses the signing key and accepts: the password dialog
+// that follows shows the statement being signed.
+func (g *App) acceptDialog() {
+	s := &g.agreements
+	a := g.agreementByID(s.selected)
+	if a == nil || len(g.keys) == 0 {
+		return
+	}
+	var keyURI string
+	sel := g.keySelect(&keyURI, false)
+	box := container.NewVBox(wrapped(T("agreements.acceptHint", map[string]any{"Title": a.Title, "Version": a.Version,
+		"Language": languageName(s.language)})), widget.NewLabel(T("sign.key")), sel)
+	d := dialog.NewCustomConfirm(T("agreements.accept"), T("agreements.acceptButton"), T("action.cancel"), box, func(ok bool) {
+		if ok {
+			g.runAccept(a.Id, s.language, keyURI)
+		}
+	}, g.win)
+	d.Resize(fyne.NewSize(560, 0))
+	g.portal.dialog = d
+	d.Show()
+}
+
+func (g *App) runAccept(id, language, keyURI string) {
+	s := &g.agreements
+	e, k := g.portal.engine, g.keyByURI(keyURI)
+	if e == nil || k == nil || s.busy {
+		return
+	}
+	ui := &dialogUI{g: g, Test: k.Test}
+	account := s.account.Name
+	s.busy = true
+	g.updateAcceptButton()
+	offline := g.settings.Offline
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		acc, err := e.Accept(ctx, account, id, language, keyURI, ui, offline)
+		runOnUI(func() {
+			s.busy = false
+			switch {
+			case errors.Is(err, signer.ErrCancelled):
+			case err != nil:
+				s.notice, s.level = docSignErrorText(err), levelBad
+			case acc.Sent:
+				s.notice, s.level = T("agreements.done"), levelOK
+			default:
+				s.notice, s.level = T("portal.queued", map[string]any{"Why": fmt.Sprint(acc.Err)}), levelWarn
+			}
+			g.fillAgreementView()
+			g.loadAgreements()
+			g.kickPortal()
+		})
+	}()
+}

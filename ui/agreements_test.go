@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/testpki"
+	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
+)
+
+// TestAgreementsScreen: the text in the user's language, "I have read and
+// accept" disabled until the end of the text was reached, then the key,
+// the password dialog showing the statement, and the receipt.
+func TestAgreementsScreen(t *testing.T) {
+	env := portaltest.Start(t, portaltest.Options{NoTSA: true})
+	long := strings.Repeat("Тараптар электрондық құжаттармен алмасады.\n", 300) + "СОҢЫ\n"
+	ag := env.PublishAgreement(t, "", "ЭҚА келісімі", map[string]string{"kk": long, "ru": "Стороны обмениваются документами.\n"})
+	g := newTestApp(t)
+	g.settings.Offline = true
+	person := env.PKI.Find("gost/individual")
+	onUI(func() {
+		SetLanguage("kk")
+		g.addKeyFile(person.P12Path, true)
+	})
+	waitFor(t, "the portal sync", func() bool { return g.portal.engine != nil })
+	ctx := context.Background()
+	a, err := g.portal.engine.Add(ctx, "", env.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.portal.engine.Login(ctx, a.Name, env.PKI.Find("gost/individual_auth").P12Path, autoUI{}); err != nil {
+		t.Fatal(err)
+	}
+	onUI(func() { g.show("agreements") })
+	waitFor(t, "the agreements", func() bool { return len(g.agreements.list) == 1 })
+	onUI(func() { g.openAgreement(ag.Id) })
+	waitFor(t, "the Kazakh text", func() bool { return strings.Contains(g.agreements.text, "СОҢЫ") && g.agreements.scroll != nil })
+	var disabled bool
+	onUI(func() {
+		g.win.Resize(g.win.Canvas().Size())
+		disabled = g.agreements.accept.Disabled()
+	})
+	if !disabled {
+		t.Fatal("accept is enabled before the text was read")
+	}
+	onUI(func() {
+		g.agreements.scroll.Resize(g.agreements.scroll.Size().AddWidthHeight(0, 0))
+		g.agreements.scroll.ScrollToBottom()
+	})
+	waitFor(t, "accept enabled at the end", func() bool { return g.agreements.readEnd && !g.agreements.accept.Disabled() })
+	onUI(func() { g.acceptDialog() })
+	onUI(func() { g.portal.dialog.Confirm() })
+	waitFor(t, "the password dialog", func() bool { return g.secret != nil })
+	var asked string
+	onUI(func() {
+		for _, r := range g.secret.summary {
+			asked += r[0] + "=" + r[1] + "\n"
+		}
+	})
+	if !strings.Contains(asked, "urn:qoltanba:agreement-acceptance:1") || !strings.Contains(asked, env.URL) {
+		t.Errorf("the password dialog does not show the statement and the portal:\n%s", asked)
+	}
+	test.Type(g.secret.entry, testpki.DefaultPassword)
+	onUI(func() { g.secret.submit() })
+	waitFor(t, "the acceptance", func() bool {
+		a := g.agreementByID(ag.Id)
+		return !g.agreements.busy && a != nil && a.Accepted.Version == 1
+	})
+	var all string
+	onUI(func() { all = strings.Join(texts(g.win.Content()), "\n") })
+	for _, w := range []string{"Қабылданды", "қабылданды (1-нұсқа"} {
+		if !strings.Contains(all, w) {
+			t.Errorf("after accepting the screen lacks %q:\n%s", w, all)
+		}
+	}
+}
+
+// autoUI answers the test password without asking (the login's key).
+type autoUI struct{}
+
+func (autoUI) RequestSecret(context.Context, signer.SecretRequest) ([]byte, error) {
+	return []byte(testpki.DefaultPassword), nil
+}
+
+func (autoUI) Consent(context.Context, signer.Consent) error { return nil }
