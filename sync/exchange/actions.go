@@ -51,23 +51,22 @@ func (e *Engine) linked(ctx context.Context, id store.ID) (store.Link, store.Acc
 	return l, a, err
 }
 
-// pending: a write for this document is already waiting.
-func pending(l store.Link) error {
-	if l.Sync == store.SyncWaiting {
-		return fmt.Errorf("a step for this document is still waiting to be sent: %w", ErrState)
+// linkedFree returns a linked document's link and account when no step
+// of it is still waiting to be sent (one step at a time per document).
+func (e *Engine) linkedFree(ctx context.Context, id store.ID) (store.Link, store.Account, error) {
+	l, a, err := e.linked(ctx, id)
+	if err == nil && l.Sync == store.SyncWaiting {
+		err = fmt.Errorf("a step for this document is still waiting to be sent: %w", ErrState)
 	}
-	return nil
+	return l, a, err
 }
 
 // SignAndSend signs a document received from a portal (a detached CMS over
 // the exact bytes the portal published, bound by their SHA-256) and queues
 // the signature; the local signature and the outbox item are one write.
 func (e *Engine) SignAndSend(ctx context.Context, id store.ID, keyURI string, ui signer.UI, opts docsign.Options) (*Queued, error) {
-	l, a, err := e.linked(ctx, id)
+	l, a, err := e.linkedFree(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := pending(l); err != nil {
 		return nil, err
 	}
 	if l.Direction != string(api.Incoming) || l.Status != statusWait {
@@ -159,11 +158,8 @@ func apiKind(k store.Kind) api.DocumentKind {
 
 // Reject refuses a received document with a signed reason.
 func (e *Engine) Reject(ctx context.Context, id store.ID, reason, keyURI string, ui signer.UI) (*Queued, error) {
-	l, a, err := e.linked(ctx, id)
+	l, a, err := e.linkedFree(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := pending(l); err != nil {
 		return nil, err
 	}
 	if l.Direction != string(api.Incoming) || l.Status != statusWait {
@@ -178,11 +174,8 @@ func (e *Engine) Reject(ctx context.Context, id store.ID, reason, keyURI string,
 
 // ProposeRevocation asks the portal to annul a signed or submitted document.
 func (e *Engine) ProposeRevocation(ctx context.Context, id store.ID, reason, keyURI string, ui signer.UI) (*Queued, error) {
-	l, a, err := e.linked(ctx, id)
+	l, a, err := e.linkedFree(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := pending(l); err != nil {
 		return nil, err
 	}
 	if l.Status != string(api.DocumentStatusSigned) && l.Status != string(api.DocumentStatusSubmitted) {
@@ -197,11 +190,8 @@ func (e *Engine) ProposeRevocation(ctx context.Context, id store.ID, reason, key
 
 // AnswerRevocation accepts or refuses the portal's revocation proposal.
 func (e *Engine) AnswerRevocation(ctx context.Context, id store.ID, accept bool, reason, keyURI string, ui signer.UI) (*Queued, error) {
-	l, a, err := e.linked(ctx, id)
+	l, a, err := e.linkedFree(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	if err := pending(l); err != nil {
 		return nil, err
 	}
 	if l.Revocation == nil || l.Revocation.State != string(api.Requested) || l.Revocation.ProposedBy != string(api.RevocationProposedByPortal) {
