@@ -303,7 +303,11 @@ func (g *App) show(id string) {
 		}
 		b.Refresh()
 	}
-	g.body.Objects = []fyne.CanvasObject{s.Build(g)}
+	screen := s.Build(g)
+	if b := g.renewalBanner(); b != nil {
+		screen = container.NewBorder(container.NewPadded(b), nil, nil, nil, screen)
+	}
+	g.body.Objects = []fyne.CanvasObject{screen}
 	g.body.Refresh()
 }
 
@@ -496,7 +500,11 @@ func (g *App) setupTray() {
 		status = T("tray.websitesReady")
 	}
 	websites := fyne.NewMenuItem(status, func() { g.win.Show(); g.win.RequestFocus(); g.show("settings") })
-	d.SetSystemTrayMenu(fyne.NewMenu("Qoltanba", open, websites, fyne.NewMenuItemSeparator(), quit))
+	items := []*fyne.MenuItem{open, websites}
+	if renew := g.renewalMenuItem(); renew != nil {
+		items = append(items, renew)
+	}
+	d.SetSystemTrayMenu(fyne.NewMenu("Qoltanba", append(items, fyne.NewMenuItemSeparator(), quit)...))
 	if g.opts.Icon != nil {
 		d.SetSystemTrayIcon(g.opts.Icon)
 	}
