@@ -31,8 +31,9 @@ type agreementsState struct {
 	language string
 	text     string
 	textErr  string
-	textFor  string // id/version/language the text is of
-	readEnd  bool   // the end of the text was reached
+	textFor  string        // id/version/language the text is of
+	readEnd  bool          // the end of the text was reached
+	offset   fyne.Position // where the reader was in the text (kept across rebuilds)
 	busy     bool
 	notice   string
 	level    level
@@ -183,7 +184,7 @@ func (g *App) loadAgreementText() {
 		return
 	}
 	want := fmt.Sprintf("%s/%d/%s", a.Id, a.Version, s.language)
-	s.text, s.textErr, s.textFor, s.readEnd = "", "", want, false
+	s.text, s.textErr, s.textFor, s.readEnd, s.offset = "", "", want, false, fyne.Position{}
 	acc, ag, lang := s.account, *a, s.language
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -215,15 +216,17 @@ func (g *App) fillAgreementView() {
 		s.view.Refresh()
 		return
 	}
-	var langs []string
+	var names []string
+	codes := map[string]string{}
 	for _, t := range a.Texts {
-		langs = append(langs, string(t.Language))
+		names = append(names, languageName(string(t.Language)))
+		codes[languageName(string(t.Language))] = string(t.Language)
 	}
-	langSel := widget.NewSelect(langs, nil)
-	langSel.SetSelected(s.language)
+	langSel := widget.NewSelect(names, nil)
+	langSel.SetSelected(languageName(s.language))
 	langSel.OnChanged = func(v string) {
-		if v != s.language {
-			s.language = v
+		if codes[v] != s.language {
+			s.language = codes[v]
 			g.loadAgreementText()
 			g.fillAgreementView()
 		}
@@ -246,7 +249,11 @@ func (g *App) fillAgreementView() {
 		text := widget.NewLabel(s.text)
 		text.Wrapping = fyne.TextWrapWord
 		s.scroll = container.NewVScroll(text)
-		s.scroll.OnScrolled = func(fyne.Position) { g.checkReadEnd() }
+		s.scroll.Offset = s.offset
+		s.scroll.OnScrolled = func(p fyne.Position) {
+			s.offset = p
+			g.checkReadEnd()
+		}
 		body = s.scroll
 		// A text that fits without scrolling is read once it is laid out.
 		go func() {

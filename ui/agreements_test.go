@@ -2,6 +2,10 @@ package ui
 
 import (
 	"context"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -23,7 +27,7 @@ func TestAgreementsScreen(t *testing.T) {
 	g.settings.Offline = true
 	person := env.PKI.Find("gost/individual")
 	onUI(func() {
-		SetLanguage("kk")
+		g.SetLanguage("kk")
 		g.addKeyFile(person.P12Path, true)
 	})
 	waitFor(t, "the portal sync", func() bool { return g.portal.engine != nil })
@@ -76,6 +80,32 @@ func TestAgreementsScreen(t *testing.T) {
 		if !strings.Contains(all, w) {
 			t.Errorf("after accepting the screen lacks %q:\n%s", w, all)
 		}
+	}
+	shot(t, g, "agreements-kk")
+}
+
+// shot writes the window as QOLTANBA_LAYOUT_SHOTS/name.png when set, for
+// looking at.
+func shot(t *testing.T, g *App, name string) {
+	dir := os.Getenv("QOLTANBA_LAYOUT_SHOTS")
+	if dir == "" {
+		return
+	}
+	var img image.Image
+	onUI(func() {
+		// Lay the whole window out again, as the real driver does each frame.
+		size := g.win.Canvas().Size()
+		g.win.Resize(size.AddWidthHeight(1, 1))
+		g.win.Resize(size)
+		img = g.win.Canvas().Capture()
+	})
+	f, err := os.Create(filepath.Join(dir, name+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -23,7 +23,7 @@ func TestPortalFlow(t *testing.T) {
 	g.settings.Offline = true
 	person := env.PKI.Find("gost/individual")
 	onUI(func() {
-		SetLanguage("ru")
+		g.SetLanguage("ru")
 		g.addKeyFile(env.PKI.Find("gost/individual_auth").P12Path, true)
 		g.addKeyFile(person.P12Path, true)
 	})
@@ -103,6 +103,7 @@ func TestPortalFlow(t *testing.T) {
 			t.Errorf("English %q in the Russian journal", english)
 		}
 	}
+	shot(t, g, "portal-ru")
 	if d, _ := g.store.Document(context.Background(), id); d.State != store.StateAcknowledged {
 		t.Errorf("state %s", d.State)
 	}
