@@ -82,6 +82,9 @@ type Document struct {
 	Preview string
 	// Digest: the caller gives a digest, not content; only the digest is known.
 	Digest bool
+	// Format is this item's format when a batch mixes them ("" : the
+	// consent's).
+	Format Format
 }
 
 // Consent is what the user sees and accepts before the secret is asked.

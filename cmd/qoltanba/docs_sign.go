@@ -34,6 +34,7 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 	fs.Var(&modules, "pkcs11", "look for token keys through the PKCS#11 `MODULE` (repeatable)")
 	offline := fs.Bool("offline", false, "no network: revocation status from the cache only")
 	asJSON := fs.Bool("json", false, "print the stored signature and its report as JSON")
+	allWaiting := fs.Bool("all-waiting", false, "sign every draft and ready document (one password for all)")
 	dir := dataDirFlag(fs)
 	ui := &terminalUI{s: s}
 	ui.secrets.register(fs, "password")
@@ -42,11 +43,14 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(rest) != 1 {
-		return usagef("name one document id")
-	}
 	if *key == "" {
 		return usagef("name the key with --key FILE.p12 or --key 'pkcs11:token=…;object=…'")
+	}
+	if len(rest) > 1 || *allWaiting {
+		return docsSignBatch(ctx, s, rest, *allWaiting, *key, opts, *requireTS, core.VerifyOptions{Offline: *offline, Trust: trust}, modules, *dir, *asJSON, ui)
+	}
+	if len(rest) != 1 {
+		return usagef("name one or more document ids, or --all-waiting")
 	}
 	id, err := parseDocumentID(rest[0])
 	if err != nil {
@@ -91,6 +95,100 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 	if res.Report.Worst() != pki.TotalPassed {
 		fmt.Fprintln(s.err, "warning: the signature is stored, but its verification is not conclusive yet (see the report);",
 			"'qoltanba docs export' verifies again")
+	}
+	return nil
+}
+
+// docsSignBatch signs many documents with one password: the accountant's
+// batch. Damaged or unsignable documents are skipped and said so; the
+// summary lists each.
+func docsSignBatch(ctx context.Context, s stdio, args []string, allWaiting bool, key string, opts docsign.Options,
+	requireTS bool, verify core.VerifyOptions, modules []string, dir string, asJSON bool, ui *terminalUI) error {
+	c, err := openCore(s, dir, modules, true)
+	if err != nil {
+		return err
+	}
+	defer closeCore(c)
+	var ids []store.ID
+	for _, a := range args {
+		id, err := parseDocumentID(a)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	if allWaiting {
+		for _, st := range []store.State{store.StateDraft, store.StateReady} {
+			q := store.Query{State: st, Limit: 1000}
+			for {
+				page, err := c.Store.List(ctx, q)
+				if err != nil {
+					return err
+				}
+				for _, d := range page.Documents {
+					ids = append(ids, d.ID)
+				}
+				if page.Next.IsZero() {
+					break
+				}
+				q.After = page.Next
+			}
+		}
+	}
+	if len(ids) == 0 {
+		fmt.Fprintln(s.out, "Nothing to sign: no document is waiting.")
+		return nil
+	}
+	fmt.Fprintf(s.err, "Signing %d document(s) with one password\n", len(ids))
+	res, err := c.SignDocuments(ctx, core.DocumentsSignRequest{Origin: signer.LocalUser, KeyURI: key, IDs: ids, Options: opts,
+		RequireTimestamp: requireTS, Verify: verify}, ui)
+	if res == nil {
+		return signError(err)
+	}
+	if asJSON {
+		type item struct {
+			ID        store.ID `json:"id"`
+			Title     string   `json:"title"`
+			Signed    bool     `json:"signed"`
+			Skipped   string   `json:"skipped,omitempty"`
+			Error     string   `json:"error,omitempty"`
+			Signature uint32   `json:"signature,omitempty"`
+		}
+		out := struct {
+			Signed, Skipped, Failed int
+			Items                   []item `json:"items"`
+		}{Signed: res.Signed, Skipped: res.Skipped, Failed: res.Failed}
+		for _, bi := range res.Items {
+			it := item{ID: bi.ID, Title: bi.Title, Signed: bi.Signature != nil, Skipped: bi.Skipped}
+			if bi.Err != nil {
+				it.Error = bi.Err.Error()
+			}
+			if bi.Signature != nil {
+				it.Signature = bi.Signature.Index
+			}
+			out.Items = append(out.Items, it)
+		}
+		if jerr := printJSON(s.out, out); jerr != nil {
+			return jerr
+		}
+	} else {
+		for _, bi := range res.Items {
+			switch {
+			case bi.Signature != nil:
+				fmt.Fprintf(s.out, "signed   %s  %s (signature %d)\n", bi.ID, bi.Title, bi.Signature.Index)
+			case bi.Skipped != "":
+				fmt.Fprintf(s.out, "skipped  %s  %s: %s\n", bi.ID, bi.Title, bi.Skipped)
+			default:
+				fmt.Fprintf(s.out, "failed   %s  %s: %v\n", bi.ID, bi.Title, bi.Err)
+			}
+		}
+		fmt.Fprintf(s.out, "%d signed, %d skipped, %d not signed\n", res.Signed, res.Skipped, res.Failed)
+	}
+	if err != nil {
+		return signError(err)
+	}
+	if res.Skipped+res.Failed > 0 {
+		return exitStatus(2)
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -179,4 +181,33 @@ func p12Leaf(t *testing.T, path string) *x509.Certificate {
 	}
 	defer k.Close()
 	return k.Certificate
+}
+
+// TestDocsSignBatch: several ids and --all-waiting sign with one password
+// and print the summary.
+func TestDocsSignBatch(t *testing.T) {
+	data := t.TempDir()
+	dir := t.TempDir()
+	var ids []string
+	for i := range 5 {
+		f := writeFile(t, dir, fmt.Sprintf("inv-%d.txt", i), []byte(fmt.Sprintf("Invoice %d\n", i)))
+		code, out, stderr := runCLI(t, "", "docs", "add", f, "--data-dir", data)
+		if code != 0 {
+			t.Fatalf("add: %s", stderr)
+		}
+		ids = append(ids, strings.TrimSpace(out))
+	}
+	key := portaltest.PKI(t).Find("gost/legal_head").P12Path
+	code, out, stderr := runCLI(t, "Qwerty12\n", "docs", "sign", ids[0], ids[1], "--key", key, "--password-stdin", "--offline", "--data-dir", data)
+	if code != 0 || strings.Count(out, "signed   ") != 2 || !strings.Contains(out, "2 signed, 0 skipped, 0 not signed") {
+		t.Fatalf("two ids: %d %s %s", code, out, stderr)
+	}
+	code, out, stderr = runCLI(t, "Qwerty12\n", "docs", "sign", "--all-waiting", "--json", "--key", key, "--password-stdin", "--offline", "--data-dir", data)
+	if code != 0 || !strings.Contains(out, `"Signed": 3`) {
+		t.Fatalf("--all-waiting: %d %s %s", code, out, stderr)
+	}
+	code, out, _ = runCLI(t, "Qwerty12\n", "docs", "sign", "--all-waiting", "--key", key, "--password-stdin", "--offline", "--data-dir", data)
+	if code != 0 || !strings.Contains(out, "Nothing to sign") {
+		t.Fatalf("nothing left: %d %s", code, out)
+	}
 }

@@ -70,6 +70,9 @@ type Item struct {
 	// only with its password. The consent shows Data; Complete may add
 	// only the facts of the certificate it is given.
 	Complete func(cert *x509.Certificate) ([]byte, error)
+	// Format, when set, signs this item in another format than the
+	// request's (a batch of XML and other documents under one PIN).
+	Format signer.Format
 }
 
 // SignRequest is one signing operation, whichever face asks for it.
@@ -99,6 +102,19 @@ type SignRequest struct {
 	Accept func(cert *x509.Certificate) error
 	// Progress, if set, is told the stage and how far it is (0..1).
 	Progress func(stage Stage, fraction float64)
+	// OnSigned, if set, is given each item's signature as soon as it is
+	// made, in order: a batch stores each one at once, so that a batch
+	// cancelled or failing half way keeps what was signed. An error stops
+	// the batch.
+	OnSigned func(i int, out Signed, cert *x509.Certificate) error
+}
+
+// forItem is the request as it applies to one item (its own format).
+func (req SignRequest) forItem(it Item) SignRequest {
+	if it.Format != "" {
+		req.Format = it.Format
+	}
+	return req
 }
 
 // check applies the signing policy and the requester's condition.
@@ -165,7 +181,7 @@ func (c *Core) Sign(ctx context.Context, req SignRequest, ui signer.UI) (*SignRe
 	}
 	items := make([]prepared, len(req.Items))
 	for i, it := range req.Items {
-		p, err := prepare(req, it, func(f float64) { req.report(StageHash, (float64(i)+f)/float64(len(req.Items))) })
+		p, err := prepare(req.forItem(it), it, func(f float64) { req.report(StageHash, (float64(i)+f)/float64(len(req.Items))) })
 		if err != nil {
 			return nil, err
 		}
@@ -210,8 +226,8 @@ func (c *Core) Sign(ctx context.Context, req SignRequest, ui signer.UI) (*SignRe
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrInput, items[i].item.Name, err)
 		}
-		if req.Format == signer.FormatXML {
-			if err := xmldsig.Check(data, xmlOptions(req)); err != nil {
+		if r := req.forItem(items[i].item); r.Format == signer.FormatXML {
+			if err := xmldsig.Check(data, xmlOptions(r)); err != nil {
 				return nil, fmt.Errorf("%w: %s: %w", ErrInput, items[i].item.Name, err)
 			}
 		}
@@ -219,16 +235,30 @@ func (c *Core) Sign(ctx context.Context, req SignRequest, ui signer.UI) (*SignRe
 	}
 	for i, p := range items {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return partial(res, req, err)
 		}
 		progress := func(f float64) { req.report(StageSign, (float64(i)+f)/float64(len(items))) }
-		out, err := signOne(ctx, req, p, key, progress)
+		out, err := signOne(ctx, req.forItem(p.item), p, key, progress)
 		if err != nil {
-			return nil, err
+			return partial(res, req, err)
 		}
 		res.Outputs = append(res.Outputs, out)
+		if req.OnSigned != nil {
+			if err := req.OnSigned(i, out, key.Certificate); err != nil {
+				return partial(res, req, err)
+			}
+		}
 	}
 	return res, nil
+}
+
+// partial ends a batch early: with OnSigned the caller has kept what was
+// signed and gets the result so far; without it, nothing was kept.
+func partial(res *SignResult, req SignRequest, err error) (*SignResult, error) {
+	if req.OnSigned != nil {
+		return res, err
+	}
+	return nil, err
 }
 
 // prepare checks one item and describes it for the consent.
@@ -238,7 +268,7 @@ func prepare(req SignRequest, it Item, progress func(float64)) (prepared, error)
 		it.Name = filepath.Base(it.Path)
 		p.item.Name = it.Name
 	}
-	p.doc = signer.Document{Name: it.Name, MediaType: it.MediaType, Version: it.Version, FileName: it.FileName}
+	p.doc = signer.Document{Name: it.Name, MediaType: it.MediaType, Version: it.Version, FileName: it.FileName, Format: it.Format}
 	switch {
 	case it.Digest != nil:
 		if req.Format != signer.FormatCMS && req.Format != signer.FormatRaw {

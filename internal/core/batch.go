@@ -1,0 +1,138 @@
+package core
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+
+	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/pki"
+	"github.com/qoltanba/qoltanba/sync/docsign"
+	"github.com/qoltanba/qoltanba/sync/store"
+)
+
+// DocumentsSignRequest signs the current versions of many stored
+// documents with one consent and one secret: the accountant's batch.
+type DocumentsSignRequest struct {
+	Origin string
+	KeyURI string
+	IDs    []store.ID
+	// Options apply to every document; an empty Format picks XML for XML
+	// documents and CMS for the others, document by document.
+	Options          docsign.Options
+	RequireTimestamp bool
+	Verify           VerifyOptions
+	Progress         func(Stage, float64)
+}
+
+// BatchItem is what became of one document of a batch.
+type BatchItem struct {
+	ID    store.ID
+	Title string
+	// Signature is set when it was signed and stored; Skipped says why a
+	// document was left out before the secret (damaged, not signable);
+	// Err why signing or storing it failed.
+	Signature *store.Signature
+	Skipped   string
+	Err       error
+}
+
+// BatchResult is a batch's summary.
+type BatchResult struct {
+	Items                   []BatchItem
+	Signed, Skipped, Failed int
+	Signer                  pki.Identity
+	Warning                 string
+}
+
+// SignDocuments signs many stored documents in one operation. Each is
+// planned first (a damaged or unsignable document is skipped and said so;
+// the others go on), then the core's Sign asks once and signs them one by
+// one, each signature verified and stored as soon as it is made: a batch
+// cancelled half way keeps what was signed, and the summary says what was
+// signed, skipped and not done.
+func (c *Core) SignDocuments(ctx context.Context, req DocumentsSignRequest, ui signer.UI) (*BatchResult, error) {
+	if c.Store == nil {
+		return nil, ErrNoStore
+	}
+	res := &BatchResult{}
+	var plans []*docsign.Plan
+	var items []Item
+	var index []int // res.Items index of each planned document
+	for _, id := range req.IDs {
+		bi := BatchItem{ID: id}
+		plan, err := docsign.Prepare(ctx, c.Store, id, req.Options)
+		switch {
+		case err != nil:
+			bi.Skipped = err.Error()
+		case !signableForBatch(plan.Document.State):
+			bi.Title, bi.Skipped = plan.Document.Title, fmt.Sprintf("it is %s: only draft, ready or signed documents are signed", plan.Document.State)
+		}
+		if plan != nil {
+			bi.Title = plan.Document.Title
+		} else if d, derr := c.Store.Document(ctx, id); derr == nil {
+			bi.Title = d.Title
+		}
+		res.Items = append(res.Items, bi)
+		if bi.Skipped != "" {
+			res.Skipped++
+			continue
+		}
+		format := signer.FormatCMS
+		if plan.Options.Format == docsign.FormatXML {
+			format = signer.FormatXML
+		}
+		plans = append(plans, plan)
+		index = append(index, len(res.Items)-1)
+		items = append(items, Item{Name: bi.Title, Version: plan.Version.Number, FileName: plan.Version.Name,
+			Data: plan.Content(), MediaType: plan.Version.MediaType, Format: format})
+	}
+	if len(items) == 0 {
+		return res, nil
+	}
+	v, err := c.Verifier(req.Verify)
+	if err != nil {
+		return nil, err
+	}
+	signed, err := c.Sign(ctx, SignRequest{
+		Origin: req.Origin, KeyURI: req.KeyURI, Format: items[0].Format, Items: items,
+		Detached: req.Options.Detached, Compact: req.Options.Compact,
+		TSA: req.Options.TSA, RequireTimestamp: req.RequireTimestamp, Progress: req.Progress,
+		OnSigned: func(i int, out Signed, cert *x509.Certificate) error {
+			bi := &res.Items[index[i]]
+			rec, rerr := docsign.RecordWith(ctx, plans[i], out.Bytes, cert, v, func(ctx context.Context, ns store.NewSignature) (store.Signature, error) {
+				return c.Store.AddSignature(ctx, plans[i].Document.ID, plans[i].Version.Number, ns)
+			})
+			if rerr != nil {
+				bi.Err = rerr
+				res.Failed++
+				return nil // the others go on
+			}
+			bi.Signature = &rec.Signature
+			res.Signed++
+			if out.Warning != "" {
+				res.Warning = out.Warning
+			}
+			c.changed(bi.ID)
+			return nil
+		},
+	}, ui)
+	if signed != nil {
+		res.Signer = signed.Signer
+	}
+	if err != nil {
+		for i := range res.Items {
+			bi := &res.Items[i]
+			if bi.Signature == nil && bi.Skipped == "" && bi.Err == nil {
+				bi.Err = err
+				res.Failed++
+			}
+		}
+		return res, err
+	}
+	return res, nil
+}
+
+func signableForBatch(s store.State) bool {
+	return s == store.StateDraft || s == store.StateReady || s == store.StateSigned
+}
