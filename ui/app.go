@@ -130,6 +130,8 @@ type App struct {
 	portal portalState
 	// agreements is the Agreements screen's state.
 	agreements agreementsState
+	// batch is the Documents screen's batch signing.
+	batch batchState
 }
 
 // New creates the GUI in a: one window, not yet shown.

@@ -150,7 +150,8 @@ func (g *App) documentsScreen() fyne.CanvasObject {
 	})
 	s.pager = widget.NewLabel("")
 	pager := container.NewBorder(nil, nil, s.prev, s.next, container.NewCenter(s.pager))
-	left := container.NewBorder(nil, pager, nil, nil, s.list)
+	batch := widget.NewButtonWithIcon(T("batch.button"), theme.DocumentCreateIcon(), g.batchDialog)
+	left := container.NewBorder(nil, container.NewVBox(batch, pager), nil, nil, s.list)
 
 	s.detailBox = container.NewStack()
 	s.noticeBox = container.NewVBox()
