@@ -94,29 +94,57 @@ func (c *Core) SignDocuments(ctx context.Context, req DocumentsSignRequest, ui s
 	if err != nil {
 		return nil, err
 	}
+	// Signatures are committed a group at a time: one transaction (one
+	// fsync) per batchCommit documents, and whatever is signed is
+	// committed before SignDocuments returns, however it ends.
+	var pending []pendingSig
+	flush := func() {
+		if len(pending) == 0 {
+			return
+		}
+		adds := make([]store.SignatureAdd, len(pending))
+		for j, p := range pending {
+			adds[j] = p.add
+		}
+		sigs, ferr := c.Store.AddSignatures(context.WithoutCancel(ctx), adds)
+		for j, p := range pending {
+			bi := &res.Items[index[p.item]]
+			if ferr != nil {
+				bi.Err = ferr
+				res.Failed++
+				continue
+			}
+			bi.Signature = &sigs[j]
+			res.Signed++
+			c.changed(bi.ID)
+		}
+		pending = pending[:0]
+	}
 	signed, err := c.Sign(ctx, SignRequest{
 		Origin: req.Origin, KeyURI: req.KeyURI, Format: items[0].Format, Items: items,
 		Detached: req.Options.Detached, Compact: req.Options.Compact,
 		TSA: req.Options.TSA, RequireTimestamp: req.RequireTimestamp, Progress: req.Progress,
 		OnSigned: func(i int, out Signed, cert *x509.Certificate) error {
 			bi := &res.Items[index[i]]
-			rec, rerr := docsign.RecordWith(ctx, plans[i], out.Bytes, cert, v, func(ctx context.Context, ns store.NewSignature) (store.Signature, error) {
-				return c.Store.AddSignature(ctx, plans[i].Document.ID, plans[i].Version.Number, ns)
+			_, rerr := docsign.RecordWith(ctx, plans[i], out.Bytes, cert, v, func(ctx context.Context, ns store.NewSignature) (store.Signature, error) {
+				pending = append(pending, pendingSig{i, store.SignatureAdd{Document: plans[i].Document.ID, Version: plans[i].Version.Number, Sig: ns}})
+				return store.Signature{}, nil
 			})
 			if rerr != nil {
 				bi.Err = rerr
 				res.Failed++
 				return nil // the others go on
 			}
-			bi.Signature = &rec.Signature
-			res.Signed++
 			if out.Warning != "" {
 				res.Warning = out.Warning
 			}
-			c.changed(bi.ID)
+			if len(pending) >= batchCommit {
+				flush()
+			}
 			return nil
 		},
 	}, ui)
+	flush()
 	if signed != nil {
 		res.Signer = signed.Signer
 	}
@@ -131,6 +159,14 @@ func (c *Core) SignDocuments(ctx context.Context, req DocumentsSignRequest, ui s
 		return res, err
 	}
 	return res, nil
+}
+
+// batchCommit is how many signatures one transaction of a batch stores.
+const batchCommit = 100
+
+type pendingSig struct {
+	item int // index in plans
+	add  store.SignatureAdd
 }
 
 func signableForBatch(s store.State) bool {

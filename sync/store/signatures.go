@@ -43,6 +43,56 @@ func (c *core) AddSignature(ctx context.Context, id ID, version uint32, ns NewSi
 	return s, nil
 }
 
+// SignatureAdd is one signature of AddSignatures.
+type SignatureAdd struct {
+	Document ID
+	Version  uint32
+	Sig      NewSignature
+}
+
+// AddSignatures adds many signatures in one transaction, all or none: a
+// batch commits once per group instead of once per document.
+func (c *core) AddSignatures(ctx context.Context, adds []SignatureAdd) ([]Signature, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	staged := make([]stagedSig, len(adds))
+	for i, a := range adds {
+		switch {
+		case a.Sig.Format == "":
+			return nil, fmt.Errorf("add signature to %s: no format", a.Document)
+		case len(a.Sig.Bytes) == 0:
+			return nil, fmt.Errorf("add signature to %s: %w: no signature bytes", a.Document, ErrEmpty)
+		case int64(len(a.Sig.Bytes)) > c.maxSignatureSize():
+			return nil, fmt.Errorf("add signature to %s: %w", a.Document, ErrTooLarge)
+		}
+		if a.Sig.Origin == "" {
+			adds[i].Sig.Origin = "made"
+		}
+		sum := Digest32(sha256.Sum256(a.Sig.Bytes))
+		storage, err := c.stage(sum, a.Sig.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		staged[i] = stagedSig{storage, sum}
+	}
+	out := make([]Signature, len(adds))
+	err := c.kv.update(func(tx kvTx) error {
+		for i, a := range adds {
+			s, err := c.addSignatureTx(tx, a.Document, a.Version, a.Sig, staged[i].storage, staged[i].sum)
+			if err != nil {
+				return fmt.Errorf("add signature to %s: %w", a.Document, err)
+			}
+			out[i] = s
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // addSignatureTx stores a staged signature on the current version; the
 // document becomes signed. Journaled as a sign entry.
 func (c *core) addSignatureTx(tx kvTx, id ID, version uint32, ns NewSignature, storage string, sum Digest32) (Signature, error) {

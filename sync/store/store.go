@@ -36,6 +36,8 @@ type Store interface {
 	// AddSignature attaches a signature to the current version; the
 	// document becomes signed.
 	AddSignature(ctx context.Context, id ID, version uint32, s NewSignature) (Signature, error)
+	// AddSignatures adds many in one transaction: all or none.
+	AddSignatures(ctx context.Context, adds []SignatureAdd) ([]Signature, error)
 	Signatures(ctx context.Context, id ID, version uint32) ([]Signature, error)
 	// SignatureBytes returns a signature's bytes, checked like Content.
 	SignatureBytes(ctx context.Context, id ID, version, index uint32) ([]byte, error)

@@ -252,6 +252,25 @@ func storeSuite(t *testing.T, open opener) {
 		mustVerify(t, s)
 	})
 
+	t.Run("signatures in one transaction", func(t *testing.T) {
+		s := open(t, Options{})
+		a, _ := s.AddDocument(ctx, NewDocument{Name: "a.txt", Content: []byte("a")})
+		b, _ := s.AddDocument(ctx, NewDocument{Name: "b.txt", Content: []byte("b")})
+		var missing ID
+		missing[0] = 1
+		if _, err := s.AddSignatures(ctx, []SignatureAdd{{a.ID, 1, fakeSignature(1)}, {missing, 1, fakeSignature(2)}}); err == nil {
+			t.Fatal("a batch with a missing document was stored")
+		}
+		if sigs, _ := s.Signatures(ctx, a.ID, 1); len(sigs) != 0 {
+			t.Fatalf("all or none: %d signatures stored", len(sigs))
+		}
+		sigs, err := s.AddSignatures(ctx, []SignatureAdd{{a.ID, 1, fakeSignature(1)}, {b.ID, 1, fakeSignature(2)}})
+		if err != nil || len(sigs) != 2 || sigs[1].Document != b.ID || sigs[1].Index != 1 {
+			t.Fatalf("batch: %+v %v", sigs, err)
+		}
+		mustVerify(t, s)
+	})
+
 	t.Run("transitions", func(t *testing.T) {
 		s := open(t, Options{})
 		// For every state and every target: SetState succeeds exactly when the table says so.
