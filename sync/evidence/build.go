@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/docsign"
 	"github.com/qoltanba/qoltanba/sync/store"
@@ -75,6 +76,9 @@ func Build(ctx context.Context, st store.Store, id store.ID, v *pki.Verifier, no
 				return nil, fmt.Errorf("version %d signature %d: %w", ver.Number, s.Index, err)
 			}
 		}
+	}
+	if err := b.addReceipts(ctx); err != nil {
+		return nil, err
 	}
 	b.addCertificates()
 	if err := b.addIndexes(); err != nil {
@@ -203,6 +207,47 @@ func (b *builder) addCertificates() {
 	}
 }
 
+// receiptEntry is one line of receipts.json.
+type receiptEntry struct {
+	File       string          `json:"file"`
+	Sent       string          `json:"sent,omitempty"`
+	Portal     string          `json:"portal"`
+	Remote     string          `json:"remote"`
+	Entry      string          `json:"entry"`
+	Revision   int64           `json:"revision"`
+	ReceivedAt time.Time       `json:"receivedAt"`
+	Verdict    json.RawMessage `json:"verdict,omitempty"`
+	Signer     string          `json:"signer,omitempty"` // the portal certificate's fingerprint
+}
+
+// addReceipts adds the portals' signed receipts of the document (and what
+// each acknowledges), with the certificates that signed them.
+func (b *builder) addReceipts(ctx context.Context) error {
+	rs, err := b.st.Receipts(ctx, b.id)
+	if err != nil || len(rs) == 0 {
+		return err
+	}
+	var index []receiptEntry
+	for _, r := range rs {
+		e := receiptEntry{File: fmt.Sprintf("receipts/%d.p7s", r.Index), Portal: r.Account, Remote: r.Remote, Entry: r.Entry,
+			Revision: r.Revision, ReceivedAt: r.ReceivedAt, Verdict: r.Verdict}
+		b.p.add(e.File, r.CMS)
+		if len(r.Sent) > 0 {
+			e.Sent = fmt.Sprintf("receipts/%d.sent.json", r.Index)
+			b.p.add(e.Sent, r.Sent)
+		}
+		if ev, err := cms.Verify(r.CMS, nil); err == nil && len(ev) == 1 && ev[0].Certificate != nil {
+			fp := pki.Fingerprint(ev[0].Certificate)
+			b.certs[fp], e.Signer = ev[0].Certificate, fp
+			for _, c := range ev[0].Certificates {
+				b.certs[pki.Fingerprint(c)] = c
+			}
+		}
+		index = append(index, e)
+	}
+	return b.p.addJSON(pathReceipts, index)
+}
+
 // addIndexes adds the JSON indexes and the text report.
 func (b *builder) addIndexes() error {
 	for _, f := range []struct {
@@ -299,6 +344,9 @@ received on it, and what is needed to check them without a network:
   report.txt, report.json   the verification reports when the package was made
   journal/                  Qoltanba's hash-chained journal from the document's
                             import to the moment of export, and its encoding
+  receipts/, receipts.json  a portal's signed receipts of the document (CMS,
+                            attached: what the portal received, when, and its
+                            verdict) and the request each acknowledges
 
 To check everything:   qoltanba docs verify-package THIS.zip [--trust ROOT.cer]
 By hand: sha256sum each file against manifest.json; check each signature

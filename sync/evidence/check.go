@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/gost/streebog"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/docsign"
@@ -64,6 +65,8 @@ type Result struct {
 	Versions   int              `json:"versions"`
 	Signatures []SignatureCheck `json:"signatures"`
 	Journal    JournalCheck     `json:"journal"`
+	// Receipts is how many portal receipts were checked.
+	Receipts int `json:"receipts,omitempty"`
 	// Problems are integrity failures: any makes the package fail.
 	Problems []Problem `json:"problems"`
 	// Indication is the worst signature indication (TOTAL_PASSED when the
@@ -181,9 +184,39 @@ func Check(ctx context.Context, files map[string][]byte, opts CheckOptions) (*Re
 	_ = c.decode(pathChains, &chains)
 	v := &pki.Verifier{Trust: opts.Trust, Offline: true, Cache: cache, Now: opts.Now}
 	c.signatures(ctx, doc, contents, chains, v)
+	c.receipts()
 	c.journal(doc)
 	c.finish()
 	return c.r, nil
+}
+
+// receipts checks each portal receipt the package carries: a valid CMS by
+// the certificate receipts.json names, over a receipt for this document.
+func (c *checker) receipts() {
+	if _, ok := c.files[pathReceipts]; !ok {
+		return
+	}
+	var index []receiptEntry
+	if err := c.decode(pathReceipts, &index); err != nil {
+		return
+	}
+	for _, e := range index {
+		data, ok := c.files[e.File]
+		if !ok {
+			c.problem("receipts", e.File, "listed in %s but not in the package", pathReceipts)
+			continue
+		}
+		ev, err := cms.Verify(data, nil)
+		switch {
+		case err != nil:
+			c.problem("receipts", e.File, "not a CMS: %v", err)
+		case len(ev) != 1 || !ev[0].DigestValid || !ev[0].SignatureValid || ev[0].Certificate == nil:
+			c.problem("receipts", e.File, "the portal's signature does not verify")
+		case pki.Fingerprint(ev[0].Certificate) != e.Signer:
+			c.problem("receipts", e.File, "signed by another certificate than %s names", pathReceipts)
+		}
+	}
+	c.r.Receipts = len(index)
 }
 
 func (c *checker) finish() {

@@ -21,6 +21,7 @@ const (
 	pathReportText = "report.txt"
 	pathJournal    = "journal/journal.json"
 	pathEncoding   = "journal/ENCODING.txt"
+	pathReceipts   = "receipts.json"
 )
 
 // Manifest lists every other file of the package with its digest.

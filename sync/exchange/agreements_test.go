@@ -5,14 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
 	"github.com/qoltanba/qoltanba/sync/acceptance"
 	"github.com/qoltanba/qoltanba/sync/api"
+	"github.com/qoltanba/qoltanba/sync/evidence"
 	"github.com/qoltanba/qoltanba/sync/exchange"
 	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
 	"github.com/qoltanba/qoltanba/sync/store"
@@ -68,6 +71,32 @@ func agreementsStory(t *testing.T, backend string) {
 	var v api.Verdict
 	if json.Unmarshal(rs[0].Verdict, &v); v.Indication != string(pki.TotalPassed) || v.StatusAtReceipt != "good" {
 		t.Errorf("verdict %+v", v)
+	}
+	// The evidence package of the acceptance carries the receipt and checks offline.
+	pkg, err := evidence.Build(ctx, d.store, acc.Document, &pki.Verifier{Trust: portaltest.Trust(env.PKI), Offline: true}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zipped bytes.Buffer
+	if err := pkg.WriteZip(&zipped); err != nil {
+		t.Fatal(err)
+	}
+	files, err := evidence.Read(bytes.NewReader(zipped.Bytes()), int64(zipped.Len()), evidence.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := files["receipts/1.p7s"]; !ok {
+		t.Fatalf("no receipt in the package: %v", pkg.Manifest.Files)
+	}
+	chk, err := evidence.Check(ctx, files, evidence.CheckOptions{Trust: portaltest.Trust(env.PKI)})
+	if err != nil || len(chk.Problems) != 0 || chk.Receipts != 1 {
+		t.Fatalf("package check: %+v %v", chk, err)
+	}
+	tampered := maps.Clone(files)
+	r1 := files["receipts/1.p7s"]
+	tampered["receipts/1.p7s"] = append(bytes.Clone(r1[:len(r1)-1]), r1[len(r1)-1]^1)
+	if chk, _ := evidence.Check(ctx, tampered, evidence.CheckOptions{Trust: portaltest.Trust(env.PKI)}); len(chk.Problems) == 0 {
+		t.Error("a damaged receipt passed the package check")
 	}
 	if _, err := d.engine.Accept(ctx, "test", kk.Id, "kk", key, d.ui, false); !errors.Is(err, exchange.ErrState) {
 		t.Errorf("accepting the same version again: %v", err)
