@@ -31,6 +31,7 @@ func commands() []command {
 		{"keys info", "FILE.p12|pkcs11:URI", "show whose key a file holds", keysInfo},
 		{"keys list", "", "list key files in the usual folders", keysList},
 		{"keys tokens", "", "list hardware tokens (PKCS#11) and their keys", keysTokens},
+		{"keys compromised", "KEY", "report a key compromised: it never signs again here, and every portal is told", keysCompromised},
 		{"sign", "IN", "sign a file", signCmd},
 		{"cert info", "FILE.cer", "show whose certificate a file holds: identity, validity, key usage, issuer", certInfo},
 		{"cert verify", "FILE.cer", "check a certificate's chain and revocation now (exit 0 valid, 2 indeterminate, 1 failed)", certVerify},

@@ -101,6 +101,27 @@ func TestPortalCLI(t *testing.T) {
 		t.Fatalf("agreements list after: %d %s", code, out)
 	}
 
+	// A key reported compromised: refused without --confirm, then marked and the portal told.
+	if code, _, stderr := cli(pw, "keys", "compromised", key("gost/individual"), "--password-stdin"); code != 1 || !strings.Contains(stderr, "--confirm") {
+		t.Fatalf("compromised without --confirm: %d %s", code, stderr)
+	}
+	code, out, stderr = cli(pw, "keys", "compromised", key("gost/individual"), "--password-stdin", "--confirm", "--reason", "lost")
+	if code != 0 || !strings.Contains(out, "marked compromised") || !strings.Contains(out, ": told") || !strings.Contains(out, "NCA RK") {
+		t.Fatalf("compromised: %d %s %s", code, out, stderr)
+	}
+	env.Publish(t, person.IIN, "", "Three", "third\n")
+	cli("", "portal", "sync")
+	code, out, _ = cli("", "portal", "list", "--json")
+	var after []struct{ ID, Title string }
+	json.Unmarshal([]byte(out), &after)
+	for _, r := range after {
+		if r.Title == "Three" {
+			if code, _, stderr := cli(pw, "portal", "sign", r.ID, "--key", key("gost/individual"), "--password-stdin"); code != 1 || !strings.Contains(stderr, "compromised") {
+				t.Fatalf("signing with a compromised key: %d %s", code, stderr)
+			}
+		}
+	}
+
 	// The portal goes away: sync says offline (exit 2) and loses nothing.
 	env.HTTP.Close()
 	if code, _, stderr := cli("", "portal", "sync"); code != 2 || !strings.Contains(stderr, "cannot be reached") {

@@ -19,6 +19,9 @@ var (
 	// ErrKeyUsage: the certificate does not allow this use (an
 	// authentication key signs only an authentication challenge).
 	ErrKeyUsage = errors.New("the key may not be used for this")
+	// ErrCertificateCompromised: the user reported the key compromised;
+	// it never signs again in Qoltanba (EDM agreement 8.7–8.10).
+	ErrCertificateCompromised = errors.New("the key was reported compromised")
 )
 
 // Use is what a key is asked to do.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/qoltanba/qoltanba/internal/atomicfile"
 	"github.com/qoltanba/qoltanba/signer/pkcs11"
@@ -45,6 +46,10 @@ type Settings struct {
 	Websites []string `json:"websites,omitempty"`
 	// BridgeOff stops the window from answering websites.
 	BridgeOff bool `json:"bridgeOff,omitempty"`
+	// Compromised are the certificates (SHA-256 fingerprints) the user
+	// reported compromised, with the time from which nothing signed with
+	// them counts: they never sign again here.
+	Compromised map[string]time.Time `json:"compromised,omitempty"`
 }
 
 // DefaultSettings are the settings of a new user.

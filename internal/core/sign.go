@@ -122,6 +122,10 @@ func (c *Core) check(ctx context.Context, req SignRequest, cert *x509.Certificat
 	if err := CheckCertificate(ctx, cert, chain, req.Use, c.now(), c.Revocation()); err != nil {
 		return err
 	}
+	if since, ok := c.Compromised(cert); ok {
+		return &PolicyError{ErrCertificateCompromised, since,
+			fmt.Sprintf("this key was reported compromised (from %s): it never signs again; revoke it at NCA RK and get a new one", since.Local().Format("2006-01-02 15:04"))}
+	}
 	if cert != nil && req.Accept != nil {
 		return req.Accept(cert)
 	}

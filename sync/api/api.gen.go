@@ -424,6 +424,24 @@ type Challenge struct {
 	Id EntityID `json:"id"`
 }
 
+// CompromiseNotice defines model for CompromiseNotice.
+type CompromiseNotice struct {
+	// Certificate The compromised certificate (DER).
+	Certificate Base64 `json:"certificate"`
+	Reason      string `json:"reason,omitempty,omitzero"`
+
+	// Since From when nothing signed with it counts (at the latest, now).
+	Since time.Time `json:"since"`
+}
+
+// CompromiseRecord defines model for CompromiseRecord.
+type CompromiseRecord struct {
+	// Fingerprint A SHA-256 in lower-case hex.
+	Fingerprint SHA256    `json:"fingerprint"`
+	Reported    time.Time `json:"reported"`
+	Since       time.Time `json:"since"`
+}
+
 // Content defines model for Content.
 type Content struct {
 	// Content Bytes in standard base64 with padding.
@@ -806,6 +824,11 @@ type AcceptAgreementParams struct {
 	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
 }
 
+// ReportCompromiseParams defines parameters for ReportCompromise.
+type ReportCompromiseParams struct {
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
 // SubmitDocumentParams defines parameters for SubmitDocument.
 type SubmitDocumentParams struct {
 	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
@@ -860,6 +883,9 @@ type AcceptAgreementJSONRequestBody = AgreementAcceptance
 
 // CreateSessionJSONRequestBody defines body for CreateSession for application/json ContentType.
 type CreateSessionJSONRequestBody = SessionRequest
+
+// ReportCompromiseJSONRequestBody defines body for ReportCompromise for application/json ContentType.
+type ReportCompromiseJSONRequestBody = CompromiseNotice
 
 // SubmitDocumentJSONRequestBody defines body for SubmitDocument for application/json ContentType.
 type SubmitDocumentJSONRequestBody = NewDocument
@@ -1063,6 +1089,30 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /auth/session (the `CreateSession` operationId).
 	CreateSession(ctx context.Context, body CreateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReportCompromiseWithBody Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
+	//
+	// The portal refuses every signature by that certificate received from now on unless a
+	// trusted timestamp proves it was made before `since`, and the user's sessions opened with
+	// it end. The certificate must name the logged-in user's IIN. The user must also revoke it
+	// at NCA RK.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /compromise (the `ReportCompromise` operationId).
+	ReportCompromiseWithBody(ctx context.Context, params *ReportCompromiseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReportCompromise Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
+	//
+	// The portal refuses every signature by that certificate received from now on unless a
+	// trusted timestamp proves it was made before `since`, and the user's sessions opened with
+	// it end. The certificate must name the logged-in user's IIN. The user must also revoke it
+	// at NCA RK.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /compromise (the `ReportCompromise` operationId).
+	ReportCompromise(ctx context.Context, params *ReportCompromiseParams, body ReportCompromiseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubmitDocumentWithBody Send the user's own signed document to the portal
 	//
@@ -1458,6 +1508,50 @@ func (c *Client) CreateSessionWithBody(ctx context.Context, contentType string, 
 // Corresponds with POST /auth/session (the `CreateSession` operationId).
 func (c *Client) CreateSession(ctx context.Context, body CreateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateSessionRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReportCompromiseWithBody Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
+//
+// The portal refuses every signature by that certificate received from now on unless a
+// trusted timestamp proves it was made before `since`, and the user's sessions opened with
+// it end. The certificate must name the logged-in user's IIN. The user must also revoke it
+// at NCA RK.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /compromise (the `ReportCompromise` operationId).
+func (c *Client) ReportCompromiseWithBody(ctx context.Context, params *ReportCompromiseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReportCompromiseRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReportCompromise Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
+//
+// The portal refuses every signature by that certificate received from now on unless a
+// trusted timestamp proves it was made before `since`, and the user's sessions opened with
+// it end. The certificate must name the logged-in user's IIN. The user must also revoke it
+// at NCA RK.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /compromise (the `ReportCompromise` operationId).
+func (c *Client) ReportCompromise(ctx context.Context, params *ReportCompromiseParams, body ReportCompromiseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReportCompromiseRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2294,6 +2388,59 @@ func NewCreateSessionRequestWithBody(server string, contentType string, body io.
 	return req, nil
 }
 
+// NewReportCompromiseRequest calls the generic ReportCompromise builder with application/json body
+func NewReportCompromiseRequest(server string, params *ReportCompromiseParams, body ReportCompromiseJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReportCompromiseRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewReportCompromiseRequestWithBody constructs an http.Request for the ReportCompromise method, with any body, and a specified content type
+func NewReportCompromiseRequestWithBody(server string, params *ReportCompromiseParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/compromise")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("Idempotency-Key", headerParam0)
+
+	}
+
+	return req, nil
+}
+
 // NewSubmitDocumentRequest calls the generic SubmitDocument builder with application/json body
 func NewSubmitDocumentRequest(server string, params *SubmitDocumentParams, body SubmitDocumentJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -3027,6 +3174,30 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /auth/session (the `CreateSession` operationId).
 	CreateSessionWithResponse(ctx context.Context, body CreateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSessionResponse, error)
+
+	// ReportCompromiseWithBodyWithResponse Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
+	//
+	// The portal refuses every signature by that certificate received from now on unless a
+	// trusted timestamp proves it was made before `since`, and the user's sessions opened with
+	// it end. The certificate must name the logged-in user's IIN. The user must also revoke it
+	// at NCA RK.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /compromise (the `ReportCompromise` operationId).
+	ReportCompromiseWithBodyWithResponse(ctx context.Context, params *ReportCompromiseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReportCompromiseResponse, error)
+
+	// ReportCompromiseWithResponse Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
+	//
+	// The portal refuses every signature by that certificate received from now on unless a
+	// trusted timestamp proves it was made before `since`, and the user's sessions opened with
+	// it end. The certificate must name the logged-in user's IIN. The user must also revoke it
+	// at NCA RK.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /compromise (the `ReportCompromise` operationId).
+	ReportCompromiseWithResponse(ctx context.Context, params *ReportCompromiseParams, body ReportCompromiseJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportCompromiseResponse, error)
 
 	// SubmitDocumentWithBodyWithResponse Send the user's own signed document to the portal
 	//
@@ -3806,6 +3977,61 @@ func (r CreateSessionResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateSessionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReportCompromiseResponseDefaultHeaders the declared response headers of an HTTP default response for ReportCompromise
+type ReportCompromiseResponseDefaultHeaders struct {
+	RetryAfter int
+}
+
+type ReportCompromiseResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *CompromiseRecord
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ReportCompromiseResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r ReportCompromiseResponse) GetJSON201() *CompromiseRecord {
+	return r.JSON201
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ReportCompromiseResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ReportCompromiseResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReportCompromiseResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReportCompromiseResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReportCompromiseResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -4699,6 +4925,42 @@ func (c *ClientWithResponses) CreateSessionWithResponse(ctx context.Context, bod
 	return ParseCreateSessionResponse(rsp)
 }
 
+// ReportCompromiseWithBodyWithResponse Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
+//
+// The portal refuses every signature by that certificate received from now on unless a
+// trusted timestamp proves it was made before `since`, and the user's sessions opened with
+// it end. The certificate must name the logged-in user's IIN. The user must also revoke it
+// at NCA RK.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /compromise (the `ReportCompromise` operationId).
+func (c *ClientWithResponses) ReportCompromiseWithBodyWithResponse(ctx context.Context, params *ReportCompromiseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReportCompromiseResponse, error) {
+	rsp, err := c.ReportCompromiseWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReportCompromiseResponse(rsp)
+}
+
+// ReportCompromiseWithResponse Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
+//
+// The portal refuses every signature by that certificate received from now on unless a
+// trusted timestamp proves it was made before `since`, and the user's sessions opened with
+// it end. The certificate must name the logged-in user's IIN. The user must also revoke it
+// at NCA RK.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /compromise (the `ReportCompromise` operationId).
+func (c *ClientWithResponses) ReportCompromiseWithResponse(ctx context.Context, params *ReportCompromiseParams, body ReportCompromiseJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportCompromiseResponse, error) {
+	rsp, err := c.ReportCompromise(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReportCompromiseResponse(rsp)
+}
+
 // SubmitDocumentWithBodyWithResponse Send the user's own signed document to the portal
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -5479,6 +5741,52 @@ func ParseCreateSessionResponse(rsp *http.Response) (*CreateSessionResponse, err
 	return response, nil
 }
 
+// ParseReportCompromiseResponse parses an HTTP response from a ReportCompromiseWithResponse call
+func ParseReportCompromiseResponse(rsp *http.Response) (*ReportCompromiseResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReportCompromiseResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest CompromiseRecord
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers ReportCompromiseResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseSubmitDocumentResponse parses an HTTP response from a SubmitDocumentWithResponse call
 func ParseSubmitDocumentResponse(rsp *http.Response) (*SubmitDocumentResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6068,6 +6376,9 @@ type ServerInterface interface {
 	// CreateSession Log in with a signed challenge
 	// (POST /auth/session)
 	CreateSession(w http.ResponseWriter, r *http.Request)
+	// ReportCompromise Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
+	// (POST /compromise)
+	ReportCompromise(w http.ResponseWriter, r *http.Request, params ReportCompromiseParams)
 	// SubmitDocument Send the user's own signed document to the portal
 	// (POST /documents)
 	SubmitDocument(w http.ResponseWriter, r *http.Request, params SubmitDocumentParams)
@@ -6530,6 +6841,51 @@ func (siw *ServerInterfaceWrapper) CreateSession(w http.ResponseWriter, r *http.
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.CreateSession(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ReportCompromise operation middleware
+func (siw *ServerInterfaceWrapper) ReportCompromise(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReportCompromiseParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		err := fmt.Errorf("Header parameter Idempotency-Key is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "Idempotency-Key", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ReportCompromise(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -7128,6 +7484,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/agreements", wrapper.ListAgreements)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/agreements/{id}/versions/{version}/texts/{language}", wrapper.GetAgreementText)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/agreements/{id}/acceptances", wrapper.AcceptAgreement)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/compromise", wrapper.ReportCompromise)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/admin/agreements", wrapper.AdminListAgreements)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/admin/agreements", wrapper.AdminPublishAgreement)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/admin/documents", wrapper.AdminListDocuments)
@@ -7640,6 +7997,48 @@ type CreateSessiondefaultJSONResponse struct {
 }
 
 func (response CreateSessiondefaultJSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportCompromiseRequestObject struct {
+	Params ReportCompromiseParams
+	Body   *ReportCompromiseJSONRequestBody
+}
+
+type ReportCompromiseResponseObject interface {
+	VisitReportCompromiseResponse(w http.ResponseWriter) error
+}
+
+type ReportCompromise201JSONResponse CompromiseRecord
+
+func (response ReportCompromise201JSONResponse) VisitReportCompromiseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportCompromisedefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ReportCompromisedefaultJSONResponse) VisitReportCompromiseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -8196,6 +8595,9 @@ type StrictServerInterface interface {
 	// CreateSession Log in with a signed challenge
 	// (POST /auth/session)
 	CreateSession(ctx context.Context, request CreateSessionRequestObject) (CreateSessionResponseObject, error)
+	// ReportCompromise Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
+	// (POST /compromise)
+	ReportCompromise(ctx context.Context, request ReportCompromiseRequestObject) (ReportCompromiseResponseObject, error)
 	// SubmitDocument Send the user's own signed document to the portal
 	// (POST /documents)
 	SubmitDocument(ctx context.Context, request SubmitDocumentRequestObject) (SubmitDocumentResponseObject, error)
@@ -8617,6 +9019,39 @@ func (sh *strictHandler) CreateSession(w http.ResponseWriter, r *http.Request) {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(CreateSessionResponseObject); ok {
 		if err := validResponse.VisitCreateSessionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportCompromise operation middleware
+func (sh *strictHandler) ReportCompromise(w http.ResponseWriter, r *http.Request, params ReportCompromiseParams) {
+	var request ReportCompromiseRequestObject
+
+	request.Params = params
+
+	var body ReportCompromiseJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportCompromise(ctx, request.(ReportCompromiseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportCompromise")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ReportCompromiseResponseObject); ok {
+		if err := validResponse.VisitReportCompromiseResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

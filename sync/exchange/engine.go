@@ -9,6 +9,7 @@
 package exchange
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -205,3 +206,5 @@ func (e *Engine) retryRead(ctx context.Context, read func() error) error {
 	}
 	return err
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

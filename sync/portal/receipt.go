@@ -79,6 +79,9 @@ func (s *Server) judge(ctx context.Context, ev []pki.Evidence) (*verified, *prob
 		}
 		return nil, forbidden("the signature is not accepted: %s", why)
 	}
+	if p := s.compromised(ctx, e.Certificate, sr); p != nil {
+		return nil, p
+	}
 	id := pki.IdentityOf(e.Certificate, s.now())
 	return &verified{cert: e.Certificate, id: id, verdict: api.Verdict{
 		Indication: string(sr.Indication), SubIndication: string(sr.SubIndication),

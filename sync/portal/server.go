@@ -218,6 +218,11 @@ func (s *Server) authenticate(r *http.Request, op *openapi3.Operation) (context.
 	if err != nil || !s.now().Before(sess.Expires) {
 		return ctx, refuse(http.StatusUnauthorized, api.ErrorCodeUnauthorized, "the session has expired or does not exist: log in again")
 	}
+	if sess.Certificate != "" {
+		if _, err := s.cfg.Storage.Compromise(ctx, sess.Certificate); err == nil {
+			return ctx, refuse(http.StatusUnauthorized, api.ErrorCodeUnauthorized, "the key this session was opened with was reported compromised: log in with a new key")
+		}
+	}
 	ctx = context.WithValue(ctx, ctxUser, sess.User)
 	ctx = context.WithValue(ctx, ctxToken, token)
 	return context.WithValue(ctx, ctxScope, userScope(sess.User)), nil

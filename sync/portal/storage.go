@@ -63,7 +63,22 @@ type Storage interface {
 	// Acceptances are a scope's latest acceptance of each agreement.
 	Acceptances(ctx context.Context, scope string) (map[string]Acceptance, error)
 
+	// PutCompromise records a certificate reported compromised (and
+	// completes op); Compromise finds one by the certificate's SHA-256
+	// fingerprint (ErrNotFound: not reported).
+	PutCompromise(ctx context.Context, c Compromise, op *Operation) error
+	Compromise(ctx context.Context, fingerprint string) (Compromise, error)
+
 	Close() error
+}
+
+// Compromise is a certificate its holder reported compromised.
+type Compromise struct {
+	Fingerprint string    `json:"fingerprint"`
+	IIN         string    `json:"iin"`
+	Since       time.Time `json:"since"`
+	Reported    time.Time `json:"reported"`
+	Reason      string    `json:"reason,omitempty"`
 }
 
 // AgreementVersion is one published version of an agreement. Bodies
@@ -104,6 +119,9 @@ type Session struct {
 	TokenHash [32]byte  `json:"-"`
 	User      api.User  `json:"user"`
 	Expires   time.Time `json:"expires"`
+	// Certificate is the SHA-256 fingerprint of the AUTH certificate that
+	// opened it: a compromise reported for it ends the session.
+	Certificate string `json:"certificate,omitempty"`
 }
 
 // Operation is one write under its Idempotency-Key, within a scope (a

@@ -34,6 +34,7 @@ import (
 //	agreements  id ‖ version u32 → JSON AgreementVersion
 //	agreement.texts  id ‖ version u32 ‖ language → text
 //	acceptances scope ‖ 0x00 ‖ agreement id ‖ version u32 → JSON Acceptance
+//	compromised certificate fingerprint (hex) → JSON Compromise
 var (
 	bktMeta       = []byte("meta")
 	bktChallenges = []byte("challenges")
@@ -47,8 +48,9 @@ var (
 	bktAgreements = []byte("agreements")
 	bktAgrTexts   = []byte("agreement.texts")
 	bktAccepted   = []byte("acceptances")
+	bktCompromise = []byte("compromised")
 	allBuckets    = [][]byte{bktMeta, bktChallenges, bktSessions, bktOperations, bktDocuments, bktEntries,
-		bktContents, bktEvents, bktFeed, bktAgreements, bktAgrTexts, bktAccepted}
+		bktContents, bktEvents, bktFeed, bktAgreements, bktAgrTexts, bktAccepted, bktCompromise}
 )
 
 // Bolt is the portal's storage in one bbolt file.
@@ -417,4 +419,19 @@ func (b *Bolt) Acceptances(ctx context.Context, scope string) (map[string]Accept
 		return nil
 	})
 	return out, err
+}
+
+func (b *Bolt) PutCompromise(ctx context.Context, c Compromise, op *Operation) error {
+	return b.db.Update(func(tx *bolt.Tx) error {
+		if err := putJSON(tx.Bucket(bktCompromise), []byte(c.Fingerprint), c); err != nil {
+			return err
+		}
+		return finishOp(tx, op)
+	})
+}
+
+func (b *Bolt) Compromise(ctx context.Context, fingerprint string) (Compromise, error) {
+	var c Compromise
+	err := b.db.View(func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bktCompromise), []byte(fingerprint), &c) })
+	return c, err
 }

@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS feed (audience text NOT NULL, seq bigint NOT NULL REF
 CREATE TABLE IF NOT EXISTS agreements (id text NOT NULL, version int NOT NULL, record bytea NOT NULL, PRIMARY KEY (id, version));
 CREATE TABLE IF NOT EXISTS agreement_texts (id text NOT NULL, version int NOT NULL, language text NOT NULL, text bytea NOT NULL,
 	PRIMARY KEY (id, version, language), FOREIGN KEY (id, version) REFERENCES agreements (id, version));
+CREATE TABLE IF NOT EXISTS compromised (fingerprint text PRIMARY KEY, record bytea NOT NULL);
 CREATE TABLE IF NOT EXISTS acceptances (scope text NOT NULL, agreement text NOT NULL, version int NOT NULL, record bytea NOT NULL,
 	PRIMARY KEY (scope, agreement, version));
 `
@@ -357,4 +358,24 @@ func (p *Postgres) Acceptances(ctx context.Context, scope string) (map[string]Ac
 		out[a.Agreement] = a
 	}
 	return out, err
+}
+
+func (p *Postgres) PutCompromise(ctx context.Context, c Compromise, op *Operation) error {
+	return pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		raw, _ := json.Marshal(c)
+		if _, err := tx.Exec(ctx, `INSERT INTO compromised (fingerprint, record) VALUES ($1, $2)
+			ON CONFLICT (fingerprint) DO UPDATE SET record = $2`, c.Fingerprint, raw); err != nil {
+			return err
+		}
+		return finishOpPG(ctx, tx, op)
+	})
+}
+
+func (p *Postgres) Compromise(ctx context.Context, fingerprint string) (Compromise, error) {
+	var c Compromise
+	var raw []byte
+	if err := p.pool.QueryRow(ctx, `SELECT record FROM compromised WHERE fingerprint = $1`, fingerprint).Scan(&raw); err != nil {
+		return c, notFoundIf(err)
+	}
+	return c, json.Unmarshal(raw, &c)
 }
