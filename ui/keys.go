@@ -186,6 +186,17 @@ func (g *App) keyDetails(k *keyItem) fyne.CanvasObject {
 		cert := k
 		actions.Add(widget.NewButtonWithIcon(T("keys.details"), theme.InfoIcon(), func() { g.showCertificate(cert) }))
 	}
+	if k.Certificate != nil {
+		if since, ok := g.core.Compromised(k.Certificate); ok {
+			box.Add(banner(levelBad, T("compromise.marked", map[string]any{"Date": shortTime(since)}), T("compromise.revoke")))
+			signBtn.Disable()
+		} else {
+			cert := k.Certificate
+			report := widget.NewButtonWithIcon(T("compromise.button"), theme.WarningIcon(), func() { g.compromiseDialog(cert) })
+			report.Importance = widget.DangerImportance
+			actions.Add(report)
+		}
+	}
 	if k.Source == sourceOpened {
 		uri := k.URI
 		actions.Add(widget.NewButtonWithIcon(T("keys.forget"), theme.DeleteIcon(), func() {
