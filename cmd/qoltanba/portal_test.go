@@ -113,13 +113,20 @@ func TestPortalCLI(t *testing.T) {
 	cli("", "portal", "sync")
 	code, out, _ = cli("", "portal", "list", "--json")
 	var after []struct{ ID, Title string }
-	json.Unmarshal([]byte(out), &after)
+	if code != 0 || json.Unmarshal([]byte(out), &after) != nil {
+		t.Fatalf("list: %d %s", code, out)
+	}
+	signedThree := false
 	for _, r := range after {
 		if r.Title == "Three" {
+			signedThree = true
 			if code, _, stderr := cli(pw, "portal", "sign", r.ID, "--key", key("gost/individual"), "--password-stdin"); code != 1 || !strings.Contains(stderr, "compromised") {
 				t.Fatalf("signing with a compromised key: %d %s", code, stderr)
 			}
 		}
+	}
+	if !signedThree {
+		t.Fatal("the third document did not arrive")
 	}
 
 	// The portal goes away: sync says offline (exit 2) and loses nothing.
