@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/qoltanba/qoltanba/internal/textdiff"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/sync/api"
 	"github.com/qoltanba/qoltanba/sync/store"
@@ -236,6 +237,13 @@ func (g *App) fillAgreementView() {
 	if s.language != Language() {
 		top.Add(banner(levelNone, T("agreements.otherLanguage", map[string]any{"Language": languageName(s.language)}), ""))
 	}
+	if a.Accepted.Version > 0 && a.Accepted.Version < a.Version {
+		old := a.Accepted
+		changed := widget.NewButton(T("agreements.whatChanged", map[string]any{"Version": old.Version}), func() {
+			g.showAgreementDiff(*a, old.Version, string(old.Language))
+		})
+		top.Add(container.NewHBox(changed))
+	}
 	if s.notice != "" {
 		top.Add(banner(s.level, s.notice, ""))
 	}
@@ -347,6 +355,46 @@ func (g *App) runAccept(id, language, keyURI string) {
 			g.fillAgreementView()
 			g.loadAgreements()
 			g.kickPortal()
+		})
+	}()
+}
+
+// showAgreementDiff shows what a new version changed against the one
+// accepted (the text kept at the acceptance), in the accepted language.
+func (g *App) showAgreementDiff(a api.Agreement, oldVersion int, language string) {
+	e, acc := g.portal.engine, g.agreements.account
+	if e == nil {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		old, err := e.AcceptedText(ctx, acc.Name, a.Id, oldVersion, language)
+		var text []byte
+		if err == nil {
+			text, err = e.AgreementText(ctx, acc, a, language)
+		}
+		runOnUI(func() {
+			if err != nil {
+				dialog.ShowError(err, g.win)
+				return
+			}
+			rows := container.NewVBox()
+			for _, l := range textdiff.Changes(textdiff.Lines(string(old), string(text)), 2) {
+				lbl := widget.NewLabel(string(l.Op) + " " + l.Text)
+				lbl.Wrapping = fyne.TextWrapWord
+				switch l.Op {
+				case textdiff.Removed:
+					lbl.Importance = widget.DangerImportance
+				case textdiff.Added:
+					lbl.Importance = widget.SuccessImportance
+				}
+				rows.Add(lbl)
+			}
+			scroll := container.NewVScroll(rows)
+			scroll.SetMinSize(fyne.NewSize(620, 360))
+			d := dialog.NewCustom(T("agreements.diffTitle", map[string]any{"Old": oldVersion, "New": a.Version}), T("action.close"), scroll, g.win)
+			d.Show()
 		})
 	}()
 }

@@ -82,6 +82,17 @@ func TestAgreementsScreen(t *testing.T) {
 		}
 	}
 	shot(t, g, "agreements-kk")
+
+	// A new version asks again, with what changed.
+	env.PublishAgreement(t, ag.Id, ag.Title, map[string]string{"kk": strings.Replace(long, "СОҢЫ", "ЖАҢА СОҢЫ", 1)})
+	onUI(func() { g.loadAgreements() })
+	waitFor(t, "the new version", func() bool { a := g.agreementByID(ag.Id); return a != nil && a.Version == 2 })
+	onUI(func() { g.openAgreement(ag.Id) })
+	waitFor(t, "the new text", func() bool { return strings.Contains(g.agreements.text, "ЖАҢА") })
+	onUI(func() { all = strings.Join(texts(g.win.Content()), "\n") })
+	if !strings.Contains(all, "1-нұсқадан кейін не өзгерді") || !strings.Contains(all, "жаңа 2-нұсқа") {
+		t.Errorf("a new version does not say it asks again:\n%s", all)
+	}
 }
 
 // shot writes the window as QOLTANBA_LAYOUT_SHOTS/name.png when set, for

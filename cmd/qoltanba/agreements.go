@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/qoltanba/qoltanba/internal/textdiff"
 	"github.com/qoltanba/qoltanba/sync/exchange"
 )
 
@@ -58,6 +59,7 @@ func agreementsList(ctx context.Context, s stdio, args []string) error {
 func agreementsShow(ctx context.Context, s stdio, args []string) error {
 	p := newPortalFlags(s, "agreements show", false)
 	lang := p.fs.String("lang", "", "the `LANGUAGE` (kk, ru, en; default: the first the portal has)")
+	diff := p.fs.Bool("diff", false, "show what changed since the version you accepted")
 	e, rest, err := p.open(s, args, 1)
 	if err != nil {
 		return err
@@ -75,12 +77,30 @@ func agreementsShow(ctx context.Context, s stdio, args []string) error {
 		if l == "" && len(ag.Texts) > 0 {
 			l = string(ag.Texts[0].Language)
 		}
+		if *diff && *lang == "" && ag.Accepted.Language != "" {
+			l = string(ag.Accepted.Language)
+		}
 		text, err := e.AgreementText(ctx, a, ag, l)
 		if err != nil {
 			return portalError(err)
 		}
-		_, err = s.out.Write(text)
-		return err
+		if !*diff {
+			_, err = s.out.Write(text)
+			return err
+		}
+		if ag.Accepted.Version == 0 || ag.Accepted.Version == ag.Version {
+			fmt.Fprintf(s.out, "Nothing to compare: you accepted no earlier version of %q.\n", ag.Title)
+			return nil
+		}
+		old, err := e.AcceptedText(ctx, a.Name, ag.Id, ag.Accepted.Version, l)
+		if err != nil {
+			return portalError(err)
+		}
+		fmt.Fprintf(s.out, "What changed from version %d (accepted) to version %d (%s):\n", ag.Accepted.Version, ag.Version, l)
+		for _, line := range textdiff.Changes(textdiff.Lines(string(old), string(text)), 2) {
+			fmt.Fprintf(s.out, "%c %s\n", line.Op, line.Text)
+		}
+		return nil
 	}
 	return withHint(fmt.Errorf("no agreement %s on %s: %w", rest[0], a.Name, exchange.ErrState), "'qoltanba agreements list' shows the ids")
 }

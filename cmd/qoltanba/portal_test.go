@@ -100,6 +100,15 @@ func TestPortalCLI(t *testing.T) {
 	if code, out, _ := cli("", "agreements", "list", "--json"); code != 0 || !strings.Contains(out, `"accepted"`) {
 		t.Fatalf("agreements list after: %d %s", code, out)
 	}
+	// A new version: the list says so, and --diff shows what changed.
+	env.PublishAgreement(t, ag.Id, "Terms", map[string]string{"kk": "Ережелердің жаңа мәтіні.\n", "en": "The new terms.\n"})
+	if code, out, _ := cli("", "agreements", "list"); code != 0 || !strings.Contains(out, "version 1 only") {
+		t.Fatalf("list after a new version: %d %s", code, out)
+	}
+	code, out, stderr = cli("", "agreements", "show", ag.Id, "--diff")
+	if code != 0 || !strings.Contains(out, "- Ережелер мәтіні.") || !strings.Contains(out, "+ Ережелердің жаңа мәтіні.") {
+		t.Fatalf("--diff: %d %s %s", code, out, stderr)
+	}
 
 	// A key reported compromised: refused without --confirm, then marked and the portal told.
 	if code, _, stderr := cli(pw, "keys", "compromised", key("gost/individual"), "--password-stdin"); code != 1 || !strings.Contains(stderr, "--confirm") {

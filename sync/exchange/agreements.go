@@ -180,3 +180,24 @@ func (e *Engine) Accept(ctx context.Context, account, id, language, keyURI strin
 	acc.Queued = *e.flushOne(ctx, a.Name, key, out.Received[1])
 	return acc, nil
 }
+
+// AcceptedText is the text of an earlier version the user accepted, as it
+// was kept when it was accepted (to show what a new version changed).
+func (e *Engine) AcceptedText(ctx context.Context, account, id string, version int, language string) ([]byte, error) {
+	st, err := e.store()
+	if err != nil {
+		return nil, err
+	}
+	l, err := st.LinkByRemote(ctx, account, fmt.Sprintf("%s/v%d/text", id, version))
+	if err != nil {
+		return nil, fmt.Errorf("the text of version %d is not kept here: %w", version, err)
+	}
+	d, err := st.Document(ctx, l.Document)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasSuffix(d.Name, "."+language+".txt") {
+		return nil, fmt.Errorf("version %d was accepted in another language than %q: %w", version, language, ErrState)
+	}
+	return st.Content(ctx, l.Document, d.Version)
+}
