@@ -35,6 +35,7 @@ type agreementsState struct {
 	textFor  string        // id/version/language the text is of
 	readEnd  bool          // the end of the text was reached
 	offset   fyne.Position // where the reader was in the text (kept across rebuilds)
+	size     int           // the reader's text size: an index of readerSizes
 	busy     bool
 	notice   string
 	level    level
@@ -60,6 +61,10 @@ func (g *App) agreementsScreen() fyne.CanvasObject {
 	split.Offset = 0.3
 	return container.NewBorder(container.NewPadded(head), nil, nil, nil, container.NewPadded(split))
 }
+
+// readerSizes are the reader's text sizes, smallest first; the start is
+// the window's usual size.
+var readerSizes = []fyne.ThemeSizeName{theme.SizeNameCaptionText, theme.SizeNameText, theme.SizeNameSubHeadingText, theme.SizeNameHeadingText}
 
 func heading(text string) *widget.Label {
 	t := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -164,6 +169,9 @@ func (g *App) openAgreement(id string) {
 		return
 	}
 	s.selected, s.notice = id, ""
+	if s.size == 0 {
+		s.size = 1 // the usual size
+	}
 	s.language = ""
 	for _, t := range a.Texts {
 		if string(t.Language) == Language() {
@@ -232,8 +240,10 @@ func (g *App) fillAgreementView() {
 			g.fillAgreementView()
 		}
 	}
+	smaller := widget.NewButton("A−", func() { s.size = max(s.size-1, 0); g.fillAgreementView() })
+	larger := widget.NewButton("A+", func() { s.size = min(s.size+1, len(readerSizes)-1); g.fillAgreementView() })
 	top := container.NewVBox(bold(a.Title), container.NewHBox(widget.NewLabel(T("agreements.language")), langSel,
-		widget.NewLabel(T("agreements.version", map[string]any{"Version": a.Version}))))
+		widget.NewLabel(T("agreements.version", map[string]any{"Version": a.Version})), smaller, larger))
 	if s.language != Language() {
 		top.Add(banner(levelNone, T("agreements.otherLanguage", map[string]any{"Language": languageName(s.language)}), ""))
 	}
@@ -256,6 +266,7 @@ func (g *App) fillAgreementView() {
 	default:
 		text := widget.NewLabel(s.text)
 		text.Wrapping = fyne.TextWrapWord
+		text.SizeName = readerSizes[s.size]
 		s.scroll = container.NewVScroll(text)
 		s.scroll.Offset = s.offset
 		s.scroll.OnScrolled = func(p fyne.Position) {

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/testpki"
@@ -43,6 +45,20 @@ func TestAgreementsScreen(t *testing.T) {
 	waitFor(t, "the agreements", func() bool { return len(g.agreements.list) == 1 })
 	onUI(func() { g.openAgreement(ag.Id) })
 	waitFor(t, "the Kazakh text", func() bool { return strings.Contains(g.agreements.text, "СОҢЫ") && g.agreements.scroll != nil })
+	onUI(func() { // a larger text, kept while reading
+		for i := 0; i < 2; i++ {
+			visit(g.agreements.view, func(o fyne.CanvasObject) bool {
+				if b, ok := o.(*widget.Button); ok && b.Text == "A+" {
+					test.Tap(b)
+					return false
+				}
+				return true
+			})
+		}
+	})
+	if g.agreements.size != 3 {
+		t.Errorf("text size %d after two A+", g.agreements.size)
+	}
 	var disabled bool
 	onUI(func() {
 		g.win.Resize(g.win.Canvas().Size())
