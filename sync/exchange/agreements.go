@@ -6,10 +6,14 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 
+	"github.com/qoltanba/qoltanba/internal/atomicfile"
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/pki"
@@ -24,13 +28,20 @@ const OpAccept = "accept"
 // Agreements lists the portal's agreements, each at its current version,
 // with the user's latest acceptance.
 func (e *Engine) Agreements(ctx context.Context, account string) (store.Account, []api.Agreement, error) {
+	a, list, _, err := e.agreements(ctx, account)
+	return a, list, err
+}
+
+// agreements is Agreements, saying whether the list came from the cache
+// (the portal could not be reached).
+func (e *Engine) agreements(ctx context.Context, account string) (store.Account, []api.Agreement, bool, error) {
 	a, err := e.loggedIn(ctx, account)
 	if err != nil {
-		return a, nil, err
+		return a, nil, false, err
 	}
 	c, err := e.client(a)
 	if err != nil {
-		return a, nil, err
+		return a, nil, false, err
 	}
 	var list []api.Agreement
 	err = e.retryRead(ctx, func() error {
@@ -44,8 +55,44 @@ func (e *Engine) Agreements(ctx context.Context, account string) (store.Account,
 		list = *resp.JSON200
 		return nil
 	})
-	return a, list, err
+	switch {
+	case err == nil:
+		e.cacheAgreements(a, list)
+	case errors.Is(err, ErrOffline):
+		// Offline: the list as last seen, so that the texts read then can
+		// still be accepted (sent when the portal answers).
+		if cached, cerr := e.cachedAgreements(a); cerr == nil {
+			return a, cached, true, nil
+		}
+	}
+	return a, list, false, err
 }
+
+// The agreements and their texts as last read, kept in the data folder
+// (agreements/<account>/), so that they can be read and accepted offline.
+// Texts are checked against their announced digest when read back.
+
+func (e *Engine) agreementsDir(a store.Account) string {
+	return e.Core.Path("agreements", hexSum([]byte(a.Name))[:16])
+}
+
+func (e *Engine) cacheAgreements(a store.Account, list []api.Agreement) {
+	raw, err := json.Marshal(list)
+	if err == nil && os.MkdirAll(e.agreementsDir(a), 0o700) == nil {
+		_ = atomicfile.Write(filepath.Join(e.agreementsDir(a), "list.json"), raw, 0o600)
+	}
+}
+
+func (e *Engine) cachedAgreements(a store.Account) ([]api.Agreement, error) {
+	raw, err := os.ReadFile(filepath.Join(e.agreementsDir(a), "list.json"))
+	if err != nil {
+		return nil, err
+	}
+	var list []api.Agreement
+	return list, json.Unmarshal(raw, &list)
+}
+
+func textFile(sha string) string { return sha + ".txt" }
 
 // AgreementText downloads a version's text in a language and checks it
 // against the digest the listing announced: what is shown is what is
@@ -60,11 +107,20 @@ func (e *Engine) AgreementText(ctx context.Context, a store.Account, ag api.Agre
 	if want == "" {
 		return nil, fmt.Errorf("%q has no text in %q (it has: %s): %w", ag.Title, language, languages(ag), ErrState)
 	}
+	cached := filepath.Join(e.agreementsDir(a), textFile(want))
+	if b, err := os.ReadFile(cached); err == nil && hexSum(b) == want {
+		return b, nil
+	}
 	c, err := e.client(a)
 	if err != nil {
 		return nil, err
 	}
 	var text []byte
+	defer func() {
+		if text != nil && os.MkdirAll(e.agreementsDir(a), 0o700) == nil {
+			_ = atomicfile.Write(cached, text, 0o600)
+		}
+	}()
 	err = e.retryRead(ctx, func() error {
 		resp, err := c.GetAgreementTextWithResponse(ctx, ag.Id, ag.Version, api.Language(language))
 		if err != nil {
@@ -106,10 +162,11 @@ type Accepted struct {
 // time, offline or not) is signed as XML through the core — the consent
 // shows it — and stored with its outbox item in one write.
 func (e *Engine) Accept(ctx context.Context, account, id, language, keyURI string, ui signer.UI, offlineClaim bool) (*Accepted, error) {
-	a, list, err := e.Agreements(ctx, account)
+	a, list, fromCache, err := e.agreements(ctx, account)
 	if err != nil {
 		return nil, err
 	}
+	offlineClaim = offlineClaim || fromCache
 	var ag *api.Agreement
 	for i := range list {
 		if list[i].Id == id {

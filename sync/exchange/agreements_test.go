@@ -141,6 +141,46 @@ func agreementsStory(t *testing.T, backend string) {
 		}
 	}
 
+	// Fully offline: an agreement read before is accepted from what was
+	// kept, marked offline, and sent when the portal answers.
+	third := env.PublishAgreement(t, "", "Offline terms", map[string]string{"ru": "Условия.\n"})
+	_, list, _ = d.engine.Agreements(ctx, "test")
+	for _, a := range list {
+		if a.Id == third.Id {
+			if _, err := d.engine.AgreementText(ctx, mustAccount(t, d), a, "ru"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	d.engine.ReadAttempts = 1
+	env.HTTP.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if away {
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		inner.ServeHTTP(w, r)
+	})
+	away = true
+	acc3, err := d.engine.Accept(ctx, "test", third.Id, "ru", key, d.ui, false)
+	if err != nil || acc3.Sent {
+		t.Fatalf("accept fully offline: %+v %v", acc3, err)
+	}
+	signed3, _ := d.store.SignatureBytes(ctx, acc3.Document, 1, 1)
+	if st3, err := acceptance.Parse(signed3); err != nil || !st3.Offline {
+		t.Errorf("the offline acceptance is not marked offline: %+v %v", st3, err)
+	}
+	away = false
+	for i := 0; i < 40; i++ {
+		if out, _ := d.store.Outbox(ctx, "test"); len(out) == 0 {
+			break
+		}
+		forceDue(t, d)
+		d.sync(t)
+	}
+	if rs, _ := d.store.Receipts(ctx, acc3.Document); len(rs) != 1 {
+		t.Fatalf("the fully offline acceptance did not get its receipt")
+	}
+
 	// A new version asks again.
 	env.PublishAgreement(t, kk.Id, kk.Title, map[string]string{"kk": "Пайдалану шарттары (2-нұсқа).\n"})
 	_, list, _ = d.engine.Agreements(ctx, "test")

@@ -132,6 +132,11 @@ func asRefusal(status int, body *api.Error, retryAfter int, contentType string) 
 		return fmt.Errorf("%w (the session has expired)", ErrLogin)
 	}
 	if body == nil {
+		switch status {
+		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			// a proxy or load balancer in front of a portal that is down
+			return fmt.Errorf("%w: HTTP %d from the way to the portal", ErrOffline, status)
+		}
 		return fmt.Errorf("%w: HTTP %d, %s", ErrPortal, status, orNone(contentType))
 	}
 	return &refusal{Status: status, Code: body.Code, Message: body.Message, RetryAfter: time.Duration(retryAfter) * time.Second}
