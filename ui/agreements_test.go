@@ -13,9 +13,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/testpki"
-	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
 )
 
 // TestAgreementsScreen: the text in the user's language, "I have read and

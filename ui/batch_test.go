@@ -7,8 +7,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 	"github.com/qoltanba/qoltanba/signer/testpki"
-	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
 )
 
 // TestBatchDialog: the four documents listed (an XML invoice among them)

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
+	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 )
 
 // TestCompromiseButton: the Keys screen reports a key compromised after a

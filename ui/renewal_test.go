@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
+	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 )
 
 // TestRenewalReminder: 29 days before a key's certificate ends, every

@@ -3,7 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
+	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 	"os"
 	"path/filepath"
 	"strings"

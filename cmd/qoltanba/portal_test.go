@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 	"github.com/qoltanba/qoltanba/signer/testpki"
-	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
 )
 
 // TestPortalCLI: add, login, sync, list, sign, reject, status against the

@@ -20,10 +20,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 	"github.com/qoltanba/qoltanba/sync/api"
 	"github.com/qoltanba/qoltanba/sync/docsign"
 	"github.com/qoltanba/qoltanba/sync/exchange"
-	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 

@@ -18,11 +18,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 	"github.com/qoltanba/qoltanba/sync/api"
 	"github.com/qoltanba/qoltanba/sync/docsign"
-	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/api"
 	"github.com/qoltanba/qoltanba/sync/docsign"
-	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 	"github.com/qoltanba/qoltanba/sync/api"
 	"github.com/qoltanba/qoltanba/sync/portal"
-	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
 )
 
 // FuzzRequests sends the portal's handler arbitrary bodies on its write

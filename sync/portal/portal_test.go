@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 	"github.com/qoltanba/qoltanba/sync/api"
 	"github.com/qoltanba/qoltanba/sync/portal"
-	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
 )
 
 // caller is a bare HTTP client of the API with a session, for the tests

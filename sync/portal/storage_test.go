@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 	"github.com/qoltanba/qoltanba/internal/pgtest"
 	"github.com/qoltanba/qoltanba/sync/api"
 	"github.com/qoltanba/qoltanba/sync/portal"
-	"github.com/qoltanba/qoltanba/sync/portal/portaltest"
 )
 
 func TestMain(m *testing.M) {

@@ -1,4 +1,5 @@
-// Package portaltest runs the reference portal on loopback for tests: a
+// Package portaltest runs the reference portal on loopback for tests (it
+// lives beside the portal command: test material is injected from cmd): a
 // GOST test PKI with its OCSP, CRL and TSA responders served for real, the
 // portal on bbolt (or any Storage), and an operator's client. Test support
 // only: production code never imports it (it imports signer/testpki).
