@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/json"
@@ -54,7 +55,7 @@ func (e *Engine) notify(ctx context.Context, a store.Account, cert *x509.Certifi
 	}
 	key := newKey("compromise")
 	return e.retryRead(ctx, func() error { // the same key every time: safe to repeat
-		resp, err := c.ReportCompromiseWithBodyWithResponse(ctx, &api.ReportCompromiseParams{IdempotencyKey: key}, "application/json", bytesReader(body))
+		resp, err := c.ReportCompromiseWithBodyWithResponse(ctx, &api.ReportCompromiseParams{IdempotencyKey: key}, "application/json", bytes.NewReader(body))
 		if err != nil {
 			return offline(err)
 		}

@@ -9,7 +9,6 @@
 package exchange
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -211,5 +210,3 @@ func (e *Engine) retryRead(ctx context.Context, read func() error) error {
 	}
 	return err
 }
-
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

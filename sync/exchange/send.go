@@ -27,7 +27,6 @@ type answer struct {
 	status int
 	sub    *api.Submitted // a document's step; for an acceptance, its receipt and the agreement
 	agreed *api.Agreement
-	raw    []byte
 	err    error // nil with sub set: accepted
 }
 
@@ -173,7 +172,7 @@ const maxAnswer = 16 << 20
 // readAnswer interprets a write's answer (live or replayed by
 // GET /operations).
 func readAnswer(op string, status int, contentType string, raw []byte, retry int) answer {
-	ans := answer{status: status, raw: raw}
+	ans := answer{status: status}
 	if status == http.StatusCreated && op == OpAccept {
 		var acc api.AgreementAccepted
 		if err := json.Unmarshal(raw, &acc); err != nil || acc.Agreement.Id == "" || len(acc.Receipt) == 0 {
