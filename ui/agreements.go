@@ -15,6 +15,7 @@ import (
 	"github.com/qoltanba/qoltanba/internal/textdiff"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/sync/api"
+	"github.com/qoltanba/qoltanba/sync/evidence"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
@@ -36,6 +37,8 @@ type agreementsState struct {
 	readEnd  bool          // the end of the text was reached
 	offset   fyne.Position // where the reader was in the text (kept across rebuilds)
 	size     int           // the reader's text size: an index of readerSizes
+	query    string        // the search in the text, and which match is shown
+	hit      int
 	busy     bool
 	notice   string
 	level    level
@@ -43,6 +46,8 @@ type agreementsState struct {
 	listBox *fyne.Container
 	view    *fyne.Container
 	scroll  *container.Scroll
+	reader  *reader
+	found   *widget.Label
 	accept  *widget.Button
 }
 
@@ -168,7 +173,7 @@ func (g *App) openAgreement(id string) {
 	if a == nil {
 		return
 	}
-	s.selected, s.notice = id, ""
+	s.selected, s.notice, s.query, s.hit = id, "", "", 0
 	if s.size == 0 {
 		s.size = 1 // the usual size
 	}
@@ -254,6 +259,9 @@ func (g *App) fillAgreementView() {
 		})
 		top.Add(container.NewHBox(changed))
 	}
+	if a.Accepted.Version > 0 {
+		top.Add(container.NewHBox(widget.NewButtonWithIcon(T("agreements.export"), theme.DocumentSaveIcon(), func() { g.chooseAgreementExport(*a) })))
+	}
 	if s.notice != "" {
 		top.Add(banner(s.level, s.notice, ""))
 	}
@@ -264,16 +272,14 @@ func (g *App) fillAgreementView() {
 	case s.text == "":
 		body = widget.NewProgressBarInfinite()
 	default:
-		text := widget.NewLabel(s.text)
-		text.Wrapping = fyne.TextWrapWord
-		text.SizeName = readerSizes[s.size]
-		s.scroll = container.NewVScroll(text)
+		s.reader = newReader(s.text, readerSizes[s.size])
+		s.scroll = s.reader.scroll
 		s.scroll.Offset = s.offset
 		s.scroll.OnScrolled = func(p fyne.Position) {
 			s.offset = p
 			g.checkReadEnd()
 		}
-		body = s.scroll
+		body = container.NewBorder(g.agreementSearch(), nil, nil, nil, s.scroll)
 		// A text that fits without scrolling is read once it is laid out.
 		go func() {
 			time.Sleep(300 * time.Millisecond)
@@ -287,6 +293,36 @@ func (g *App) fillAgreementView() {
 	g.updateAcceptButton()
 	s.view.Objects = []fyne.CanvasObject{container.NewBorder(top, bottom, nil, nil, body)}
 	s.view.Refresh()
+}
+
+// agreementSearch is the reader's search row: what to find, which match
+// of how many, previous and next.
+func (g *App) agreementSearch() fyne.CanvasObject {
+	s := &g.agreements
+	s.found = widget.NewLabel("")
+	step := func(d int) {
+		hits := s.reader.find(s.query)
+		if len(hits) == 0 {
+			s.reader.show(-1)
+			s.found.SetText(map[bool]string{true: "", false: T("agreements.notFound")}[s.query == ""])
+			return
+		}
+		s.hit = (s.hit + d + len(hits)) % len(hits)
+		s.reader.show(hits[s.hit])
+		s.found.SetText(T("agreements.found", map[string]any{"N": s.hit + 1, "Count": len(hits)}))
+	}
+	find := widget.NewEntry()
+	find.SetPlaceHolder(T("agreements.find"))
+	find.SetText(s.query)
+	find.OnChanged = func(q string) { s.query, s.hit = q, 0; step(0) }
+	find.OnSubmitted = func(string) { step(1) }
+	prev := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { step(-1) })
+	next := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { step(1) })
+	if hits := s.reader.find(s.query); s.hit < len(hits) {
+		s.reader.mark(hits[s.hit]) // after A−/A+: the match stays marked where the reader was
+		s.found.SetText(T("agreements.found", map[string]any{"N": s.hit + 1, "Count": len(hits)}))
+	}
+	return container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), container.NewHBox(s.found, prev, next), find)
 }
 
 // checkReadEnd notes that the end of the text is on screen.
@@ -408,4 +444,40 @@ func (g *App) showAgreementDiff(a api.Agreement, oldVersion int, language string
 			d.Show()
 		})
 	}()
+}
+
+// chooseAgreementExport asks where to save the proof of the latest
+// acceptance of an agreement: its acceptance's evidence package, which
+// carries the text accepted.
+func (g *App) chooseAgreementExport(a api.Agreement) {
+	s, e := &g.agreements, g.portal.engine
+	if e == nil {
+		return
+	}
+	statement, _, err := e.Acceptance(context.Background(), s.account.Name, a.Id, 0)
+	if err != nil {
+		s.notice, s.level = T("agreements.exportFailed", map[string]any{"Error": err.Error()}), levelBad
+		g.fillAgreementView()
+		return
+	}
+	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		g.writeEvidence(statement.Document, path, func(_ int, err error) {
+			if err != nil {
+				s.notice, s.level = T("agreements.exportFailed", map[string]any{"Error": err.Error()}), levelBad
+			} else {
+				s.notice, s.level = T("agreements.exported", map[string]any{"Path": path}), levelOK
+			}
+			g.fillAgreementView()
+		})
+	}, g.win)
+	dlg.SetFileName(fmt.Sprintf("agreement-%s-v%d.evidence.zip", evidence.SafeName(a.Id), a.Accepted.Version))
+	dlg.SetConfirmText(T("action.save"))
+	dlg.SetDismissText(T("action.cancel"))
+	dlg.Resize(fyne.NewSize(800, 560))
+	dlg.Show()
 }

@@ -8,14 +8,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
+	"github.com/qoltanba/qoltanba/internal/sharedtest"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/testpki"
+	"github.com/qoltanba/qoltanba/sync/evidence"
 )
 
 // TestAgreementsScreen: the text in the user's language, "I have read and
@@ -67,6 +71,31 @@ func TestAgreementsScreen(t *testing.T) {
 	if !disabled {
 		t.Fatal("accept is enabled before the text was read")
 	}
+	// The search finds the last line, brings it into view and marks it.
+	var find *widget.Entry
+	onUI(func() {
+		visit(g.agreements.view, func(o fyne.CanvasObject) bool {
+			if e, ok := o.(*widget.Entry); ok {
+				find = e
+			}
+			return find == nil
+		})
+	})
+	if find == nil {
+		t.Fatal("no search in the reader")
+	}
+	test.Type(find, "соңы")
+	var found string
+	var marked int
+	onUI(func() { found, marked = g.agreements.found.Text, g.agreements.reader.marked })
+	if found != "1 ішінен 1" || marked != 300 {
+		t.Errorf("search for the last line: %q, paragraph %d marked", found, marked)
+	}
+	onUI(func() { find.SetText("жоқ сөз") })
+	onUI(func() { found, marked = g.agreements.found.Text, g.agreements.reader.marked })
+	if found != "табылмады" || marked != -1 {
+		t.Errorf("search for a missing word: %q, paragraph %d marked", found, marked)
+	}
 	onUI(func() {
 		g.agreements.scroll.Resize(g.agreements.scroll.Size().AddWidthHeight(0, 0))
 		g.agreements.scroll.ScrollToBottom()
@@ -97,7 +126,29 @@ func TestAgreementsScreen(t *testing.T) {
 			t.Errorf("after accepting the screen lacks %q:\n%s", w, all)
 		}
 	}
+	if !strings.Contains(all, "Келісім дәлелін сақтау") {
+		t.Errorf("an accepted agreement offers no proof to save:\n%s", all)
+	}
 	shot(t, g, "agreements-kk")
+	// The proof, as the button's dialog writes it: one package with the text.
+	statement, _, err := g.portal.engine.Acceptance(ctx, a.Name, ag.Id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proof := filepath.Join(t.TempDir(), "proof.zip")
+	var exported bool
+	var exportErr error
+	onUI(func() {
+		g.writeEvidence(statement.Document, proof, func(_ int, err error) { exported, exportErr = true, err })
+	})
+	waitFor(t, "the proof", func() bool { return exported })
+	if exportErr != nil {
+		t.Fatal(exportErr)
+	}
+	if chk, err := evidence.CheckFile(ctx, proof, evidence.CheckOptions{Trust: portaltest.Trust(env.PKI)}); err != nil ||
+		chk.Agreement == nil || len(chk.Problems) != 0 {
+		t.Errorf("the proof saved: %+v %v", chk, err)
+	}
 
 	// A new version asks again, with what changed.
 	env.PublishAgreement(t, ag.Id, ag.Title, map[string]string{"kk": strings.Replace(long, "СОҢЫ", "ЖАҢА СОҢЫ", 1)})
@@ -144,3 +195,30 @@ func (autoUI) RequestSecret(context.Context, signer.SecretRequest) ([]byte, erro
 }
 
 func (autoUI) Consent(context.Context, signer.Consent) error { return nil }
+
+// TestReaderLongText lays out the longest sample agreement (the EDM
+// agreement, 190 KB, 1,380 paragraphs) and searches it; it logs how long
+// that takes.
+func TestReaderLongText(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join(sharedtest.Dir(t, "samples", "agreements"), "adr-edm-agreement.ru.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newTestApp(t)
+	var r *reader
+	start := time.Now()
+	onUI(func() {
+		r = newReader(string(text), theme.SizeNameText)
+		g.win.SetContent(r.scroll)
+		g.win.Resize(fyne.NewSize(900, 700))
+	})
+	built := time.Since(start)
+	hits := r.find("компрометац")
+	start = time.Now()
+	onUI(func() { r.show(hits[len(hits)-1]) })
+	t.Logf("the EDM agreement: %d paragraphs laid out in %v; %d matches of «компрометац», the last shown in %v",
+		len(r.paragraphs), built, len(hits), time.Since(start))
+	if len(hits) < 3 || r.scroll.Offset.Y < r.scroll.Content.MinSize().Height/2 {
+		t.Errorf("%d matches; the last one shown at %v of %v", len(hits), r.scroll.Offset.Y, r.scroll.Content.MinSize().Height)
+	}
+}

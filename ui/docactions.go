@@ -176,9 +176,24 @@ func (g *App) exportDocument(id store.ID, path string) {
 	if st == nil || g.docs.busy {
 		return
 	}
-	g.syncCoreSettings()
 	g.docs.busy = true
 	g.fillDetail()
+	g.writeEvidence(id, path, func(n int, err error) {
+		g.docs.busy = false
+		if err != nil {
+			g.setDocsNotice(levelBad, T("documents.exportFailed", map[string]any{"Error": err.Error()}))
+		} else {
+			g.setDocsNotice(levelOK, T("documents.exported", map[string]any{"Path": path, "Count": n}))
+		}
+		g.loadDetail(id)
+	})
+}
+
+// writeEvidence writes a document's evidence package on a worker (the
+// core journals the export) and calls done on the window's goroutine with
+// the number of signatures in it.
+func (g *App) writeEvidence(id store.ID, path string, done func(signatures int, err error)) {
+	g.syncCoreSettings()
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
@@ -187,14 +202,6 @@ func (g *App) exportDocument(id store.ID, path string) {
 		if err == nil {
 			n = len(x.Package.Reports)
 		}
-		runOnUI(func() {
-			g.docs.busy = false
-			if err != nil {
-				g.setDocsNotice(levelBad, T("documents.exportFailed", map[string]any{"Error": err.Error()}))
-			} else {
-				g.setDocsNotice(levelOK, T("documents.exported", map[string]any{"Path": path, "Count": n}))
-			}
-			g.loadDetail(id)
-		})
+		runOnUI(func() { done(n, err) })
 	}()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/internal/textdiff"
 	"github.com/qoltanba/qoltanba/sync/exchange"
 )
@@ -17,6 +18,7 @@ func agreementCommands() []command {
 		{"agreements list", "", "list a portal's agreements, each at its current version, and which you accepted", agreementsList},
 		{"agreements show", "ID", "print an agreement's text (--lang kk|ru|en) exactly as it is accepted", agreementsShow},
 		{"agreements accept", "ID", "accept the current version in a language (--lang) by signing the acceptance (XMLDSig)", agreementsAccept},
+		{"agreements export", "ID", "write the proof of your acceptance (-o FILE.zip): the text, the signed acceptance, the portal's receipt, certificates, revocation data, journal", agreementsExport},
 	}
 }
 
@@ -131,4 +133,26 @@ func agreementsAccept(ctx context.Context, s stdio, args []string) error {
 		}{acc.Agreement.Id, acc.Agreement.Version, *lang, acc.Text.String(), acc.Document.String(), acc.Sent})
 	}
 	return printQueued(s, false, fmt.Sprintf("Accepted %q version %d (%s)", acc.Agreement.Title, acc.Agreement.Version, *lang), &acc.Queued)
+}
+
+func agreementsExport(ctx context.Context, s stdio, args []string) error {
+	p := newPortalFlags(s, "agreements export", false)
+	out := p.fs.String("o", "", "write the evidence package to `FILE.zip`")
+	version := p.fs.Int("version", 0, "the accepted `VERSION` (default: the latest you accepted)")
+	offline := p.fs.Bool("offline", false, "no network: package the revocation data already cached")
+	var trust multiFlag
+	p.fs.Var(&trust, "trust", "trust the root certificates in `FILE_OR_DIR` (repeatable)")
+	e, rest, err := p.open(s, args, 1)
+	if err != nil {
+		return err
+	}
+	defer closeCore(e.Core)
+	if *out == "" {
+		return usagef("name the package with -o FILE.zip")
+	}
+	statement, _, err := e.Acceptance(ctx, *p.account, rest[0], *version)
+	if err != nil {
+		return withHint(portalError(err), "'qoltanba agreements list' shows what you accepted")
+	}
+	return exportPackage(ctx, s, e.Core, statement.Document, *out, core.VerifyOptions{Offline: *offline, Trust: trust}, *p.asJSON)
 }

@@ -57,19 +57,24 @@ func docsExport(ctx context.Context, s stdio, args []string) error {
 	}
 	c.Store = st
 	defer closeCore(c)
-	x, err := c.ExportEvidence(ctx, d.ID, *out, core.VerifyOptions{Offline: *offline, Trust: trust})
+	return exportPackage(ctx, s, c, d.ID, *out, core.VerifyOptions{Offline: *offline, Trust: trust}, *asJSON)
+}
+
+// exportPackage writes a document's evidence package and says what is in it.
+func exportPackage(ctx context.Context, s stdio, c *core.Core, id store.ID, out string, opts core.VerifyOptions, asJSON bool) error {
+	x, err := c.ExportEvidence(ctx, id, out, opts)
 	if err != nil {
 		return verificationError(err)
 	}
 	pkg, sum, entry := x.Package, x.SHA256, x.Entry
-	res := exportResult{Path: *out, Size: x.Size, SHA256: sum, Entry: entry, Manifest: pkg.Manifest.Files, Signatures: []exportSignature{}}
+	res := exportResult{Path: out, Size: x.Size, SHA256: sum, Entry: entry, Manifest: pkg.Manifest.Files, Signatures: []exportSignature{}}
 	for _, r := range pkg.Reports {
 		res.Signatures = append(res.Signatures, exportSignature{Version: r.Version, Index: r.Index, Indication: string(r.Report.Worst())})
 	}
-	if *asJSON {
+	if asJSON {
 		return printJSON(s.out, res)
 	}
-	fmt.Fprintf(s.out, "Evidence package %s: %d files, %s, SHA-256 %s\n", *out, len(pkg.Manifest.Files)+1, units.Size(x.Size), sum)
+	fmt.Fprintf(s.out, "Evidence package %s: %d files, %s, SHA-256 %s\n", out, len(pkg.Manifest.Files)+1, units.Size(x.Size), sum)
 	for _, sig := range res.Signatures {
 		fmt.Fprintf(s.out, "  version %d signature %d: %s\n", sig.Version, sig.Index, sig.Indication)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -99,6 +100,22 @@ func TestPortalCLI(t *testing.T) {
 	}
 	if code, out, _ := cli("", "agreements", "list", "--json"); code != 0 || !strings.Contains(out, `"accepted"`) {
 		t.Fatalf("agreements list after: %d %s", code, out)
+	}
+	// The proof of the acceptance: one package with the text, checked offline.
+	proof := filepath.Join(t.TempDir(), "terms.evidence.zip")
+	root := env.PKI.Root(testpki.FamilyGOST).CertPath
+	if code, out, stderr := cli("", "agreements", "export", ag.Id); code != 1 || !strings.Contains(stderr, "-o") {
+		t.Fatalf("export without -o: %d %s %s", code, out, stderr)
+	}
+	if code, out, stderr := cli("", "agreements", "export", "nosuch", "-o", proof); code != 1 || !strings.Contains(stderr, "not accepted") {
+		t.Fatalf("export of an agreement not accepted: %d %s %s", code, out, stderr)
+	}
+	if code, out, stderr := cli("", "agreements", "export", ag.Id, "-o", proof, "--trust", root); code != 0 || !strings.Contains(out, "TOTAL_PASSED") {
+		t.Fatalf("agreements export: %d %s %s", code, out, stderr)
+	}
+	code, out, stderr = cli("", "docs", "verify-package", proof, "--trust", root)
+	if code != 0 || !strings.Contains(out, "The accepted text") || !strings.Contains(out, "Package intact") {
+		t.Fatalf("verify-package of the proof: %d %s %s", code, out, stderr)
 	}
 	// A new version: the list says so, and --diff shows what changed.
 	env.PublishAgreement(t, ag.Id, "Terms", map[string]string{"kk": "Ережелердің жаңа мәтіні.\n", "en": "The new terms.\n"})

@@ -80,6 +80,9 @@ func Build(ctx context.Context, st store.Store, id store.ID, v *pki.Verifier, no
 	if err := b.addReceipts(ctx); err != nil {
 		return nil, err
 	}
+	if err := b.addAcceptedText(ctx); err != nil {
+		return nil, err
+	}
 	b.addCertificates()
 	if err := b.addIndexes(); err != nil {
 		return nil, err
@@ -125,7 +128,7 @@ func (b *builder) addContent(ctx context.Context, ver store.Version) error {
 		return fmt.Errorf("version %d: %w", ver.Number, err)
 	}
 	b.contents[ver.Number] = data
-	path := fmt.Sprintf("content/v%d/%s", ver.Number, safeName(ver.Name))
+	path := fmt.Sprintf("content/v%d/%s", ver.Number, SafeName(ver.Name))
 	b.p.add(path, data)
 	b.doc.Versions = append(b.doc.Versions, VersionFile{Version: ver, Path: path})
 	return nil
@@ -248,6 +251,40 @@ func (b *builder) addReceipts(ctx context.Context) error {
 	return b.p.addJSON(pathReceipts, index)
 }
 
+// addAcceptedText adds, to the package of an agreement's acceptance, the
+// text it accepted, so that the package alone shows what was agreed to.
+func (b *builder) addAcceptedText(ctx context.Context) error {
+	if b.doc.Document.Kind != store.KindAgreement {
+		return nil
+	}
+	l, err := b.st.Link(ctx, b.id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	tl, err := b.st.LinkByRemote(ctx, l.Account, store.AcceptedTextRemote(l.Remote))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // an agreement's text, not its acceptance
+	}
+	if err != nil {
+		return fmt.Errorf("the accepted text: %w", err)
+	}
+	td, err := b.st.Document(ctx, tl.Document)
+	if err != nil {
+		return fmt.Errorf("the accepted text: %w", err)
+	}
+	text, err := b.st.Content(ctx, td.ID, td.Version)
+	if err != nil {
+		return fmt.Errorf("the accepted text: %w", err)
+	}
+	sum := sha256.Sum256(text)
+	a := AgreementFile{Document: td.ID, Title: td.Title, Path: "agreement/" + SafeName(td.Name), SHA256: hex.EncodeToString(sum[:])}
+	b.p.add(a.Path, text)
+	return b.p.addJSON(pathAgreement, a)
+}
+
 // addIndexes adds the JSON indexes and the text report.
 func (b *builder) addIndexes() error {
 	for _, f := range []struct {
@@ -297,10 +334,10 @@ func formatName(f string) string {
 	return f
 }
 
-// safeName keeps a content's base name readable but harmless inside the
-// zip: letters, digits, '.', '-', '_' (others become '_'), at most 100
-// runes, never empty or dot-only.
-func safeName(name string) string {
+// SafeName keeps a name readable but harmless as a file name (inside the
+// zip, or a file to save): letters, digits, '.', '-', '_' (others become
+// '_'), at most 100 runes, never empty or dot-only.
+func SafeName(name string) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range name {
@@ -347,6 +384,9 @@ received on it, and what is needed to check them without a network:
   receipts/, receipts.json  a portal's signed receipts of the document (CMS,
                             attached: what the portal received, when, and its
                             verdict) and the request each acknowledges
+  agreement/, agreement.json   for an agreement's acceptance: the text that
+                            was accepted (its SHA-256 is in the signed
+                            statement's <textSha256>)
 
 To check everything:   qoltanba docs verify-package THIS.zip [--trust ROOT.cer]
 By hand: sha256sum each file against manifest.json; check each signature

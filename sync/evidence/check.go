@@ -16,6 +16,7 @@ import (
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/gost/streebog"
 	"github.com/qoltanba/qoltanba/signer/pki"
+	"github.com/qoltanba/qoltanba/sync/acceptance"
 	"github.com/qoltanba/qoltanba/sync/docsign"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
@@ -67,6 +68,9 @@ type Result struct {
 	Journal    JournalCheck     `json:"journal"`
 	// Receipts is how many portal receipts were checked.
 	Receipts int `json:"receipts,omitempty"`
+	// Agreement is the accepted text a package of an agreement's
+	// acceptance carries, checked against the statement's digest.
+	Agreement *AgreementFile `json:"agreement,omitempty"`
 	// Problems are integrity failures: any makes the package fail.
 	Problems []Problem `json:"problems"`
 	// Indication is the worst signature indication (TOTAL_PASSED when the
@@ -142,6 +146,8 @@ func partOf(path string) string {
 		return "journal"
 	case path == pathDocument:
 		return "document"
+	case strings.HasPrefix(path, "agreement"):
+		return "agreement"
 	}
 	return "manifest"
 }
@@ -185,6 +191,7 @@ func Check(ctx context.Context, files map[string][]byte, opts CheckOptions) (*Re
 	v := &pki.Verifier{Trust: opts.Trust, Offline: true, Cache: cache, Now: opts.Now}
 	c.signatures(ctx, doc, contents, chains, v)
 	c.receipts()
+	c.acceptedText(doc, contents)
 	c.journal(doc)
 	c.finish()
 	return c.r, nil
@@ -217,6 +224,36 @@ func (c *checker) receipts() {
 		}
 	}
 	c.r.Receipts = len(index)
+}
+
+// acceptedText checks the text an acceptance's package carries: its
+// digest is the one agreement.json records and the one the signed
+// statement (the document's last version) names.
+func (c *checker) acceptedText(doc DocumentFile, contents map[uint32][]byte) {
+	if _, ok := c.files[pathAgreement]; !ok {
+		return
+	}
+	var a AgreementFile
+	if err := c.decode(pathAgreement, &a); err != nil {
+		return
+	}
+	c.r.Agreement = &a
+	text, ok := c.files[a.Path]
+	if !ok || partOf(a.Path) != "agreement" {
+		c.problem("agreement", a.Path, "the accepted text is missing")
+		return
+	}
+	sum := sha256.Sum256(text)
+	if hex.EncodeToString(sum[:]) != a.SHA256 {
+		c.problem("agreement", a.Path, "the text does not match the SHA-256 %s records", pathAgreement)
+	}
+	st, err := acceptance.Parse(contents[doc.Document.Version])
+	switch {
+	case err != nil:
+		c.problem("agreement", pathAgreement, "the document is not an acceptance statement: %v", err)
+	case st.TextSHA256 != hex.EncodeToString(sum[:]):
+		c.problem("agreement", a.Path, "the statement accepted another text (SHA-256 %s)", st.TextSHA256)
+	}
 }
 
 func (c *checker) finish() {

@@ -22,6 +22,7 @@ const (
 	pathJournal    = "journal/journal.json"
 	pathEncoding   = "journal/ENCODING.txt"
 	pathReceipts   = "receipts.json"
+	pathAgreement  = "agreement.json"
 )
 
 // Manifest lists every other file of the package with its digest.
@@ -103,4 +104,12 @@ type JournalFile struct {
 type JournalEntry struct {
 	Stored string      `json:"stored"`
 	Entry  store.Entry `json:"entry"`
+}
+
+// AgreementFile is agreement.json: the text an acceptance accepted.
+type AgreementFile struct {
+	Document store.ID `json:"document"`
+	Title    string   `json:"title"`
+	Path     string   `json:"path"`
+	SHA256   string   `json:"sha256"` // hex, as the statement has it
 }

@@ -28,6 +28,9 @@ func (r *Result) Text(w io.Writer) error {
 			b.WriteString("  " + line + "\n")
 		}
 	}
+	if a := r.Agreement; a != nil {
+		fmt.Fprintf(&b, "\nThe accepted text: %s %q (%s), SHA-256 %s\n", a.Document, a.Title, a.Path, a.SHA256)
+	}
 	j := r.Journal
 	fmt.Fprintf(&b, "\nJournal extract: entries %d to %d (%d), head #%d %s\n", j.FirstSeq, j.HeadSeq, j.Entries, j.HeadSeq, j.Head)
 	b.WriteString("  compare the head with 'qoltanba journal verify' on the computer that made the package\n")

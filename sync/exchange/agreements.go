@@ -220,11 +220,11 @@ func (e *Engine) Accept(ctx context.Context, account, id, language, keyURI strin
 		{Doc: store.NewDocument{Name: "agreement-" + ag.Id + "-v" + fmt.Sprint(ag.Version) + "." + language + ".txt",
 			Title: fmt.Sprintf("%s (v%d, %s)", ag.Title, ag.Version, language), Kind: store.KindAgreement,
 			Counterparty: a.PortalName, Content: text, Note: fmt.Sprintf("agreement text from %q", a.Name)},
-			Link: store.Link{Remote: remote + "/text", Direction: "incoming", Status: "published", ContentVersion: 1, RemoteSHA256: st.TextSHA256}},
+			Link: store.Link{Remote: store.AcceptedTextRemote(remote), Direction: "incoming", Status: "published", ContentVersion: 1, RemoteSHA256: st.TextSHA256}},
 		{Doc: store.NewDocument{Name: "acceptance-" + ag.Id + "-v" + fmt.Sprint(ag.Version) + ".xml",
 			Title: fmt.Sprintf("Acceptance: %s (v%d, %s)", ag.Title, ag.Version, language), Kind: store.KindAgreement,
 			Counterparty: a.PortalName, Content: signedStatement},
-			Link: store.Link{Remote: remote, Direction: "outgoing", Status: "acceptance", ContentVersion: 1,
+			Link: store.Link{Remote: remote, Direction: "outgoing", Status: store.LinkAcceptance, ContentVersion: 1,
 				RemoteSHA256: st.TextSHA256, Sync: store.SyncWaiting},
 			Sig: &store.NewSignature{Format: "xmldsig", Bytes: signedXML, Signer: store.SignerOf(res.Signer),
 				SigningTime: st.SigningTime}, Queued: true,
@@ -245,7 +245,7 @@ func (e *Engine) AcceptedText(ctx context.Context, account, id string, version i
 	if err != nil {
 		return nil, err
 	}
-	l, err := st.LinkByRemote(ctx, account, fmt.Sprintf("%s/v%d/text", id, version))
+	l, err := st.LinkByRemote(ctx, account, store.AcceptedTextRemote(fmt.Sprintf("%s/v%d", id, version)))
 	if err != nil {
 		return nil, fmt.Errorf("the text of version %d is not kept here: %w", version, err)
 	}
@@ -257,4 +257,42 @@ func (e *Engine) AcceptedText(ctx context.Context, account, id string, version i
 		return nil, fmt.Errorf("version %d was accepted in another language than %q: %w", version, language, ErrState)
 	}
 	return st.Content(ctx, l.Document, d.Version)
+}
+
+// Acceptance finds the documents of the user's acceptance of an agreement
+// — the signed statement and the text it accepted — at a version (0: the
+// latest accepted), from the store alone: it works offline.
+func (e *Engine) Acceptance(ctx context.Context, account, id string, version int) (statement, text store.Link, err error) {
+	a, err := e.Account(ctx, account)
+	if err != nil {
+		return statement, text, err
+	}
+	st, err := e.store()
+	if err != nil {
+		return statement, text, err
+	}
+	links, err := st.Links(ctx, a.Name)
+	if err != nil {
+		return statement, text, err
+	}
+	best := 0
+	for _, l := range links {
+		var v int
+		if _, err := fmt.Sscanf(strings.TrimPrefix(l.Remote, id+"/"), "v%d", &v); err != nil || l.Remote != fmt.Sprintf("%s/v%d", id, v) ||
+			(l.Status != store.LinkAcceptance && l.Status != store.LinkAccepted) {
+			continue
+		}
+		if (version == 0 && v > best) || v == version {
+			best, statement = v, l
+		}
+	}
+	if best == 0 {
+		what := "any version"
+		if version > 0 {
+			what = fmt.Sprintf("version %d", version)
+		}
+		return statement, text, fmt.Errorf("you have not accepted %s of %s on %q: %w", what, id, a.Name, ErrState)
+	}
+	text, err = st.LinkByRemote(ctx, a.Name, store.AcceptedTextRemote(statement.Remote))
+	return statement, text, err
 }

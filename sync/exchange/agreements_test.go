@@ -3,6 +3,8 @@ package exchange_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"maps"
@@ -91,6 +93,16 @@ func agreementsStory(t *testing.T, backend string) {
 	chk, err := evidence.Check(ctx, files, evidence.CheckOptions{Trust: portaltest.Trust(env.PKI)})
 	if err != nil || len(chk.Problems) != 0 || chk.Receipts != 1 {
 		t.Fatalf("package check: %+v %v", chk, err)
+	}
+	if a := chk.Agreement; a == nil || !bytes.Equal(files[a.Path], text) || a.Document != acc.Text {
+		t.Fatalf("the package does not carry the accepted text: %+v", chk.Agreement)
+	}
+	// One character of the text changed, and the package's own digests
+	// redone to match: the signed statement still names the text accepted.
+	forged := forgeAcceptedText(t, files)
+	if chk, _ := evidence.Check(ctx, forged, evidence.CheckOptions{Trust: portaltest.Trust(env.PKI)}); len(chk.Problems) != 1 ||
+		!strings.Contains(chk.Problems[0].Text, "accepted another text") {
+		t.Errorf("a package with another text: %+v", chk.Problems)
 	}
 	tampered := maps.Clone(files)
 	r1 := files["receipts/1.p7s"]
@@ -246,4 +258,32 @@ func (c *portalCaller) post(t *testing.T, path, key string, body []byte) (int, s
 	var b bytes.Buffer
 	b.ReadFrom(resp.Body)
 	return resp.StatusCode, b.String()
+}
+
+// forgeAcceptedText changes one character of the accepted text in a
+// package and redoes agreement.json and the manifest to match.
+func forgeAcceptedText(t *testing.T, files map[string][]byte) map[string][]byte {
+	t.Helper()
+	out := maps.Clone(files)
+	var a evidence.AgreementFile
+	if err := json.Unmarshal(files["agreement.json"], &a); err != nil {
+		t.Fatal(err)
+	}
+	text := []rune(string(files[a.Path]))
+	text[0] = 'X'
+	out[a.Path] = []byte(string(text))
+	sum := sha256.Sum256(out[a.Path])
+	a.SHA256 = hex.EncodeToString(sum[:])
+	out["agreement.json"], _ = json.MarshalIndent(a, "", "  ")
+	var m evidence.Manifest
+	if err := json.Unmarshal(files["manifest.json"], &m); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range m.Files {
+		if data, ok := out[f.Path]; ok {
+			m.Files[i].Size, m.Files[i].SHA256 = int64(len(data)), sha256.Sum256(data)
+		}
+	}
+	out["manifest.json"], _ = json.Marshal(m)
+	return out
 }

@@ -254,7 +254,7 @@ func (e *Engine) settle(ctx context.Context, a store.Account, it store.OutboxIte
 	}
 	doc := ans.sub.Document
 	if ans.agreed != nil {
-		l.Status = "accepted"
+		l.Status = store.LinkAccepted
 	} else {
 		linkFrom(&l, doc)
 	}

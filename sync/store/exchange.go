@@ -53,6 +53,18 @@ const (
 	SyncConflict = "conflict" // the portal's copy moved on; the user decides
 )
 
+// An agreement's acceptance is linked to the remote "<agreement>/v<version>"
+// (status LinkAcceptance until the portal's receipt, then LinkAccepted),
+// and the text it accepted to AcceptedTextRemote of that: the evidence
+// package of the acceptance carries the text.
+const (
+	LinkAcceptance = "acceptance"
+	LinkAccepted   = "accepted"
+)
+
+// AcceptedTextRemote is where the text an acceptance linked at remote accepted is linked.
+func AcceptedTextRemote(remote string) string { return remote + "/text" }
+
 // Link ties a local document to its copy on a portal.
 type Link struct {
 	Document ID     `json:"document"`
