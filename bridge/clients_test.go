@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/verifytest"
 	"github.com/qoltanba/qoltanba/signer/cms"
 )
 
@@ -113,28 +113,10 @@ func checkPortalResults(t *testing.T, raw []byte, in portalInputs) {
 	if err := json.Unmarshal(out["xml"], &xmls); err != nil || len(xmls) != 1 {
 		t.Fatalf("xml %s", out["xml"])
 	}
-	xmlsecVerify(t, "xml", xmls[0])
-	xmlsecVerify(t, "signXml", str("signXml"))
+	verifytest.XMLSec(t, testPKI(t), "xml", []byte(xmls[0]))
+	verifytest.XMLSec(t, testPKI(t), "signXml", []byte(str("signXml")))
 	if !strings.Contains(string(out["ncaOnly"]), "NCA RK's current CAs") {
 		t.Errorf("a TEST key signed where the portal asks for NCA's chain: %s", out["ncaOnly"])
-	}
-}
-
-// xmlsecVerify checks a signed XML document with xmlsec1 against the RSA
-// test chain.
-func xmlsecVerify(t *testing.T, name, signed string) {
-	t.Helper()
-	if _, err := exec.LookPath("xmlsec1"); err != nil {
-		t.Skipf("xmlsec1 absent (%v): scripts/deps.sh test installs it", err)
-	}
-	dir := t.TempDir()
-	p := testPKI(t)
-	root := writeTemp(t, dir, "root.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: p.Roots["rsa"].Cert.Raw}))
-	ca := writeTemp(t, dir, "ca.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: p.CAs["rsa"].Cert.Raw}))
-	file := writeTemp(t, dir, "signed.xml", []byte(signed))
-	if out, err := exec.Command("xmlsec1", "--verify", "--trusted-pem", root, "--untrusted-pem", ca,
-		"--enabled-reference-uris", "empty,same-doc", file).CombinedOutput(); err != nil {
-		t.Errorf("%s: xmlsec1 rejects the XML signature: %v\n%s", name, err, out)
 	}
 }
 

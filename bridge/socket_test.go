@@ -21,6 +21,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/qoltanba/qoltanba/internal/verifytest"
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/gost"
 	"github.com/qoltanba/qoltanba/signer/gost/enginetest"
@@ -167,7 +168,7 @@ func TestSignOverSocket(t *testing.T) {
 	})
 	t.Run("commonUtils signXml", func(t *testing.T) {
 		reply := roundTrip(t, c, `{"module":"kz.gov.pki.knca.commonUtils","method":"signXml","args":["PKCS12","SIGNATURE","<login><nonce>42</nonce></login>","",""]}`)
-		xmlsecVerify(t, "signXml", commonResult(t, reply))
+		verifytest.XMLSec(t, testPKI(t), "signXml", []byte(commonResult(t, reply)))
 	})
 	t.Run("commonUtils createCMSSignatureFromBase64", func(t *testing.T) {
 		reply := roundTrip(t, c, `{"module":"kz.gov.pki.knca.commonUtils","method":"createCMSSignatureFromBase64","args":["PKCS12","SIGNATURE","`+b64+`",true]}`)

@@ -3,9 +3,6 @@ package ui
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/beevik/etree"
 
+	"github.com/qoltanba/qoltanba/internal/verifytest"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
 	"github.com/qoltanba/qoltanba/sync/store"
@@ -96,7 +94,7 @@ func TestDocumentsSignXML(t *testing.T) {
 	if !ev[0].DigestValid || !ev[0].SignatureValid || ev[0].Certificate == nil || !ev[0].Certificate.Equal(head.Cert) || ev[0].Scope != "whole document" {
 		t.Errorf("xmldsig.Verify: digest %v, signature %v, scope %q, %s", ev[0].DigestValid, ev[0].SignatureValid, ev[0].Scope, ev[0].CryptoError)
 	}
-	xmlsecVerifies(t, p, signed)
+	verifytest.XMLSec(t, p, "the signed document", signed)
 
 	var screen []string
 	onUI(func() { screen = texts(g.win.Content()) })
@@ -157,28 +155,4 @@ func checkEnveloped(t *testing.T, signed []byte) {
 	if !bytes.Contains(signed, []byte("ТОО Альфа")) || !bytes.Contains(signed, []byte("1250000")) {
 		t.Errorf("the content is not in the signed document:\n%s", signed)
 	}
-}
-
-// xmlsecVerifies runs xmlsec1 --verify on the signed document, trusting the
-// test root only (the issuing CA is given as untrusted).
-func xmlsecVerifies(t *testing.T, p *testpki.PKI, signed []byte) {
-	t.Helper()
-	bin, err := exec.LookPath("xmlsec1")
-	if err != nil {
-		t.Log("xmlsec1 absent: the independent check is skipped (scripts/deps.sh test installs it)")
-		return
-	}
-	dir := t.TempDir()
-	root, ca := writeCAPEMs(t, p, testpki.FamilyRSA, dir)
-	file := filepath.Join(dir, "signed.xml")
-	if err := os.WriteFile(file, signed, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "--verify", "--trusted-pem", root, "--untrusted-pem", ca,
-		"--enabled-reference-uris", "empty,same-doc", file).CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "OK") {
-		t.Errorf("xmlsec1 --verify rejects the signature: %v\n%s", err, out)
-		return
-	}
-	t.Logf("xmlsec1 --verify: %s", strings.TrimSpace(string(out)))
 }

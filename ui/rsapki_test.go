@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,17 +59,4 @@ func writeP12(t *testing.T, e *testpki.Entity, dir string) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-// writeCAPEMs writes the family's root (trusted) and issuing CA (untrusted)
-// certificates as PEM files for xmlsec1 and openssl.
-func writeCAPEMs(t *testing.T, p *testpki.PKI, f testpki.Family, dir string) (root, issuing string) {
-	t.Helper()
-	root, issuing = filepath.Join(dir, "root.pem"), filepath.Join(dir, "ca.pem")
-	for path, der := range map[string][]byte{root: p.Root(f).Cert.Raw, issuing: p.CA(f).Cert.Raw} {
-		if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root, issuing
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
+	"github.com/qoltanba/qoltanba/internal/verifytest"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
 	"github.com/qoltanba/qoltanba/sync/acceptance"
@@ -125,9 +126,16 @@ func agreementsStory(t *testing.T, backend string) {
 		inner.ServeHTTP(w, r)
 	})
 	away = true
-	acc2, err := d.engine.Accept(ctx, "test", ru.Id, "ru", key, d.ui, true)
+	// In Russian, with the RSA key: xmlsec1 checks the acceptance too.
+	acc2, err := d.engine.Accept(ctx, "test", ru.Id, "ru", d.key("rsa/individual"), d.ui, true)
 	if err != nil || acc2.Sent {
 		t.Fatalf("accept while away: %+v %v", acc2, err)
+	}
+	if sigs, _ := d.store.Signatures(ctx, acc2.Document, 1); len(sigs) == 1 {
+		signed, _ := d.store.SignatureBytes(ctx, acc2.Document, 1, sigs[0].Index)
+		verifytest.XMLSec(t, d.p, "the acceptance signed with RSA", signed)
+	} else {
+		t.Fatalf("the acceptance's signatures: %+v", sigs)
 	}
 	if out, _ := d.store.Outbox(ctx, "test"); len(out) != 1 {
 		t.Fatalf("outbox: %+v", out)

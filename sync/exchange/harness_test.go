@@ -63,8 +63,10 @@ func newDesktop(t testing.TB, dir string) *desktop {
 	if err := os.MkdirAll(c.TestTrustDir(), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(c.TestTrustDir(), "root.cer"), p.Root(testpki.FamilyGOST).Cert.Raw, 0o600); err != nil {
-		t.Fatal(err)
+	for _, f := range []testpki.Family{testpki.FamilyGOST, testpki.FamilyRSA} {
+		if err := os.WriteFile(filepath.Join(c.TestTrustDir(), string(f)+"-root.cer"), p.Root(f).Cert.Raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return d
 }

@@ -35,8 +35,9 @@ var (
 	pkiErr  error
 )
 
-// PKI is one GOST test PKI per test binary, written to a temporary folder
-// (key files for the desktop's key registry) and served on loopback.
+// PKI is one test PKI per test binary (GOST, and RSA for the independent
+// verifiers that know no KZ GOST), written to a temporary folder (key files
+// for the desktop's key registry) and served on loopback.
 func PKI(t testing.TB) *testpki.PKI {
 	t.Helper()
 	pkiOnce.Do(func() {
@@ -51,7 +52,7 @@ func PKI(t testing.TB) *testpki.PKI {
 			return
 		}
 		thePKI, pkiErr = testpki.Generate(testpki.Options{Dir: dir, BaseURL: "http://" + ln.Addr().String(),
-			Families: []testpki.Family{testpki.FamilyGOST}})
+			Families: []testpki.Family{testpki.FamilyGOST, testpki.FamilyRSA}})
 		if pkiErr == nil {
 			go testpki.ServePKI(context.Background(), thePKI, ln)
 		}
@@ -62,10 +63,14 @@ func PKI(t testing.TB) *testpki.PKI {
 	return thePKI
 }
 
-// Trust is a trust store with the test PKI's root as a TEST anchor.
+// Trust is a trust store with the test PKI's roots as TEST anchors.
 func Trust(p *testpki.PKI) *pki.TrustStore {
 	ts := pki.NewTrustStore("")
-	ts.AddTest(p.Root(testpki.FamilyGOST).Cert)
+	for _, f := range []testpki.Family{testpki.FamilyGOST, testpki.FamilyRSA} {
+		if r := p.Root(f); r != nil {
+			ts.AddTest(r.Cert)
+		}
+	}
 	return ts
 }
 
