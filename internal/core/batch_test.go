@@ -17,18 +17,27 @@ import (
 // batchCore is a core over a bbolt store in its own folder.
 func batchCore(t testing.TB) (*core.Core, string) {
 	t.Helper()
+	c, err := core.New(core.Options{DataDir: t.TempDir(), Keys: core.NewKeys(nil, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, withStore(t, c)
+}
+
+// withStore gives c a bbolt store in a folder of its own (returned), and
+// makes it work offline.
+func withStore(t testing.TB, c *core.Core) string {
+	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := core.New(core.Options{DataDir: dir, Store: st, Keys: core.NewKeys(nil, nil)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c.Store = st
 	c.UpdateSettings(func(s *core.Settings) { s.Offline = true })
-	t.Cleanup(func() { st.Close(); c.Close() })
-	return c, dir
+	t.Cleanup(func() { st.Close() })
+	return dir
 }
 
 func addDocs(t testing.TB, c *core.Core, n, size int, name string) []store.ID {
@@ -54,8 +63,14 @@ func addDocs(t testing.TB, c *core.Core, n, size int, name string) []store.ID {
 // batch cancelled half way keeps what it signed and says what it did not.
 func TestSignDocumentsBatch(t *testing.T) {
 	p := gostPKI(t)
-	key := p.Find("gost/legal_head").P12Path
 	c, dir := batchCore(t)
+	batchStory(t, c, dir, p.Find("gost/legal_head").P12Path, testpki.DefaultPassword)
+}
+
+// batchStory signs 200 documents and a damaged one with key in one batch,
+// then cancels a second batch half way, checking the summaries against the
+// store; secret opens the key (a password or a PIN).
+func batchStory(t *testing.T, c *core.Core, dir, key, secret string) {
 	ctx := context.Background()
 	ids := addDocs(t, c, 200, 1024, "invoice")
 	// One large document, damaged on disk (its content lives in a file).
@@ -71,7 +86,7 @@ func TestSignDocumentsBatch(t *testing.T) {
 	if err := os.WriteFile(blobs[0], []byte(strings.Repeat("S", 40<<10)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ui := &scriptUI{secrets: []string{testpki.DefaultPassword}}
+	ui := &scriptUI{secrets: []string{secret}}
 	res, err := c.SignDocuments(ctx, core.DocumentsSignRequest{KeyURI: key, IDs: append(ids, big.ID)}, ui)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +110,7 @@ func TestSignDocumentsBatch(t *testing.T) {
 	more := addDocs(t, c, 100, 1024, "act")
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ui2 := &scriptUI{secrets: []string{testpki.DefaultPassword}}
+	ui2 := &scriptUI{secrets: []string{secret}}
 	res, err = c.SignDocuments(cctx, core.DocumentsSignRequest{KeyURI: key, IDs: more,
 		Progress: func(stage core.Stage, f float64) {
 			if stage == core.StageSign && f >= 0.5 {

@@ -131,3 +131,12 @@ func TestTokenRemovedBeforeSigning(t *testing.T) {
 		t.Errorf("a PIN was asked for a pulled token: %+v", ui.requests)
 	}
 }
+
+// TestSignDocumentsBatchToken: the batch story on a SoftHSM token: 200
+// documents with one PIN, a damaged one skipped, a second batch cancelled
+// half way.
+func TestSignDocumentsBatchToken(t *testing.T) {
+	c, p := tokenWith(t, "BATCH TOKEN", "rsa/legal_head")
+	ref := tokenKey(t, c, p.Find("rsa/legal_head"))
+	batchStory(t, c, withStore(t, c), ref.URI, softhsmtest.UserPIN)
+}
