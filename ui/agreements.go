@@ -300,16 +300,23 @@ func (g *App) fillAgreementView() {
 func (g *App) agreementSearch() fyne.CanvasObject {
 	s := &g.agreements
 	s.found = widget.NewLabel("")
+	var row *fyne.Container
+	say := func(text string) {
+		s.found.SetText(text)
+		if row != nil {
+			row.Refresh() // the label's width changed
+		}
+	}
 	step := func(d int) {
 		hits := s.reader.find(s.query)
 		if len(hits) == 0 {
 			s.reader.show(-1)
-			s.found.SetText(map[bool]string{true: "", false: T("agreements.notFound")}[s.query == ""])
+			say(map[bool]string{true: "", false: T("agreements.notFound")}[s.query == ""])
 			return
 		}
 		s.hit = (s.hit + d + len(hits)) % len(hits)
 		s.reader.show(hits[s.hit])
-		s.found.SetText(T("agreements.found", map[string]any{"N": s.hit + 1, "Count": len(hits)}))
+		say(T("agreements.found", map[string]any{"N": s.hit + 1, "Count": len(hits)}))
 	}
 	find := widget.NewEntry()
 	find.SetPlaceHolder(T("agreements.find"))
@@ -322,7 +329,8 @@ func (g *App) agreementSearch() fyne.CanvasObject {
 		s.reader.mark(hits[s.hit]) // after A−/A+: the match stays marked where the reader was
 		s.found.SetText(T("agreements.found", map[string]any{"N": s.hit + 1, "Count": len(hits)}))
 	}
-	return container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), container.NewHBox(s.found, prev, next), find)
+	row = container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), container.NewHBox(s.found, prev, next), find)
+	return row
 }
 
 // checkReadEnd notes that the end of the text is on screen.

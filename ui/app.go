@@ -130,6 +130,8 @@ type App struct {
 	portal portalState
 	// agreements is the Agreements screen's state.
 	agreements agreementsState
+	// registers is the Registers screen's state.
+	registers registersState
 	// batch is the Documents screen's batch signing.
 	batch batchState
 }

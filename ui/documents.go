@@ -175,9 +175,14 @@ func (g *App) documentsScreen() fyne.CanvasObject {
 
 // enumSelect is a drop-down over a store enumeration with an "all" entry
 // first; onChange receives the raw value ("" for all).
+//
+// all == "" leaves out the "all" choice.
 func (g *App) enumSelect(all string, values []string, text func(string) string, current string, onChange func(string)) *widget.Select {
 	options := []string{all}
 	raw := append([]string{""}, values...)
+	if all == "" {
+		options, raw = nil, values
+	}
 	for _, v := range values {
 		options = append(options, text(v))
 	}

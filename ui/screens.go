@@ -26,6 +26,7 @@ func screens() []Screen {
 		{ID: "sign", Title: "nav.sign", Icon: theme.DocumentCreateIcon(), InNav: true, Build: (*App).signScreen},
 		{ID: "verify", Title: "nav.verify", Icon: theme.ConfirmIcon(), InNav: true, Build: (*App).verifyScreen},
 		{ID: "documents", Title: "nav.documents", Icon: theme.FolderIcon(), InNav: true, Build: (*App).documentsScreen},
+		{ID: "registers", Title: "nav.registers", Icon: theme.ListIcon(), InNav: true, Build: (*App).registersScreen},
 		{ID: "agreements", Title: "nav.agreements", Icon: theme.DocumentIcon(), InNav: true, Build: (*App).agreementsScreen},
 		{ID: "settings", Title: "nav.settings", Icon: theme.SettingsIcon(), InNav: true, Build: (*App).settingsScreen},
 		{ID: "about", Title: "nav.about", Icon: theme.InfoIcon(), InNav: true, Build: (*App).aboutScreen},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -56,7 +57,7 @@ func commands() []command {
 			fmt.Fprintf(s.out, "qoltanba %s\n", version)
 			return nil
 		}},
-	}, append(portalCommands(), agreementCommands()...)...)
+	}, slices.Concat(portalCommands(), agreementCommands(), registerCommands())...)
 }
 
 // run is the whole program; it returns the exit code.
