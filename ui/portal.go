@@ -398,7 +398,7 @@ func (g *App) portalCard(det *docDetail) fyne.CanvasObject {
 	if l.Status == string(api.DocumentStatusSigned) || l.Status == string(api.DocumentStatusSubmitted) {
 		buttons = append(buttons, widget.NewButtonWithIcon(T("portal.revoke"), theme.ContentUndoIcon(), func() { g.portalStep(id, stepRevoke) }))
 	}
-	if r := l.Revocation; r != nil && r.State == string(api.Requested) && r.ProposedBy == string(api.RevocationProposedByPortal) {
+	if r := l.Revocation; r != nil && r.State == string(api.RevocationStateRequested) && r.ProposedBy == string(api.RevocationProposedByPortal) {
 		buttons = append(buttons,
 			widget.NewButtonWithIcon(T("portal.acceptRevocation"), theme.ConfirmIcon(), func() { g.portalStep(id, stepAccept) }),
 			widget.NewButtonWithIcon(T("portal.refuseRevocation"), theme.CancelIcon(), func() { g.portalStep(id, stepRefuse) }))

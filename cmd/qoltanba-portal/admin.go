@@ -237,6 +237,56 @@ func revocation(ctx context.Context, out io.Writer, args []string) error {
 	return nil
 }
 
+// compromises lists the certificates reported compromised or decides a
+// holder's request to resume one (EDM agreement 8.8).
+func compromises(ctx context.Context, out io.Writer, args []string) error {
+	fs := flag.NewFlagSet("compromises", flag.ContinueOnError)
+	reason := fs.String("reason", "", "why, in a `SENTENCE`")
+	op := operatorFlags(fs)
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 0 && len(rest) != 2 {
+		return usagef("no arguments to list; FINGERPRINT resume|refuse to decide")
+	}
+	o, err := op()
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
+		var list []api.CompromiseRecord
+		if err := o.call(ctx, http.MethodGet, "/admin/compromises", nil, &list); err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "FINGERPRINT	IIN	SINCE	RESUMPTION")
+		for _, c := range list {
+			state := "-"
+			if r := c.Resumption; r.State != "" {
+				state = fmt.Sprintf("%s (%s: %s)", r.State, r.Requested.Format("2006-01-02"), r.Reason)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Fingerprint, c.Iin, c.Since.Format("2006-01-02 15:04"), state)
+		}
+		return tw.Flush()
+	}
+	var decision api.ResumptionDecisionDecision
+	switch rest[1] {
+	case "resume":
+		decision = api.Resume
+	case "refuse":
+		decision = api.Refuse
+	default:
+		return usagef("resume or refuse, not %q", rest[1])
+	}
+	var c api.CompromiseRecord
+	if err := o.call(ctx, http.MethodPost, "/admin/compromises/"+rest[0], api.ResumptionDecision{Decision: decision, Reason: *reason}, &c); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s: %s\n", c.Fingerprint, c.Resumption.State)
+	return nil
+}
+
 // seedDemo publishes the demo's sample documents once (an empty portal).
 func seedDemo(ctx context.Context, url, token string, p *testpki.PKI, st portal.Storage, agreementsDir string) error {
 	if docs, err := st.Documents(ctx, "", 1); err != nil || len(docs) > 0 {

@@ -8,6 +8,7 @@
 //	qoltanba-portal show ID
 //	qoltanba-portal revocation ID propose|accept|refuse [--reason R]
 //	qoltanba-portal agreements
+//	qoltanba-portal compromises [FINGERPRINT resume|refuse [--reason R]]
 package main
 
 import (
@@ -35,6 +36,7 @@ func commands() []command {
 		{"show", "ID", "show a document and its history", show},
 		{"revocation", "ID propose|accept|refuse", "take the portal's part in annulling a document (signed with the portal's key)", revocation},
 		{"agreements", "", "list the agreements at their current versions", listAgreements},
+		{"compromises", "[FINGERPRINT resume|refuse]", "list certificates reported compromised, or decide a resumption request", compromises},
 	}
 }
 

@@ -73,6 +73,15 @@ func TestServeDemo(t *testing.T) {
 	if code := run(ctx, append([]string{"revocation", id, "propose", "--reason", "x"}, op...), &o, &e); code != 1 || !strings.Contains(e.String(), "only a signed or submitted document") {
 		t.Fatalf("revoking an unsigned document: %d %s", code, e.String())
 	}
+	// Compromise reports: none yet; a decision on an unknown one is refused.
+	o.Reset()
+	e.Reset()
+	if code := run(ctx, append([]string{"compromises"}, op...), &o, &e); code != 0 || !strings.Contains(o.String(), "FINGERPRINT") {
+		t.Fatalf("compromises: %d %s %s", code, o.String(), e.String())
+	}
+	if code := run(ctx, append([]string{"compromises", strings.Repeat("ab", 32), "resume"}, op...), &o, &e); code != 1 || !strings.Contains(e.String(), "not found") {
+		t.Fatalf("resuming an unknown report: %d %s", code, e.String())
+	}
 	// The sample agreements were published (read from --agreements).
 	published := func() bool {
 		o.Reset()

@@ -7,9 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/docsign"
 	"github.com/qoltanba/qoltanba/sync/exchange"
 	"github.com/qoltanba/qoltanba/sync/store"
@@ -31,7 +33,80 @@ func portalCommands() []command {
 		{"portal send", "ID", "sign one of your documents and send it to a portal", portalSend},
 		{"portal revoke", "ID", "propose to annul a signed document (the portal accepts or refuses)", portalRevoke},
 		{"portal answer", "ID", "accept (--accept) or refuse (--refuse) the portal's proposal to annul a document", portalAnswer},
+		{"portal compromises", "", "list your certificates reported compromised on a portal, and their resumption requests", portalCompromises},
+		{"portal resumption", "FILE.cer|FINGERPRINT", "ask the portal to resume a certificate reported compromised (--reason); the portal's operator decides", portalResumption},
 	}
+}
+
+func portalCompromises(ctx context.Context, s stdio, args []string) error {
+	p := newPortalFlags(s, "portal compromises", false)
+	e, _, err := p.open(s, args, 0)
+	if err != nil {
+		return err
+	}
+	defer closeCore(e.Core)
+	list, err := e.Compromises(ctx, *p.account)
+	if err != nil {
+		return portalError(err)
+	}
+	if *p.asJSON {
+		return printJSON(s.out, list)
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(s.out, "No certificate of yours is reported compromised on this portal.")
+	}
+	for _, c := range list {
+		fmt.Fprintf(s.out, "%s: compromised since %s", c.Fingerprint, c.Since.Local().Format("2006-01-02 15:04"))
+		if r := c.Resumption; r.State != "" {
+			fmt.Fprintf(s.out, "; resumption %s (asked %s)", r.State, r.Requested.Local().Format("2006-01-02"))
+		}
+		fmt.Fprintln(s.out)
+	}
+	return nil
+}
+
+func portalResumption(ctx context.Context, s stdio, args []string) error {
+	p := newPortalFlags(s, "portal resumption", false)
+	reason := p.fs.String("reason", "", "why the certificate should be resumed, in a `SENTENCE` (required)")
+	e, rest, err := p.open(s, args, 1)
+	if err != nil {
+		return err
+	}
+	defer closeCore(e.Core)
+	if strings.TrimSpace(*reason) == "" {
+		return usagef("say why with --reason")
+	}
+	fp := strings.ToLower(rest[0])
+	if !isFingerprint(fp) {
+		certs, err := readCertFile(rest[0])
+		if err != nil {
+			return withHint(err, "name the certificate by its file or its SHA-256 fingerprint ('qoltanba portal compromises' lists them)")
+		}
+		fp = pki.Fingerprint(certs[0])
+	}
+	rec, err := e.RequestResumption(ctx, *p.account, fp, *reason)
+	if err != nil {
+		return portalError(err)
+	}
+	if *p.asJSON {
+		return printJSON(s.out, rec)
+	}
+	fmt.Fprintf(s.out, "Resumption of %s asked: the portal's operator decides ('qoltanba portal compromises' shows the answer).\n", rec.Fingerprint)
+	fmt.Fprintln(s.out, "Qoltanba itself will not sign with that key again: a key once reported is replaced.")
+	return nil
+}
+
+// isFingerprint says whether s is a SHA-256 in lower-case hex.
+func isFingerprint(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // portalFlags are what every portal command shares.

@@ -154,6 +154,17 @@ func TestPortalCLI(t *testing.T) {
 	if !signedThree {
 		t.Fatal("the third document did not arrive")
 	}
+	// The holder asks the portal to resume it, by the certificate's file.
+	if code, _, stderr := cli("", "portal", "resumption", person.CertPath); code != 1 || !strings.Contains(stderr, "--reason") {
+		t.Fatalf("resumption without a reason: %d %s", code, stderr)
+	}
+	code, out, stderr = cli("", "portal", "resumption", person.CertPath, "--reason", "found the token")
+	if code != 0 || !strings.Contains(out, "operator decides") {
+		t.Fatalf("resumption: %d %s %s", code, out, stderr)
+	}
+	if code, out, _ := cli("", "portal", "compromises"); code != 0 || !strings.Contains(out, "resumption requested") {
+		t.Fatalf("compromises: %d %s", code, out)
+	}
 
 	// The portal goes away: sync says offline (exit 2) and loses nothing.
 	env.HTTP.Close()

@@ -269,6 +269,45 @@ func (e OperationState) Valid() bool {
 	}
 }
 
+// Defines values for ResumptionState.
+const (
+	ResumptionStateRefused   ResumptionState = "refused"
+	ResumptionStateRequested ResumptionState = "requested"
+	ResumptionStateResumed   ResumptionState = "resumed"
+)
+
+// Valid indicates whether the value is a known member of the ResumptionState enum.
+func (e ResumptionState) Valid() bool {
+	switch e {
+	case ResumptionStateRefused:
+		return true
+	case ResumptionStateRequested:
+		return true
+	case ResumptionStateResumed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResumptionDecisionDecision.
+const (
+	Refuse ResumptionDecisionDecision = "refuse"
+	Resume ResumptionDecisionDecision = "resume"
+)
+
+// Valid indicates whether the value is a known member of the ResumptionDecisionDecision enum.
+func (e ResumptionDecisionDecision) Valid() bool {
+	switch e {
+	case Refuse:
+		return true
+	case Resume:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RevocationProposedBy.
 const (
 	RevocationProposedByPortal RevocationProposedBy = "portal"
@@ -289,19 +328,19 @@ func (e RevocationProposedBy) Valid() bool {
 
 // Defines values for RevocationState.
 const (
-	Accepted  RevocationState = "accepted"
-	Refused   RevocationState = "refused"
-	Requested RevocationState = "requested"
+	RevocationStateAccepted  RevocationState = "accepted"
+	RevocationStateRefused   RevocationState = "refused"
+	RevocationStateRequested RevocationState = "requested"
 )
 
 // Valid indicates whether the value is a known member of the RevocationState enum.
 func (e RevocationState) Valid() bool {
 	switch e {
-	case Accepted:
+	case RevocationStateAccepted:
 		return true
-	case Refused:
+	case RevocationStateRefused:
 		return true
-	case Requested:
+	case RevocationStateRequested:
 		return true
 	default:
 		return false
@@ -437,9 +476,12 @@ type CompromiseNotice struct {
 // CompromiseRecord defines model for CompromiseRecord.
 type CompromiseRecord struct {
 	// Fingerprint A SHA-256 in lower-case hex.
-	Fingerprint SHA256    `json:"fingerprint"`
-	Reported    time.Time `json:"reported"`
-	Since       time.Time `json:"since"`
+	Fingerprint SHA256     `json:"fingerprint"`
+	Iin         IIN        `json:"iin,omitempty,omitzero"`
+	Reason      string     `json:"reason,omitempty,omitzero"`
+	Reported    time.Time  `json:"reported"`
+	Resumption  Resumption `json:"resumption,omitempty,omitzero"`
+	Since       time.Time  `json:"since"`
 }
 
 // Content defines model for Content.
@@ -670,6 +712,32 @@ type ReceiptBody struct {
 	Verdict Verdict `json:"verdict"`
 }
 
+// Resumption defines model for Resumption.
+type Resumption struct {
+	Decided        time.Time       `json:"decided,omitempty,omitzero"`
+	DecisionReason string          `json:"decisionReason,omitempty,omitzero"`
+	Reason         string          `json:"reason"`
+	Requested      time.Time       `json:"requested"`
+	State          ResumptionState `json:"state"`
+}
+
+// ResumptionState defines model for Resumption.State.
+type ResumptionState string
+
+// ResumptionDecision defines model for ResumptionDecision.
+type ResumptionDecision struct {
+	Decision ResumptionDecisionDecision `json:"decision"`
+	Reason   string                     `json:"reason,omitempty,omitzero"`
+}
+
+// ResumptionDecisionDecision defines model for ResumptionDecision.Decision.
+type ResumptionDecisionDecision string
+
+// ResumptionRequest defines model for ResumptionRequest.
+type ResumptionRequest struct {
+	Reason string `json:"reason"`
+}
+
 // Revocation defines model for Revocation.
 type Revocation struct {
 	// Id A portal id (26 lower-case base-32 characters).
@@ -793,6 +861,9 @@ type Verdict struct {
 // DocumentID A portal id (26 lower-case base-32 characters).
 type DocumentID = EntityID
 
+// Fingerprint A SHA-256 in lower-case hex.
+type Fingerprint = SHA256
+
 // AdminPublishAgreementParams defines parameters for AdminPublishAgreement.
 type AdminPublishAgreementParams struct {
 	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
@@ -826,6 +897,11 @@ type AcceptAgreementParams struct {
 
 // ReportCompromiseParams defines parameters for ReportCompromise.
 type ReportCompromiseParams struct {
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
+// RequestResumptionParams defines parameters for RequestResumption.
+type RequestResumptionParams struct {
 	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
 }
 
@@ -869,6 +945,9 @@ type ListEventsParams struct {
 // AdminPublishAgreementJSONRequestBody defines body for AdminPublishAgreement for application/json ContentType.
 type AdminPublishAgreementJSONRequestBody = AgreementPublication
 
+// AdminDecideResumptionJSONRequestBody defines body for AdminDecideResumption for application/json ContentType.
+type AdminDecideResumptionJSONRequestBody = ResumptionDecision
+
 // AdminPublishJSONRequestBody defines body for AdminPublish for application/json ContentType.
 type AdminPublishJSONRequestBody = Publication
 
@@ -886,6 +965,9 @@ type CreateSessionJSONRequestBody = SessionRequest
 
 // ReportCompromiseJSONRequestBody defines body for ReportCompromise for application/json ContentType.
 type ReportCompromiseJSONRequestBody = CompromiseNotice
+
+// RequestResumptionJSONRequestBody defines body for RequestResumption for application/json ContentType.
+type RequestResumptionJSONRequestBody = ResumptionRequest
 
 // SubmitDocumentJSONRequestBody defines body for SubmitDocument for application/json ContentType.
 type SubmitDocumentJSONRequestBody = NewDocument
@@ -995,6 +1077,31 @@ type ClientInterface interface {
 	// Corresponds with POST /admin/agreements (the `AdminPublishAgreement` operationId).
 	AdminPublishAgreement(ctx context.Context, params *AdminPublishAgreementParams, body AdminPublishAgreementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AdminListCompromises Every certificate reported compromised, with resumption requests
+	//
+	// Corresponds with GET /admin/compromises (the `AdminListCompromises` operationId).
+	AdminListCompromises(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminDecideResumptionWithBody Resume a suspended certificate, or refuse its resumption
+	//
+	// Resumed, the certificate's signatures are accepted again (the report stays on record);
+	// refused, the suspension stands. Only a pending request is decided (else 409).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /admin/compromises/{fingerprint} (the `AdminDecideResumption` operationId).
+	AdminDecideResumptionWithBody(ctx context.Context, fingerprint Fingerprint, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdminDecideResumption Resume a suspended certificate, or refuse its resumption
+	//
+	// Resumed, the certificate's signatures are accepted again (the report stays on record);
+	// refused, the suspension stands. Only a pending request is decided (else 409).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /admin/compromises/{fingerprint} (the `AdminDecideResumption` operationId).
+	AdminDecideResumption(ctx context.Context, fingerprint Fingerprint, body AdminDecideResumptionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// AdminListDocuments Every document, newest first
 	//
 	// Corresponds with GET /admin/documents (the `AdminListDocuments` operationId).
@@ -1090,6 +1197,11 @@ type ClientInterface interface {
 	// Corresponds with POST /auth/session (the `CreateSession` operationId).
 	CreateSession(ctx context.Context, body CreateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListCompromises The user's certificates reported compromised, with any resumption request and its outcome
+	//
+	// Corresponds with GET /compromise (the `ListCompromises` operationId).
+	ListCompromises(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ReportCompromiseWithBody Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
 	//
 	// The portal refuses every signature by that certificate received from now on unless a
@@ -1113,6 +1225,28 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /compromise (the `ReportCompromise` operationId).
 	ReportCompromise(ctx context.Context, params *ReportCompromiseParams, body ReportCompromiseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RequestResumptionWithBody Ask the portal to resume a suspended certificate (the key was not compromised after all)
+	//
+	// The suspension of a certificate reported compromised lasts until the user asks for its
+	// resumption and the portal's operator decides (EDM agreement 8.8). One request at a time:
+	// a pending one is 409; a certificate of another user is 404.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /compromise/{fingerprint}/resumption (the `RequestResumption` operationId).
+	RequestResumptionWithBody(ctx context.Context, fingerprint Fingerprint, params *RequestResumptionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RequestResumption Ask the portal to resume a suspended certificate (the key was not compromised after all)
+	//
+	// The suspension of a certificate reported compromised lasts until the user asks for its
+	// resumption and the portal's operator decides (EDM agreement 8.8). One request at a time:
+	// a pending one is 409; a certificate of another user is 404.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /compromise/{fingerprint}/resumption (the `RequestResumption` operationId).
+	RequestResumption(ctx context.Context, fingerprint Fingerprint, params *RequestResumptionParams, body RequestResumptionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubmitDocumentWithBody Send the user's own signed document to the portal
 	//
@@ -1263,6 +1397,61 @@ func (c *Client) AdminPublishAgreementWithBody(ctx context.Context, params *Admi
 // Corresponds with POST /admin/agreements (the `AdminPublishAgreement` operationId).
 func (c *Client) AdminPublishAgreement(ctx context.Context, params *AdminPublishAgreementParams, body AdminPublishAgreementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAdminPublishAgreementRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminListCompromises Every certificate reported compromised, with resumption requests
+//
+// Corresponds with GET /admin/compromises (the `AdminListCompromises` operationId).
+func (c *Client) AdminListCompromises(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminListCompromisesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminDecideResumptionWithBody Resume a suspended certificate, or refuse its resumption
+//
+// Resumed, the certificate's signatures are accepted again (the report stays on record);
+// refused, the suspension stands. Only a pending request is decided (else 409).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /admin/compromises/{fingerprint} (the `AdminDecideResumption` operationId).
+func (c *Client) AdminDecideResumptionWithBody(ctx context.Context, fingerprint Fingerprint, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminDecideResumptionRequestWithBody(c.Server, fingerprint, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdminDecideResumption Resume a suspended certificate, or refuse its resumption
+//
+// Resumed, the certificate's signatures are accepted again (the report stays on record);
+// refused, the suspension stands. Only a pending request is decided (else 409).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /admin/compromises/{fingerprint} (the `AdminDecideResumption` operationId).
+func (c *Client) AdminDecideResumption(ctx context.Context, fingerprint Fingerprint, body AdminDecideResumptionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdminDecideResumptionRequest(c.Server, fingerprint, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1518,6 +1707,21 @@ func (c *Client) CreateSession(ctx context.Context, body CreateSessionJSONReques
 	return c.Client.Do(req)
 }
 
+// ListCompromises The user's certificates reported compromised, with any resumption request and its outcome
+//
+// Corresponds with GET /compromise (the `ListCompromises` operationId).
+func (c *Client) ListCompromises(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCompromisesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ReportCompromiseWithBody Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
 //
 // The portal refuses every signature by that certificate received from now on unless a
@@ -1552,6 +1756,48 @@ func (c *Client) ReportCompromiseWithBody(ctx context.Context, params *ReportCom
 // Corresponds with POST /compromise (the `ReportCompromise` operationId).
 func (c *Client) ReportCompromise(ctx context.Context, params *ReportCompromiseParams, body ReportCompromiseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReportCompromiseRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RequestResumptionWithBody Ask the portal to resume a suspended certificate (the key was not compromised after all)
+//
+// The suspension of a certificate reported compromised lasts until the user asks for its
+// resumption and the portal's operator decides (EDM agreement 8.8). One request at a time:
+// a pending one is 409; a certificate of another user is 404.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /compromise/{fingerprint}/resumption (the `RequestResumption` operationId).
+func (c *Client) RequestResumptionWithBody(ctx context.Context, fingerprint Fingerprint, params *RequestResumptionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRequestResumptionRequestWithBody(c.Server, fingerprint, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RequestResumption Ask the portal to resume a suspended certificate (the key was not compromised after all)
+//
+// The suspension of a certificate reported compromised lasts until the user asks for its
+// resumption and the portal's operator decides (EDM agreement 8.8). One request at a time:
+// a pending one is 409; a certificate of another user is 404.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /compromise/{fingerprint}/resumption (the `RequestResumption` operationId).
+func (c *Client) RequestResumption(ctx context.Context, fingerprint Fingerprint, params *RequestResumptionParams, body RequestResumptionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRequestResumptionRequest(c.Server, fingerprint, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1917,6 +2163,80 @@ func NewAdminPublishAgreementRequestWithBody(server string, params *AdminPublish
 		req.Header.Set("Idempotency-Key", headerParam0)
 
 	}
+
+	return req, nil
+}
+
+// NewAdminListCompromisesRequest constructs an http.Request for the AdminListCompromises method
+func NewAdminListCompromisesRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/compromises")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdminDecideResumptionRequest calls the generic AdminDecideResumption builder with application/json body
+func NewAdminDecideResumptionRequest(server string, fingerprint Fingerprint, body AdminDecideResumptionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdminDecideResumptionRequestWithBody(server, fingerprint, "application/json", bodyReader)
+}
+
+// NewAdminDecideResumptionRequestWithBody constructs an http.Request for the AdminDecideResumption method, with any body, and a specified content type
+func NewAdminDecideResumptionRequestWithBody(server string, fingerprint Fingerprint, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fingerprint", fingerprint, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/admin/compromises/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -2388,6 +2708,33 @@ func NewCreateSessionRequestWithBody(server string, contentType string, body io.
 	return req, nil
 }
 
+// NewListCompromisesRequest constructs an http.Request for the ListCompromises method
+func NewListCompromisesRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/compromise")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewReportCompromiseRequest calls the generic ReportCompromise builder with application/json body
 func NewReportCompromiseRequest(server string, params *ReportCompromiseParams, body ReportCompromiseJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -2409,6 +2756,66 @@ func NewReportCompromiseRequestWithBody(server string, params *ReportCompromiseP
 	}
 
 	operationPath := fmt.Sprintf("/compromise")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("Idempotency-Key", headerParam0)
+
+	}
+
+	return req, nil
+}
+
+// NewRequestResumptionRequest calls the generic RequestResumption builder with application/json body
+func NewRequestResumptionRequest(server string, fingerprint Fingerprint, params *RequestResumptionParams, body RequestResumptionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRequestResumptionRequestWithBody(server, fingerprint, params, "application/json", bodyReader)
+}
+
+// NewRequestResumptionRequestWithBody constructs an http.Request for the RequestResumption method, with any body, and a specified content type
+func NewRequestResumptionRequestWithBody(server string, fingerprint Fingerprint, params *RequestResumptionParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fingerprint", fingerprint, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/compromise/%s/resumption", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3070,6 +3477,33 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /admin/agreements (the `AdminPublishAgreement` operationId).
 	AdminPublishAgreementWithResponse(ctx context.Context, params *AdminPublishAgreementParams, body AdminPublishAgreementJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminPublishAgreementResponse, error)
 
+	// AdminListCompromisesWithResponse Every certificate reported compromised, with resumption requests
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /admin/compromises (the `AdminListCompromises` operationId).
+	AdminListCompromisesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*AdminListCompromisesResponse, error)
+
+	// AdminDecideResumptionWithBodyWithResponse Resume a suspended certificate, or refuse its resumption
+	//
+	// Resumed, the certificate's signatures are accepted again (the report stays on record);
+	// refused, the suspension stands. Only a pending request is decided (else 409).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/compromises/{fingerprint} (the `AdminDecideResumption` operationId).
+	AdminDecideResumptionWithBodyWithResponse(ctx context.Context, fingerprint Fingerprint, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminDecideResumptionResponse, error)
+
+	// AdminDecideResumptionWithResponse Resume a suspended certificate, or refuse its resumption
+	//
+	// Resumed, the certificate's signatures are accepted again (the report stays on record);
+	// refused, the suspension stands. Only a pending request is decided (else 409).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /admin/compromises/{fingerprint} (the `AdminDecideResumption` operationId).
+	AdminDecideResumptionWithResponse(ctx context.Context, fingerprint Fingerprint, body AdminDecideResumptionJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminDecideResumptionResponse, error)
+
 	// AdminListDocumentsWithResponse Every document, newest first
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -3175,6 +3609,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /auth/session (the `CreateSession` operationId).
 	CreateSessionWithResponse(ctx context.Context, body CreateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSessionResponse, error)
 
+	// ListCompromisesWithResponse The user's certificates reported compromised, with any resumption request and its outcome
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /compromise (the `ListCompromises` operationId).
+	ListCompromisesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListCompromisesResponse, error)
+
 	// ReportCompromiseWithBodyWithResponse Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
 	//
 	// The portal refuses every signature by that certificate received from now on unless a
@@ -3198,6 +3639,28 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /compromise (the `ReportCompromise` operationId).
 	ReportCompromiseWithResponse(ctx context.Context, params *ReportCompromiseParams, body ReportCompromiseJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportCompromiseResponse, error)
+
+	// RequestResumptionWithBodyWithResponse Ask the portal to resume a suspended certificate (the key was not compromised after all)
+	//
+	// The suspension of a certificate reported compromised lasts until the user asks for its
+	// resumption and the portal's operator decides (EDM agreement 8.8). One request at a time:
+	// a pending one is 409; a certificate of another user is 404.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /compromise/{fingerprint}/resumption (the `RequestResumption` operationId).
+	RequestResumptionWithBodyWithResponse(ctx context.Context, fingerprint Fingerprint, params *RequestResumptionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RequestResumptionResponse, error)
+
+	// RequestResumptionWithResponse Ask the portal to resume a suspended certificate (the key was not compromised after all)
+	//
+	// The suspension of a certificate reported compromised lasts until the user asks for its
+	// resumption and the portal's operator decides (EDM agreement 8.8). One request at a time:
+	// a pending one is 409; a certificate of another user is 404.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /compromise/{fingerprint}/resumption (the `RequestResumption` operationId).
+	RequestResumptionWithResponse(ctx context.Context, fingerprint Fingerprint, params *RequestResumptionParams, body RequestResumptionJSONRequestBody, reqEditors ...RequestEditorFn) (*RequestResumptionResponse, error)
 
 	// SubmitDocumentWithBodyWithResponse Send the user's own signed document to the portal
 	//
@@ -3427,6 +3890,116 @@ func (r AdminPublishAgreementResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AdminPublishAgreementResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminListCompromisesResponseDefaultHeaders the declared response headers of an HTTP default response for AdminListCompromises
+type AdminListCompromisesResponseDefaultHeaders struct {
+	RetryAfter int
+}
+
+type AdminListCompromisesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]CompromiseRecord
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminListCompromisesResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminListCompromisesResponse) GetJSON200() *[]CompromiseRecord {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminListCompromisesResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminListCompromisesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminListCompromisesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminListCompromisesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminListCompromisesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdminDecideResumptionResponseDefaultHeaders the declared response headers of an HTTP default response for AdminDecideResumption
+type AdminDecideResumptionResponseDefaultHeaders struct {
+	RetryAfter int
+}
+
+type AdminDecideResumptionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CompromiseRecord
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *AdminDecideResumptionResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdminDecideResumptionResponse) GetJSON200() *CompromiseRecord {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AdminDecideResumptionResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AdminDecideResumptionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdminDecideResumptionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdminDecideResumptionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdminDecideResumptionResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3983,6 +4556,61 @@ func (r CreateSessionResponse) ContentType() string {
 	return ""
 }
 
+// ListCompromisesResponseDefaultHeaders the declared response headers of an HTTP default response for ListCompromises
+type ListCompromisesResponseDefaultHeaders struct {
+	RetryAfter int
+}
+
+type ListCompromisesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]CompromiseRecord
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *ListCompromisesResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCompromisesResponse) GetJSON200() *[]CompromiseRecord {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListCompromisesResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCompromisesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCompromisesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCompromisesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCompromisesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ReportCompromiseResponseDefaultHeaders the declared response headers of an HTTP default response for ReportCompromise
 type ReportCompromiseResponseDefaultHeaders struct {
 	RetryAfter int
@@ -4032,6 +4660,61 @@ func (r ReportCompromiseResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ReportCompromiseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RequestResumptionResponseDefaultHeaders the declared response headers of an HTTP default response for RequestResumption
+type RequestResumptionResponseDefaultHeaders struct {
+	RetryAfter int
+}
+
+type RequestResumptionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *CompromiseRecord
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *RequestResumptionResponseDefaultHeaders
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r RequestResumptionResponse) GetJSON201() *CompromiseRecord {
+	return r.JSON201
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RequestResumptionResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RequestResumptionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RequestResumptionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RequestResumptionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RequestResumptionResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -4730,6 +5413,51 @@ func (c *ClientWithResponses) AdminPublishAgreementWithResponse(ctx context.Cont
 	return ParseAdminPublishAgreementResponse(rsp)
 }
 
+// AdminListCompromisesWithResponse Every certificate reported compromised, with resumption requests
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /admin/compromises (the `AdminListCompromises` operationId).
+func (c *ClientWithResponses) AdminListCompromisesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*AdminListCompromisesResponse, error) {
+	rsp, err := c.AdminListCompromises(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminListCompromisesResponse(rsp)
+}
+
+// AdminDecideResumptionWithBodyWithResponse Resume a suspended certificate, or refuse its resumption
+//
+// Resumed, the certificate's signatures are accepted again (the report stays on record);
+// refused, the suspension stands. Only a pending request is decided (else 409).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/compromises/{fingerprint} (the `AdminDecideResumption` operationId).
+func (c *ClientWithResponses) AdminDecideResumptionWithBodyWithResponse(ctx context.Context, fingerprint Fingerprint, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdminDecideResumptionResponse, error) {
+	rsp, err := c.AdminDecideResumptionWithBody(ctx, fingerprint, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminDecideResumptionResponse(rsp)
+}
+
+// AdminDecideResumptionWithResponse Resume a suspended certificate, or refuse its resumption
+//
+// Resumed, the certificate's signatures are accepted again (the report stays on record);
+// refused, the suspension stands. Only a pending request is decided (else 409).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /admin/compromises/{fingerprint} (the `AdminDecideResumption` operationId).
+func (c *ClientWithResponses) AdminDecideResumptionWithResponse(ctx context.Context, fingerprint Fingerprint, body AdminDecideResumptionJSONRequestBody, reqEditors ...RequestEditorFn) (*AdminDecideResumptionResponse, error) {
+	rsp, err := c.AdminDecideResumption(ctx, fingerprint, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdminDecideResumptionResponse(rsp)
+}
+
 // AdminListDocumentsWithResponse Every document, newest first
 //
 // Returns a wrapper object for the known response body format(s).
@@ -4925,6 +5653,19 @@ func (c *ClientWithResponses) CreateSessionWithResponse(ctx context.Context, bod
 	return ParseCreateSessionResponse(rsp)
 }
 
+// ListCompromisesWithResponse The user's certificates reported compromised, with any resumption request and its outcome
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /compromise (the `ListCompromises` operationId).
+func (c *ClientWithResponses) ListCompromisesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListCompromisesResponse, error) {
+	rsp, err := c.ListCompromises(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCompromisesResponse(rsp)
+}
+
 // ReportCompromiseWithBodyWithResponse Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
 //
 // The portal refuses every signature by that certificate received from now on unless a
@@ -4959,6 +5700,40 @@ func (c *ClientWithResponses) ReportCompromiseWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseReportCompromiseResponse(rsp)
+}
+
+// RequestResumptionWithBodyWithResponse Ask the portal to resume a suspended certificate (the key was not compromised after all)
+//
+// The suspension of a certificate reported compromised lasts until the user asks for its
+// resumption and the portal's operator decides (EDM agreement 8.8). One request at a time:
+// a pending one is 409; a certificate of another user is 404.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /compromise/{fingerprint}/resumption (the `RequestResumption` operationId).
+func (c *ClientWithResponses) RequestResumptionWithBodyWithResponse(ctx context.Context, fingerprint Fingerprint, params *RequestResumptionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RequestResumptionResponse, error) {
+	rsp, err := c.RequestResumptionWithBody(ctx, fingerprint, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRequestResumptionResponse(rsp)
+}
+
+// RequestResumptionWithResponse Ask the portal to resume a suspended certificate (the key was not compromised after all)
+//
+// The suspension of a certificate reported compromised lasts until the user asks for its
+// resumption and the portal's operator decides (EDM agreement 8.8). One request at a time:
+// a pending one is 409; a certificate of another user is 404.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /compromise/{fingerprint}/resumption (the `RequestResumption` operationId).
+func (c *ClientWithResponses) RequestResumptionWithResponse(ctx context.Context, fingerprint Fingerprint, params *RequestResumptionParams, body RequestResumptionJSONRequestBody, reqEditors ...RequestEditorFn) (*RequestResumptionResponse, error) {
+	rsp, err := c.RequestResumption(ctx, fingerprint, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRequestResumptionResponse(rsp)
 }
 
 // SubmitDocumentWithBodyWithResponse Send the user's own signed document to the portal
@@ -5265,6 +6040,98 @@ func ParseAdminPublishAgreementResponse(rsp *http.Response) (*AdminPublishAgreem
 	switch {
 	case true:
 		var headers AdminPublishAgreementResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminListCompromisesResponse parses an HTTP response from a AdminListCompromisesWithResponse call
+func ParseAdminListCompromisesResponse(rsp *http.Response) (*AdminListCompromisesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminListCompromisesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []CompromiseRecord
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminListCompromisesResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdminDecideResumptionResponse parses an HTTP response from a AdminDecideResumptionWithResponse call
+func ParseAdminDecideResumptionResponse(rsp *http.Response) (*AdminDecideResumptionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdminDecideResumptionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CompromiseRecord
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers AdminDecideResumptionResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -5741,6 +6608,52 @@ func ParseCreateSessionResponse(rsp *http.Response) (*CreateSessionResponse, err
 	return response, nil
 }
 
+// ParseListCompromisesResponse parses an HTTP response from a ListCompromisesWithResponse call
+func ParseListCompromisesResponse(rsp *http.Response) (*ListCompromisesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCompromisesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []CompromiseRecord
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers ListCompromisesResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
 // ParseReportCompromiseResponse parses an HTTP response from a ReportCompromiseWithResponse call
 func ParseReportCompromiseResponse(rsp *http.Response) (*ReportCompromiseResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -5774,6 +6687,52 @@ func ParseReportCompromiseResponse(rsp *http.Response) (*ReportCompromiseRespons
 	switch {
 	case true:
 		var headers ReportCompromiseResponseDefaultHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRequestResumptionResponse parses an HTTP response from a RequestResumptionWithResponse call
+func ParseRequestResumptionResponse(rsp *http.Response) (*RequestResumptionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RequestResumptionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest CompromiseRecord
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case true:
+		var headers RequestResumptionResponseDefaultHeaders
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -6346,6 +7305,12 @@ type ServerInterface interface {
 	// AdminPublishAgreement Publish an agreement, or a new version of one (every language at once)
 	// (POST /admin/agreements)
 	AdminPublishAgreement(w http.ResponseWriter, r *http.Request, params AdminPublishAgreementParams)
+	// AdminListCompromises Every certificate reported compromised, with resumption requests
+	// (GET /admin/compromises)
+	AdminListCompromises(w http.ResponseWriter, r *http.Request)
+	// AdminDecideResumption Resume a suspended certificate, or refuse its resumption
+	// (POST /admin/compromises/{fingerprint})
+	AdminDecideResumption(w http.ResponseWriter, r *http.Request, fingerprint Fingerprint)
 	// AdminListDocuments Every document, newest first
 	// (GET /admin/documents)
 	AdminListDocuments(w http.ResponseWriter, r *http.Request, params AdminListDocumentsParams)
@@ -6376,9 +7341,15 @@ type ServerInterface interface {
 	// CreateSession Log in with a signed challenge
 	// (POST /auth/session)
 	CreateSession(w http.ResponseWriter, r *http.Request)
+	// ListCompromises The user's certificates reported compromised, with any resumption request and its outcome
+	// (GET /compromise)
+	ListCompromises(w http.ResponseWriter, r *http.Request)
 	// ReportCompromise Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
 	// (POST /compromise)
 	ReportCompromise(w http.ResponseWriter, r *http.Request, params ReportCompromiseParams)
+	// RequestResumption Ask the portal to resume a suspended certificate (the key was not compromised after all)
+	// (POST /compromise/{fingerprint}/resumption)
+	RequestResumption(w http.ResponseWriter, r *http.Request, fingerprint Fingerprint, params RequestResumptionParams)
 	// SubmitDocument Send the user's own signed document to the portal
 	// (POST /documents)
 	SubmitDocument(w http.ResponseWriter, r *http.Request, params SubmitDocumentParams)
@@ -6476,6 +7447,46 @@ func (siw *ServerInterfaceWrapper) AdminPublishAgreement(w http.ResponseWriter, 
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.AdminPublishAgreement(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminListCompromises operation middleware
+func (siw *ServerInterfaceWrapper) AdminListCompromises(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminListCompromises(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AdminDecideResumption operation middleware
+func (siw *ServerInterfaceWrapper) AdminDecideResumption(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "fingerprint" -------------
+	var fingerprint Fingerprint
+
+	err = runtime.BindStyledParameterWithOptions("simple", "fingerprint", r.PathValue("fingerprint"), &fingerprint, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "fingerprint", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AdminDecideResumption(w, r, fingerprint)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6850,6 +7861,20 @@ func (siw *ServerInterfaceWrapper) CreateSession(w http.ResponseWriter, r *http.
 	handler.ServeHTTP(w, r)
 }
 
+// ListCompromises operation middleware
+func (siw *ServerInterfaceWrapper) ListCompromises(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListCompromises(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ReportCompromise operation middleware
 func (siw *ServerInterfaceWrapper) ReportCompromise(w http.ResponseWriter, r *http.Request) {
 
@@ -6886,6 +7911,60 @@ func (siw *ServerInterfaceWrapper) ReportCompromise(w http.ResponseWriter, r *ht
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ReportCompromise(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// RequestResumption operation middleware
+func (siw *ServerInterfaceWrapper) RequestResumption(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "fingerprint" -------------
+	var fingerprint Fingerprint
+
+	err = runtime.BindStyledParameterWithOptions("simple", "fingerprint", r.PathValue("fingerprint"), &fingerprint, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "fingerprint", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RequestResumptionParams
+
+	headers := r.Header
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		err := fmt.Errorf("Header parameter Idempotency-Key is required, but not found")
+		siw.ErrorHandlerFunc(w, r, &RequiredHeaderError{ParamName: "Idempotency-Key", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.RequestResumption(w, r, fingerprint, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -7484,7 +8563,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/agreements", wrapper.ListAgreements)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/agreements/{id}/versions/{version}/texts/{language}", wrapper.GetAgreementText)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/agreements/{id}/acceptances", wrapper.AcceptAgreement)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/compromise", wrapper.ListCompromises)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/compromise", wrapper.ReportCompromise)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/compromise/{fingerprint}/resumption", wrapper.RequestResumption)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/admin/compromises", wrapper.AdminListCompromises)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/admin/compromises/{fingerprint}", wrapper.AdminDecideResumption)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/admin/agreements", wrapper.AdminListAgreements)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/admin/agreements", wrapper.AdminPublishAgreement)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/admin/documents", wrapper.AdminListDocuments)
@@ -7575,6 +8658,88 @@ type AdminPublishAgreementdefaultJSONResponse struct {
 }
 
 func (response AdminPublishAgreementdefaultJSONResponse) VisitAdminPublishAgreementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminListCompromisesRequestObject struct {
+}
+
+type AdminListCompromisesResponseObject interface {
+	VisitAdminListCompromisesResponse(w http.ResponseWriter) error
+}
+
+type AdminListCompromises200JSONResponse []CompromiseRecord
+
+func (response AdminListCompromises200JSONResponse) VisitAdminListCompromisesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminListCompromisesdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminListCompromisesdefaultJSONResponse) VisitAdminListCompromisesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminDecideResumptionRequestObject struct {
+	Fingerprint Fingerprint `json:"fingerprint"`
+	Body        *AdminDecideResumptionJSONRequestBody
+}
+
+type AdminDecideResumptionResponseObject interface {
+	VisitAdminDecideResumptionResponse(w http.ResponseWriter) error
+}
+
+type AdminDecideResumption200JSONResponse CompromiseRecord
+
+func (response AdminDecideResumption200JSONResponse) VisitAdminDecideResumptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdminDecideResumptiondefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response AdminDecideResumptiondefaultJSONResponse) VisitAdminDecideResumptionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -8009,6 +9174,46 @@ func (response CreateSessiondefaultJSONResponse) VisitCreateSessionResponse(w ht
 	return err
 }
 
+type ListCompromisesRequestObject struct {
+}
+
+type ListCompromisesResponseObject interface {
+	VisitListCompromisesResponse(w http.ResponseWriter) error
+}
+
+type ListCompromises200JSONResponse []CompromiseRecord
+
+func (response ListCompromises200JSONResponse) VisitListCompromisesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCompromisesdefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response ListCompromisesdefaultJSONResponse) VisitListCompromisesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReportCompromiseRequestObject struct {
 	Params ReportCompromiseParams
 	Body   *ReportCompromiseJSONRequestBody
@@ -8039,6 +9244,49 @@ type ReportCompromisedefaultJSONResponse struct {
 }
 
 func (response ReportCompromisedefaultJSONResponse) VisitReportCompromiseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RequestResumptionRequestObject struct {
+	Fingerprint Fingerprint `json:"fingerprint"`
+	Params      RequestResumptionParams
+	Body        *RequestResumptionJSONRequestBody
+}
+
+type RequestResumptionResponseObject interface {
+	VisitRequestResumptionResponse(w http.ResponseWriter) error
+}
+
+type RequestResumption201JSONResponse CompromiseRecord
+
+func (response RequestResumption201JSONResponse) VisitRequestResumptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RequestResumptiondefaultJSONResponse struct {
+	Body       Error
+	Headers    ErrorResponseHeaders
+	StatusCode int
+}
+
+func (response RequestResumptiondefaultJSONResponse) VisitRequestResumptionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -8565,6 +9813,12 @@ type StrictServerInterface interface {
 	// AdminPublishAgreement Publish an agreement, or a new version of one (every language at once)
 	// (POST /admin/agreements)
 	AdminPublishAgreement(ctx context.Context, request AdminPublishAgreementRequestObject) (AdminPublishAgreementResponseObject, error)
+	// AdminListCompromises Every certificate reported compromised, with resumption requests
+	// (GET /admin/compromises)
+	AdminListCompromises(ctx context.Context, request AdminListCompromisesRequestObject) (AdminListCompromisesResponseObject, error)
+	// AdminDecideResumption Resume a suspended certificate, or refuse its resumption
+	// (POST /admin/compromises/{fingerprint})
+	AdminDecideResumption(ctx context.Context, request AdminDecideResumptionRequestObject) (AdminDecideResumptionResponseObject, error)
 	// AdminListDocuments Every document, newest first
 	// (GET /admin/documents)
 	AdminListDocuments(ctx context.Context, request AdminListDocumentsRequestObject) (AdminListDocumentsResponseObject, error)
@@ -8595,9 +9849,15 @@ type StrictServerInterface interface {
 	// CreateSession Log in with a signed challenge
 	// (POST /auth/session)
 	CreateSession(ctx context.Context, request CreateSessionRequestObject) (CreateSessionResponseObject, error)
+	// ListCompromises The user's certificates reported compromised, with any resumption request and its outcome
+	// (GET /compromise)
+	ListCompromises(ctx context.Context, request ListCompromisesRequestObject) (ListCompromisesResponseObject, error)
 	// ReportCompromise Report a certificate of the user's as compromised (nothing it signs from then on is accepted)
 	// (POST /compromise)
 	ReportCompromise(ctx context.Context, request ReportCompromiseRequestObject) (ReportCompromiseResponseObject, error)
+	// RequestResumption Ask the portal to resume a suspended certificate (the key was not compromised after all)
+	// (POST /compromise/{fingerprint}/resumption)
+	RequestResumption(ctx context.Context, request RequestResumptionRequestObject) (RequestResumptionResponseObject, error)
 	// SubmitDocument Send the user's own signed document to the portal
 	// (POST /documents)
 	SubmitDocument(ctx context.Context, request SubmitDocumentRequestObject) (SubmitDocumentResponseObject, error)
@@ -8725,6 +9985,63 @@ func (sh *strictHandler) AdminPublishAgreement(w http.ResponseWriter, r *http.Re
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(AdminPublishAgreementResponseObject); ok {
 		if err := validResponse.VisitAdminPublishAgreementResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminListCompromises operation middleware
+func (sh *strictHandler) AdminListCompromises(w http.ResponseWriter, r *http.Request) {
+	var request AdminListCompromisesRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminListCompromises(ctx, request.(AdminListCompromisesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminListCompromises")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminListCompromisesResponseObject); ok {
+		if err := validResponse.VisitAdminListCompromisesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AdminDecideResumption operation middleware
+func (sh *strictHandler) AdminDecideResumption(w http.ResponseWriter, r *http.Request, fingerprint Fingerprint) {
+	var request AdminDecideResumptionRequestObject
+
+	request.Fingerprint = fingerprint
+
+	var body AdminDecideResumptionJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AdminDecideResumption(ctx, request.(AdminDecideResumptionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdminDecideResumption")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AdminDecideResumptionResponseObject); ok {
+		if err := validResponse.VisitAdminDecideResumptionResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -9026,6 +10343,30 @@ func (sh *strictHandler) CreateSession(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// ListCompromises operation middleware
+func (sh *strictHandler) ListCompromises(w http.ResponseWriter, r *http.Request) {
+	var request ListCompromisesRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCompromises(ctx, request.(ListCompromisesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCompromises")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListCompromisesResponseObject); ok {
+		if err := validResponse.VisitListCompromisesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ReportCompromise operation middleware
 func (sh *strictHandler) ReportCompromise(w http.ResponseWriter, r *http.Request, params ReportCompromiseParams) {
 	var request ReportCompromiseRequestObject
@@ -9052,6 +10393,40 @@ func (sh *strictHandler) ReportCompromise(w http.ResponseWriter, r *http.Request
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ReportCompromiseResponseObject); ok {
 		if err := validResponse.VisitReportCompromiseResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RequestResumption operation middleware
+func (sh *strictHandler) RequestResumption(w http.ResponseWriter, r *http.Request, fingerprint Fingerprint, params RequestResumptionParams) {
+	var request RequestResumptionRequestObject
+
+	request.Fingerprint = fingerprint
+	request.Params = params
+
+	var body RequestResumptionJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.RequestResumption(ctx, request.(RequestResumptionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RequestResumption")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(RequestResumptionResponseObject); ok {
+		if err := validResponse.VisitRequestResumptionResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

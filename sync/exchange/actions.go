@@ -194,7 +194,7 @@ func (e *Engine) AnswerRevocation(ctx context.Context, id store.ID, accept bool,
 	if err != nil {
 		return nil, err
 	}
-	if l.Revocation == nil || l.Revocation.State != string(api.Requested) || l.Revocation.ProposedBy != string(api.RevocationProposedByPortal) {
+	if l.Revocation == nil || l.Revocation.State != string(api.RevocationStateRequested) || l.Revocation.ProposedBy != string(api.RevocationProposedByPortal) {
 		return nil, fmt.Errorf("the portal has proposed no revocation of this document: %w", ErrState)
 	}
 	st := api.Statement{Action: api.StatementActionRefuseRevocation, Reason: reason, Revocation: l.Revocation.ID}

@@ -65,3 +65,62 @@ func (e *Engine) notify(ctx context.Context, a store.Account, cert *x509.Certifi
 		return nil
 	})
 }
+
+// Compromises are the user's certificates reported compromised on a
+// portal, with any resumption request and the operator's decision.
+func (e *Engine) Compromises(ctx context.Context, account string) ([]api.CompromiseRecord, error) {
+	a, err := e.loggedIn(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	c, err := e.client(a)
+	if err != nil {
+		return nil, err
+	}
+	var out []api.CompromiseRecord
+	err = e.retryRead(ctx, func() error {
+		resp, err := c.ListCompromisesWithResponse(ctx)
+		if err != nil {
+			return offline(err)
+		}
+		if resp.JSON200 == nil {
+			return asRefusal(resp.StatusCode(), resp.JSONDefault, resp.HeadersDefault.RetryAfter, resp.HTTPResponse.Header.Get("Content-Type"))
+		}
+		out = *resp.JSON200
+		return nil
+	})
+	return out, err
+}
+
+// RequestResumption asks a portal to lift the suspension of a certificate
+// reported compromised (the key was not compromised after all); the
+// portal's operator decides. Here the key stays refused for good: a
+// certificate once reported is replaced, not trusted again.
+func (e *Engine) RequestResumption(ctx context.Context, account, fingerprint, reason string) (api.CompromiseRecord, error) {
+	var rec api.CompromiseRecord
+	a, err := e.loggedIn(ctx, account)
+	if err != nil {
+		return rec, err
+	}
+	c, err := e.client(a)
+	if err != nil {
+		return rec, err
+	}
+	body, err := json.Marshal(api.ResumptionRequest{Reason: reason})
+	if err != nil {
+		return rec, err
+	}
+	key := newKey("resumption")
+	err = e.retryRead(ctx, func() error { // the same key every time: safe to repeat
+		resp, err := c.RequestResumptionWithBodyWithResponse(ctx, fingerprint, &api.RequestResumptionParams{IdempotencyKey: key}, "application/json", bytes.NewReader(body))
+		if err != nil {
+			return offline(err)
+		}
+		if resp.JSON201 == nil {
+			return asRefusal(resp.StatusCode(), resp.JSONDefault, resp.HeadersDefault.RetryAfter, resp.HTTPResponse.Header.Get("Content-Type"))
+		}
+		rec = *resp.JSON201
+		return nil
+	})
+	return rec, err
+}

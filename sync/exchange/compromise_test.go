@@ -15,6 +15,7 @@ import (
 	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/api"
 	"github.com/qoltanba/qoltanba/sync/docsign"
 	"github.com/qoltanba/qoltanba/sync/exchange"
@@ -56,6 +57,39 @@ func TestCompromise(t *testing.T) {
 	c := &portalCaller{env: env, token: mustAccount(t, d).Session}
 	if code, reply := c.post(t, "/documents/"+second.Id+"/signatures", "after-report", body); code != http.StatusForbidden || !strings.Contains(reply, "compromised") {
 		t.Fatalf("the portal accepted a signature by a compromised key: %d %s", code, reply)
+	}
+	// The holder asks to resume it (EDM agreement 8.8); the operator decides.
+	fp := pki.Fingerprint(person.Cert)
+	if _, err := d.engine.RequestResumption(ctx, "test", strings.Repeat("0", 64), "not mine"); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("resumption of a certificate never reported: %v", err)
+	}
+	rec, err := d.engine.RequestResumption(ctx, "test", fp, "the USB stick was found in the office safe")
+	if err != nil || rec.Resumption.State != api.ResumptionStateRequested {
+		t.Fatalf("request resumption: %+v %v", rec, err)
+	}
+	if _, err := d.engine.RequestResumption(ctx, "test", fp, "again"); err == nil || !strings.Contains(err.Error(), "already requested") {
+		t.Errorf("a second request: %v", err)
+	}
+	if list, err := d.engine.Compromises(ctx, "test"); err != nil || len(list) != 1 || list[0].Resumption.State != api.ResumptionStateRequested {
+		t.Errorf("the user's reports: %+v %v", list, err)
+	}
+	if code, reply := c.post(t, "/documents/"+second.Id+"/signatures", "while-requested", body); code != http.StatusForbidden {
+		t.Fatalf("accepted while the request waits: %d %s", code, reply)
+	}
+	var decided api.CompromiseRecord
+	if code := env.Admin(t, http.MethodPost, "/admin/compromises/"+fp, "", api.ResumptionDecision{Decision: api.Resume, Reason: "checked"}, &decided); code != http.StatusOK ||
+		decided.Resumption.State != api.ResumptionStateResumed {
+		t.Fatalf("resume: %d %+v", code, decided)
+	}
+	if code := env.Admin(t, http.MethodPost, "/admin/compromises/"+fp, "", api.ResumptionDecision{Decision: api.Refuse}, nil); code != http.StatusConflict {
+		t.Errorf("deciding twice: %d", code)
+	}
+	if code, reply := c.post(t, "/documents/"+second.Id+"/signatures", "after-resumption", body); code != http.StatusCreated {
+		t.Fatalf("the portal refuses a resumed certificate: %d %s", code, reply)
+	}
+	// Here it stays refused: a key once reported is replaced, not trusted again.
+	if _, err := d.engine.SignAndSend(ctx, sum.Received[1], d.key("gost/individual"), d.ui, docsign.Options{}); !errors.Is(err, core.ErrCertificateCompromised) {
+		t.Fatalf("signing here after the resumption: %v", err)
 	}
 	// The journal says so.
 	j, _ := d.store.Journal(ctx, store.JournalQuery{})

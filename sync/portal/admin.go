@@ -119,7 +119,7 @@ func (s *Server) AdminRevocation(ctx context.Context, req api.AdminRevocationReq
 			return nil, err
 		}
 		st.Revocation = ""
-		d.Revocation = api.Revocation{Id: rid, ProposedBy: api.RevocationProposedByPortal, State: api.Requested,
+		d.Revocation = api.Revocation{Id: rid, ProposedBy: api.RevocationProposedByPortal, State: api.RevocationStateRequested,
 			Reason: b.Reason, PreviousStatus: d.Status}
 		d.Status = api.DocumentStatusRevocationRequested
 		e = api.Entry{Type: api.EntryTypeRevocationProposed, ContentVersion: d.ContentVersion, ContentSha256: d.Sha256, Reason: b.Reason}

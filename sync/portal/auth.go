@@ -77,7 +77,7 @@ func (s *Server) CreateSession(ctx context.Context, req api.CreateSessionRequest
 	if err != nil {
 		return nil, err
 	}
-	sess := Session{TokenHash: hash, User: v.verdict.Signer, Expires: now.Add(s.cfg.SessionTTL), Certificate: pki.Fingerprint(v.cert)}
+	sess := Session{TokenHash: hash, User: v.verdict.Signer, Expires: now.Add(s.cfg.SessionTTL), Certificate: pki.Fingerprint(v.cert), Opened: now}
 	if sess.Expires.After(v.cert.NotAfter) {
 		sess.Expires = v.cert.NotAfter
 	}

@@ -219,7 +219,7 @@ func (s *Server) authenticate(r *http.Request, op *openapi3.Operation) (context.
 		return ctx, refuse(http.StatusUnauthorized, api.ErrorCodeUnauthorized, "the session has expired or does not exist: log in again")
 	}
 	if sess.Certificate != "" {
-		if _, err := s.cfg.Storage.Compromise(ctx, sess.Certificate); err == nil {
+		if c, err := s.cfg.Storage.Compromise(ctx, sess.Certificate); err == nil && (c.Suspended() || sess.Opened.Before(c.Reported)) {
 			return ctx, refuse(http.StatusUnauthorized, api.ErrorCodeUnauthorized, "the key this session was opened with was reported compromised: log in with a new key")
 		}
 	}

@@ -103,7 +103,7 @@ func (s *Server) ProposeRevocation(ctx context.Context, req api.ProposeRevocatio
 	if err != nil {
 		return nil, err
 	}
-	d.Revocation = api.Revocation{Id: rid, ProposedBy: api.RevocationProposedByUser, State: api.Requested,
+	d.Revocation = api.Revocation{Id: rid, ProposedBy: api.RevocationProposedByUser, State: api.RevocationStateRequested,
 		Reason: st.Reason, PreviousStatus: d.Status}
 	d.Status = api.DocumentStatusRevocationRequested
 	e := api.Entry{Type: api.EntryTypeRevocationProposed, By: party(v.verdict.Signer), ContentVersion: d.ContentVersion,
@@ -172,10 +172,10 @@ func pendingRevocation(d api.Document, rid string, proposedBy api.RevocationProp
 func answerRevocation(d *api.Document, action api.StatementAction, reason string) api.Entry {
 	e := api.Entry{ContentVersion: d.ContentVersion, ContentSha256: d.Sha256, Reason: reason}
 	if action == api.StatementActionAcceptRevocation {
-		d.Status, d.Revocation.State = api.DocumentStatusRevoked, api.Accepted
+		d.Status, d.Revocation.State = api.DocumentStatusRevoked, api.RevocationStateAccepted
 		e.Type = api.EntryTypeRevocationAccepted
 	} else {
-		d.Status, d.Revocation.State = d.Revocation.PreviousStatus, api.Refused
+		d.Status, d.Revocation.State = d.Revocation.PreviousStatus, api.RevocationStateRefused
 		e.Type = api.EntryTypeRevocationRefused
 	}
 	return e

@@ -68,6 +68,8 @@ type Storage interface {
 	// fingerprint (ErrNotFound: not reported).
 	PutCompromise(ctx context.Context, c Compromise, op *Operation) error
 	Compromise(ctx context.Context, fingerprint string) (Compromise, error)
+	// Compromises are every certificate reported, oldest report first.
+	Compromises(ctx context.Context) ([]Compromise, error)
 
 	Close() error
 }
@@ -79,6 +81,19 @@ type Compromise struct {
 	Since       time.Time `json:"since"`
 	Reported    time.Time `json:"reported"`
 	Reason      string    `json:"reason,omitempty"`
+	// Resumption is the holder's request to lift the suspension and the
+	// operator's decision (EDM agreement 8.8); resumed, the certificate
+	// signs again.
+	Resumption api.Resumption `json:"resumption,omitzero"`
+}
+
+// Suspended says whether the certificate's signatures are refused.
+func (c Compromise) Suspended() bool { return c.Resumption.State != api.ResumptionStateResumed }
+
+// Record is the compromise as the API shows it.
+func (c Compromise) Record() api.CompromiseRecord {
+	return api.CompromiseRecord{Fingerprint: c.Fingerprint, Iin: c.IIN, Since: c.Since, Reported: c.Reported,
+		Reason: c.Reason, Resumption: c.Resumption}
 }
 
 // AgreementVersion is one published version of an agreement. Bodies
@@ -120,8 +135,10 @@ type Session struct {
 	User      api.User  `json:"user"`
 	Expires   time.Time `json:"expires"`
 	// Certificate is the SHA-256 fingerprint of the AUTH certificate that
-	// opened it: a compromise reported for it ends the session.
-	Certificate string `json:"certificate,omitempty"`
+	// opened it: a compromise reported for it ends the session (for good:
+	// a resumption lets the certificate open new ones).
+	Certificate string    `json:"certificate,omitempty"`
+	Opened      time.Time `json:"opened,omitzero"`
 }
 
 // Operation is one write under its Idempotency-Key, within a scope (a

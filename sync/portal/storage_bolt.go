@@ -430,6 +430,22 @@ func (b *Bolt) PutCompromise(ctx context.Context, c Compromise, op *Operation) e
 	})
 }
 
+func (b *Bolt) Compromises(ctx context.Context) ([]Compromise, error) {
+	var out []Compromise
+	err := b.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bktCompromise).ForEach(func(_, v []byte) error {
+			var c Compromise
+			if err := json.Unmarshal(v, &c); err != nil {
+				return err
+			}
+			out = append(out, c)
+			return nil
+		})
+	})
+	sortCompromises(out)
+	return out, err
+}
+
 func (b *Bolt) Compromise(ctx context.Context, fingerprint string) (Compromise, error) {
 	var c Compromise
 	err := b.db.View(func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bktCompromise), []byte(fingerprint), &c) })

@@ -371,6 +371,16 @@ func (p *Postgres) PutCompromise(ctx context.Context, c Compromise, op *Operatio
 	})
 }
 
+func (p *Postgres) Compromises(ctx context.Context) ([]Compromise, error) {
+	rows, err := p.pool.Query(ctx, `SELECT record FROM compromised`)
+	if err != nil {
+		return nil, err
+	}
+	out, err := collectJSON[Compromise](rows)
+	sortCompromises(out)
+	return out, err
+}
+
 func (p *Postgres) Compromise(ctx context.Context, fingerprint string) (Compromise, error) {
 	var c Compromise
 	var raw []byte

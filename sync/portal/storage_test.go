@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,6 +63,30 @@ func TestStorage(t *testing.T) {
 				}
 				if _, err := st.Session(ctx, h); !errors.Is(err, portal.ErrNotFound) {
 					t.Fatalf("deleted session: %v", err)
+				}
+			})
+			t.Run("compromises", func(t *testing.T) {
+				now := time.Now().UTC().Truncate(time.Millisecond)
+				for i, fp := range []string{strings.Repeat("b", 64), strings.Repeat("a", 64)} {
+					c := portal.Compromise{Fingerprint: fp, IIN: "900101300017", Since: now, Reported: now.Add(time.Duration(i) * time.Second)}
+					if err := st.PutCompromise(ctx, c, nil); err != nil {
+						t.Fatal(err)
+					}
+				}
+				c, err := st.Compromise(ctx, strings.Repeat("a", 64))
+				if err != nil || !c.Suspended() {
+					t.Fatalf("compromise: %+v %v", c, err)
+				}
+				c.Resumption = api.Resumption{State: api.ResumptionStateResumed, Requested: now, Reason: "found", Decided: now}
+				if err := st.PutCompromise(ctx, c, nil); err != nil {
+					t.Fatal(err)
+				}
+				all, err := st.Compromises(ctx)
+				if err != nil || len(all) != 2 || all[0].Fingerprint != strings.Repeat("b", 64) || all[1].Suspended() {
+					t.Fatalf("compromises (oldest first, the second resumed): %+v %v", all, err)
+				}
+				if _, err := st.Compromise(ctx, strings.Repeat("c", 64)); !errors.Is(err, portal.ErrNotFound) {
+					t.Fatalf("an unknown one: %v", err)
 				}
 			})
 			t.Run("operations", func(t *testing.T) {
