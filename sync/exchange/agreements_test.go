@@ -227,7 +227,7 @@ func agreementsStory(t *testing.T, backend string) {
 	}
 }
 
-func mustAccount(t *testing.T, d *desktop) store.Account {
+func mustAccount(t testing.TB, d *desktop) store.Account {
 	a, err := d.store.Account(context.Background(), "test")
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -320,4 +321,51 @@ func (c *benchCaller) post(b *testing.B, path, key string, body []byte) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// BenchmarkAccept: an agreement's acceptance from the click (the text
+// already read) to the portal's receipt stored — the statement built and
+// signed (GOST-512, key file opened as a user would), sent, the receipt
+// (timestamped by the portal's TSA) verified and stored — 50 times, with
+// the percentiles.
+//
+//	go test -run '^$' -bench Accept -benchtime 1x ./sync/exchange/
+func BenchmarkAccept(b *testing.B) {
+	const n = 50
+	env := portaltest.Start(b, portaltest.Options{})
+	text := strings.Repeat("5.2. Тараптар электрондық құжаттармен алмасады; электрондық құжаттың көшірмесі оның мазмұнына сәйкес келуі тиіс.\n", 300)
+	for range b.N {
+		d := newDesktop(b, "")
+		d.login(b, env, "gost/individual_auth")
+		ctx := context.Background()
+		var ids []string
+		for i := range n {
+			ag := env.PublishAgreement(b, "", fmt.Sprintf("Terms %d", i), map[string]string{"kk": text})
+			ids = append(ids, ag.Id)
+		}
+		a := mustAccount(b, d)
+		_, list, err := d.engine.Agreements(ctx, "test")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, ag := range list { // read first, as the screen does
+			if _, err := d.engine.AgreementText(ctx, a, ag, "kk"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		key := d.key("gost/individual")
+		var took []time.Duration
+		for _, id := range ids {
+			start := time.Now()
+			acc, err := d.engine.Accept(ctx, "test", id, "kk", key, d.ui, false)
+			if err != nil || !acc.Sent {
+				b.Fatalf("accept %s: %+v %v", id, acc, err)
+			}
+			took = append(took, time.Since(start))
+		}
+		slices.Sort(took)
+		b.ReportMetric(float64(took[n/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(took[n*95/100].Microseconds())/1000, "p95-ms")
+		b.ReportMetric(float64(took[n-1].Microseconds())/1000, "max-ms")
+	}
 }
