@@ -4,7 +4,7 @@
 # a TEST PKI for keys and signatures, plus the cold-start time to the first
 # frame (OUTDIR/first-frame.txt).
 #
-# Needs: go, xvfb, xauth, x11-apps (xwd), imagemagick (convert).
+# Needs: go, xvfb, xauth, x11-apps (xwd), imagemagick (convert), curl.
 set -euo pipefail
 out=${1:?usage: scripts/screenshots.sh OUTDIR}
 mkdir -p "$out"
@@ -16,9 +16,9 @@ for tool in Xvfb xwd convert; do
 done
 
 work=$(mktemp -d)
-xvfb_pid="" serve_pid="" app_pid=""
+xvfb_pid="" serve_pid="" app_pid="" portal_pid=""
 cleanup() {
-	for pid in $app_pid $serve_pid $xvfb_pid; do kill "$pid" 2>/dev/null || true; done
+	for pid in $app_pid $serve_pid $portal_pid $xvfb_pid; do kill "$pid" 2>/dev/null || true; done
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -26,6 +26,7 @@ trap cleanup EXIT
 echo "building…"
 (cd "$root" && go build -ldflags "-X main.version=$(git -C "$root" describe --tags --always --dirty 2>/dev/null || echo dev)" -o "$work/qoltanba" ./cmd/qoltanba)
 bin=$work/qoltanba
+(cd "$root" && go build -o "$work/qoltanba-portal" ./cmd/qoltanba-portal)
 
 # A private home (Fyne keeps its preferences there), a TEST PKI beside the
 # data folder (its CA certificates go into the data folder's trust/test, as
@@ -57,7 +58,7 @@ export QOLTANBA_KEYS_DIR=$work/keys QOLTANBA_DATA_DIR=$data
 # scanned stamp (image).
 printf 'Договор поставки № 17 / Жеткізу шарты № 17\nСтороны: ТОО «Альфа» и АО «QOLTANBA TEST»\nСумма: 1 250 000 тенге\n' >"$work/docs/contract-17.txt"
 convert -size 480x300 xc:white -fill none -stroke '#1d4e89' -strokewidth 6 -draw 'circle 240,150 240,20' \
-	-stroke none -fill '#1d4e89' -pointsize 30 -gravity center -annotate +0+0 'QOLTANBA TEST' "$work/docs/stamp-scan.png"
+	-stroke none -fill '#1d4e89' -font DejaVu-Sans-Bold -pointsize 30 -gravity center -annotate +0+0 'QOLTANBA TEST' "$work/docs/stamp-scan.png"
 "$bin" docs add --kind contract --counterparty 'ТОО «Альфа»' --title 'Шарт № 17 / Договор № 17' "$work/docs/contract-17.txt" >/dev/null
 "$bin" docs add --kind scan "$work/docs/stamp-scan.png" >/dev/null
 inv=$("$bin" docs add --kind invoice --counterparty 'ТОО «Альфа»' --json "$work/docs/invoice-2026-118.xml" | sed -n 's/.*"id": *"\([0-9A-Z]*\)".*/\1/p' | head -1)
@@ -72,6 +73,32 @@ done
 	"$bin" docs sign --key "$work/keys/legal_head.p12" --password-file "$work/pw" --offline --trust "$pki/ca" "$inv" >/dev/null 2>&1 ||
 	echo "screenshots: docs sign failed" >&2
 "$bin" docs export "$inv" -o "$work/docs/invoice-2026-118.evidence.zip" --trust "$pki/ca" >/dev/null 2>&1 || echo "screenshots: docs export failed" >&2
+
+# A demo portal (the reference portal in TEST mode with the sample
+# agreements when ../shared has them), logged in, synced, one document
+# signed and sent and one agreement accepted: the Agreements and Registers
+# screens have something to show.
+portal_url=http://127.0.0.1:$((port + 10))
+"$work/qoltanba-portal" serve --demo --data "$work/portal" --addr "127.0.0.1:$((port + 10))" --pki-addr "127.0.0.1:$((port + 11))" \
+	--agreements "$root/../shared/samples/agreements" >"$work/portal.log" 2>&1 &
+portal_pid=$!
+for i in $(seq 1 100); do
+	curl -fsS "$portal_url/api/v1/portal" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+for cer in "$work/portal/testpki/ca/"*.cer; do cp "$cer" "$data/trust/test/demo-$(basename "$cer")"; done
+demo_keys=$work/portal/testpki/gost
+if "$bin" portal add "$portal_url" --name demo >/dev/null &&
+	"$bin" portal login --key "$demo_keys/individual_auth.p12" --password-file "$work/pw" >/dev/null 2>&1 &&
+	"$bin" portal sync >/dev/null; then
+	doc=$("$bin" portal list --json | sed -n 's/.*"id": *"\([0-9A-Z]*\)".*/\1/p' | head -1)
+	"$bin" portal sign "$doc" --key "$demo_keys/individual.p12" --password-file "$work/pw" >/dev/null 2>&1 || echo "screenshots: portal sign failed" >&2
+	ag=$("$bin" agreements list | awk '/privacy/ {print $1; exit}')
+	"$bin" agreements accept "$ag" --lang en --key "$demo_keys/individual.p12" --password-file "$work/pw" >/dev/null 2>&1 ||
+		echo "screenshots: agreements accept failed" >&2
+else
+	echo "screenshots: the demo portal did not start or log in (see $work/portal.log)" >&2
+fi
 
 display=${QOLTANBA_SCREENSHOT_DISPLAY:-:99}
 Xvfb "$display" -screen 0 1120x780x24 -nolisten tcp >/dev/null 2>&1 &
@@ -113,13 +140,15 @@ kill $app_pid; wait $app_pid 2>/dev/null || true
 } | tee "$out/first-frame.txt"
 
 for lang in ${LANGS:-kk ru en}; do
-	for screen in ${SCREENS:-welcome keys sign verify documents settings about}; do
+	for screen in ${SCREENS:-welcome keys sign verify documents registers agreements settings about}; do
 		file=""
 		settle=0.6
 		case $screen in
 		sign) file=$work/docs/invoice-2026-118.xml ;;
 		verify) file=$work/docs/contract-17.pdf.cms; settle=2.5 ;;
 		documents) file=invoice-2026-118.xml; settle=1.5 ;;
+		registers) settle=2 ;;
+		agreements) settle=5 ;; # the list, then the text laid out
 		esac
 		run "$screen" "$lang" "$file"
 		shoot "$out/$screen-$lang.png" "$settle"

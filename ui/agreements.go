@@ -106,8 +106,22 @@ func (g *App) loadAgreements() {
 				s.err = err.Error()
 			}
 			g.fillAgreements()
+			if s.selected == "" {
+				g.openFirstAsking()
+			}
 		})
 	}()
+}
+
+// openFirstAsking opens the first agreement whose current version the
+// user has not accepted: what the screen is there for.
+func (g *App) openFirstAsking() {
+	for _, a := range g.agreements.list {
+		if a.Accepted.Version != a.Version {
+			g.openAgreement(a.Id)
+			return
+		}
+	}
 }
 
 func (g *App) fillAgreements() {
@@ -117,8 +131,11 @@ func (g *App) fillAgreements() {
 	}
 	s.listBox.Objects = nil
 	switch {
-	case s.busy && !s.loaded:
+	case !s.loaded && g.storeState == storeOpening, s.busy && !s.loaded:
 		s.listBox.Add(widget.NewProgressBarInfinite())
+	case !s.loaded && g.store == nil:
+		title, text := g.storeProblem()
+		s.listBox.Add(banner(levelWarn, title, text))
 	case s.err != "":
 		s.listBox.Add(banner(levelWarn, T("agreements.unavailable"), s.err))
 	case len(s.list) == 0:
@@ -126,13 +143,14 @@ func (g *App) fillAgreements() {
 	}
 	for _, a := range s.list {
 		id := a.Id
-		b := widget.NewButton(a.Title, func() { g.openAgreement(id) })
-		b.Alignment = widget.ButtonAlignLeading
+		// A button behind a wrapped title: a long title takes lines, not
+		// the reader's width.
+		b := widget.NewButton("", func() { g.openAgreement(id) })
 		b.Importance = widget.LowImportance
 		if id == s.selected {
 			b.Importance = widget.HighImportance
 		}
-		s.listBox.Add(container.NewVBox(b, agreementBadge(a)))
+		s.listBox.Add(container.NewStack(b, container.NewVBox(bold(a.Title), agreementBadge(a))))
 	}
 	s.listBox.Refresh()
 	g.fillAgreementView()
@@ -226,7 +244,7 @@ func (g *App) fillAgreementView() {
 	}
 	a := g.agreementByID(s.selected)
 	if a == nil {
-		s.view.Objects = []fyne.CanvasObject{container.NewCenter(wrapped(T("agreements.pick")))}
+		s.view.Objects = []fyne.CanvasObject{container.NewPadded(container.NewVBox(wrapped(T("agreements.pick"))))}
 		s.view.Refresh()
 		return
 	}

@@ -78,11 +78,15 @@ func (g *App) openStoreAsync() {
 				g.storeState = storeFailed
 				fyne.LogError("open the document store", err)
 			}
-			if g.current == "documents" {
+			switch g.current {
+			case "documents":
 				g.show("documents")
 				if err == nil {
 					g.loadDocs()
 				}
+			case "registers", "agreements":
+				// Built while the store was opening: build again on it.
+				g.show(g.current)
 			}
 		})
 	}()

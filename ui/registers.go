@@ -79,7 +79,9 @@ func (g *App) registersScreen() fyne.CanvasObject {
 		csvButton.Disable()
 		textButton.Disable()
 	}
-	bar := container.NewHBox(dirSel, periodSel, csvButton, textButton)
+	// The drop-downs as wide as their words, the buttons at the right.
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(csvButton, textButton),
+		container.New(&contentWidthRow{selects: []*widget.Select{dirSel, periodSel}}, dirSel, periodSel))
 	var body fyne.CanvasObject
 	switch {
 	case s.err != "":
