@@ -20,7 +20,7 @@ func TestLayering(t *testing.T) {
 	testOnly := map[string]bool{
 		"signer/testpki": true, "internal/testfeatures": true, "internal/softhsmtest": true,
 		"internal/sharedtest": true, "signer/gost/enginetest": true,
-		"cmd/qoltanba-portal/portaltest": true, "internal/pgtest": true,
+		"cmd/qoltanba-portal/portaltest": true, "internal/pgtest": true, "internal/verifytest": true,
 	}
 	out, err := exec.Command(goTool, "list", "-f", `{{.ImportPath}}:{{join .Deps " "}}`, module+"...").Output()
 	if err != nil {
