@@ -132,6 +132,9 @@ func agreementsAccept(ctx context.Context, s stdio, args []string) error {
 			Sent      bool   `json:"sent"`
 		}{acc.Agreement.Id, acc.Agreement.Version, *lang, acc.Text.String(), acc.Document.String(), acc.Sent})
 	}
+	if acc.Warning != "" {
+		fmt.Fprintf(s.err, "warning: %s\n", acc.Warning)
+	}
 	return printQueued(s, false, fmt.Sprintf("Accepted %q version %d (%s)", acc.Agreement.Title, acc.Agreement.Version, *lang), &acc.Queued)
 }
 

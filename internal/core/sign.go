@@ -89,8 +89,8 @@ type SignRequest struct {
 	// XML options.
 	XMLID, XMLParent string
 	Compact          bool
-	// TSA asks the service at this address for a timestamp (CMS); empty
-	// for none. The policy: a TSA failure keeps the signature without a
+	// TSA asks the service at this address for a timestamp (CMS: CAdES-T;
+	// XML: a XAdES signature timestamp); empty for none. The policy: a TSA failure keeps the signature without a
 	// timestamp and says so in Signed.Warning, unless RequireTimestamp,
 	// when the operation fails with ErrTimestamp. The consent shows which.
 	TSA              string
@@ -465,7 +465,7 @@ func signOne(ctx context.Context, req SignRequest, p prepared, key *signer.Key, 
 		if err != nil {
 			return out, fmt.Errorf("sign %s: %w", name, err)
 		}
-		return out, nil
+		return timestamped(ctx, req, out, TimestampXML)
 	case req.Format == signer.FormatRaw:
 		switch {
 		case p.item.Digest != nil:
@@ -517,10 +517,17 @@ func signOne(ctx context.Context, req SignRequest, p prepared, key *signer.Key, 
 		return out, fmt.Errorf("sign %s: %w", name, err)
 	}
 	progress(1)
+	return timestamped(ctx, req, out, Timestamp)
+}
+
+// timestamped asks req's TSA (if any) to stamp a signature with stamp: a
+// failure keeps the signature with a warning unless the request requires
+// the timestamp.
+func timestamped(ctx context.Context, req SignRequest, out Signed, stamp func(context.Context, []byte, string) ([]byte, error)) (Signed, error) {
 	if req.TSA == "" {
 		return out, nil
 	}
-	stamped, err := Timestamp(ctx, out.Bytes, req.TSA)
+	stamped, err := stamp(ctx, out.Bytes, req.TSA)
 	switch {
 	case err == nil:
 		out.Bytes = stamped
@@ -528,6 +535,18 @@ func signOne(ctx context.Context, req SignRequest, p prepared, key *signer.Key, 
 		return out, err
 	default:
 		out.Warning = fmt.Sprintf("signed without a timestamp: %v", err)
+	}
+	return out, nil
+}
+
+// TimestampXML adds a signature timestamp (XAdES-T) from the TSA at url
+// to every signature of an XML document that lacks one.
+func TimestampXML(ctx context.Context, doc []byte, url string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, tsaTimeout)
+	defer cancel()
+	out, err := xmldsig.AddTimestamp(ctx, doc, &cms.TSAClient{URL: url})
+	if err != nil {
+		return nil, fmt.Errorf("%w from %s: %w", ErrTimestamp, url, err)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package cms
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -122,4 +123,18 @@ func joinAll(msgs []string) string {
 		out = joinErr(out, m)
 	}
 	return out
+}
+
+// Stamp asks the TSA for a token over the hash of data (the TSA's
+// DigestOID, else d): a timestamp over another format's signature value.
+func (c *TSAClient) Stamp(ctx context.Context, d *rawsig.Digest, data []byte) ([]byte, error) {
+	td := tsaDigest(c, d)
+	return c.Timestamp(ctx, td.OID, td.Sum(data))
+}
+
+// VerifyTimestampOver checks a token whose imprint must be the hash of
+// stamped (another format's signature value, e.g. XAdES's canonical
+// ds:SignatureValue), with the certificates in the token.
+func VerifyTimestampOver(token, stamped []byte) pki.TimestampEvidence {
+	return verifyTokenOver(token, nil, stamped)
 }

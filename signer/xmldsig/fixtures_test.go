@@ -31,6 +31,7 @@ var (
 	fixturesOnce sync.Once
 	fixtures     []signerFixture
 	fixturesErr  error
+	fixturesPKI  *testpki.PKI // their PKI (its TSAs stamp in TestTimestamp)
 )
 
 // testSigners returns an RSA and a GOST-512 key from signer/testpki and an
@@ -43,6 +44,7 @@ func testSigners(t testing.TB) []signerFixture {
 			fixturesErr = err
 			return
 		}
+		fixturesPKI = p
 		for _, f := range []struct {
 			entity, name, sig, dig string
 			xmlsec                 bool

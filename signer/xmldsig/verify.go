@@ -156,7 +156,9 @@ func (v *verifier) verifySignature(index int, sig *etree.Element) (ev pki.Eviden
 	}
 	if !ev.SignatureValid {
 		fail("signature value: %v", firstErr)
+		return ev
 	}
+	ev.Timestamps = verifyTimestamps(sig)
 	return ev
 }
 

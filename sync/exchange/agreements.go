@@ -153,6 +153,8 @@ type Accepted struct {
 	// Text is the document holding the text accepted; the acceptance
 	// statement is Queued.Document.
 	Text store.ID
+	// Warning says what the signing could not do (the timestamp).
+	Warning string
 }
 
 // Accept signs the acceptance of an agreement's current version in a
@@ -191,7 +193,14 @@ func (e *Engine) Accept(ctx context.Context, account, id, language, keyURI strin
 		return nil, err
 	}
 	var signedStatement []byte
-	res, err := e.Core.Sign(ctx, core.SignRequest{Origin: a.PortalURL, KeyURI: keyURI, Format: signer.FormatXML,
+	// Online, the acceptance is timestamped (XAdES-T) by the user's TSA; a
+	// TSA failure leaves it without, said in Warning: the portal's
+	// timestamped receipt fixes the time as well.
+	tsa := ""
+	if !offlineClaim {
+		tsa = e.Core.Settings().TSA
+	}
+	res, err := e.Core.Sign(ctx, core.SignRequest{Origin: a.PortalURL, KeyURI: keyURI, Format: signer.FormatXML, TSA: tsa,
 		Items: []core.Item{{Name: fmt.Sprintf("Acceptance of %q, version %d (%s)", ag.Title, ag.Version, language),
 			Data: shown, MediaType: "application/xml",
 			Complete: func(cert *x509.Certificate) ([]byte, error) {
@@ -233,7 +242,7 @@ func (e *Engine) Accept(ctx context.Context, account, id, language, keyURI strin
 	if err != nil {
 		return nil, err
 	}
-	acc := &Accepted{Agreement: *ag, Text: out.Received[0]}
+	acc := &Accepted{Agreement: *ag, Text: out.Received[0], Warning: res.Outputs[0].Warning}
 	acc.Queued = *e.flushOne(ctx, a.Name, key, out.Received[1])
 	return acc, nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
+	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/internal/verifytest"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
@@ -43,9 +44,11 @@ func agreementsStory(t *testing.T, backend string) {
 	d := newDesktop(t, "")
 	d.login(t, env, "gost/individual_auth")
 	key := d.key("gost/individual")
+	// Online acceptances are timestamped by the user's TSA (the test PKI's).
+	d.core.UpdateSettings(func(s *core.Settings) { s.TSA = env.PKI.Options.BaseURL + "/tsp/gost" })
 
 	acc, err := d.engine.Accept(ctx, "test", kk.Id, "kk", key, d.ui, false)
-	if err != nil || !acc.Sent {
+	if err != nil || !acc.Sent || acc.Warning != "" {
 		t.Fatalf("accept in Kazakh: %+v %v", acc, err)
 	}
 	// What was signed: the statement names the signer and binds the text.
@@ -60,7 +63,8 @@ func agreementsStory(t *testing.T, backend string) {
 		t.Fatalf("the statement: %+v %v", st, err)
 	}
 	ev, err := xmldsig.Verify(signed)
-	if err != nil || len(ev) != 1 || !ev[0].SignatureValid || !ev[0].DigestValid || ev[0].Scope != "whole document" {
+	if err != nil || len(ev) != 1 || !ev[0].SignatureValid || !ev[0].DigestValid || ev[0].Scope != "whole document" ||
+		len(ev[0].Timestamps) != 1 || !ev[0].Timestamps[0].Valid {
 		t.Fatalf("the acceptance's XML signature: %+v %v", ev, err)
 	}
 	text, _ := d.store.Content(ctx, acc.Text, 1)
