@@ -118,6 +118,16 @@ func agreementsStory(t *testing.T, backend string) {
 	if _, err := d.engine.Accept(ctx, "test", kk.Id, "kk", key, d.ui, false); !errors.Is(err, exchange.ErrState) {
 		t.Errorf("accepting the same version again: %v", err)
 	}
+	// A language the agreement has no text in, and one no portal knows.
+	for _, lang := range []string{"en", "de"} {
+		if _, err := d.engine.Accept(ctx, "test", ru.Id, lang, key, d.ui, false); !errors.Is(err, exchange.ErrState) || !strings.Contains(err.Error(), "has no text in") {
+			t.Errorf("accepting in %q: %v", lang, err)
+		}
+	}
+	c := &portalCaller{env: env, token: mustAccount(t, d).Session}
+	if code, reply := c.get(t, "/agreements/"+ru.Id+"/versions/1/texts/de"); code != http.StatusBadRequest {
+		t.Errorf("the text in an unknown language: %d %s", code, reply)
+	}
 
 	// Offline: the portal is away; the acceptance waits, then goes.
 	var away bool
@@ -215,7 +225,7 @@ func agreementsStory(t *testing.T, backend string) {
 	}
 
 	// One character changed in the text: the portal refuses the acceptance.
-	c := &portalCaller{env: env, token: mustAccount(t, d).Session}
+	c = &portalCaller{env: env, token: mustAccount(t, d).Session}
 	stmt := acceptance.Statement{Portal: env.URL, Agreement: ru.Id, Version: 1, Language: "ru", TextSHA256: strings.Repeat("0", 64), IIN: person.IIN}
 	raw, _ := stmt.XML()
 	signedBad, err := xmldsig.Sign(raw, person.Key, person.Cert, xmldsig.SignOptions{})
@@ -255,6 +265,19 @@ func forceDue(t *testing.T, d *desktop) {
 type portalCaller struct {
 	env   *portaltest.Env
 	token string
+}
+
+func (c *portalCaller) get(t *testing.T, path string) (int, string) {
+	req, _ := http.NewRequest(http.MethodGet, c.env.API+path, nil)
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	b.ReadFrom(resp.Body)
+	return resp.StatusCode, b.String()
 }
 
 func (c *portalCaller) post(t *testing.T, path, key string, body []byte) (int, string) {

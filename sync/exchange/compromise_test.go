@@ -58,6 +58,12 @@ func TestCompromise(t *testing.T) {
 	if code, reply := c.post(t, "/documents/"+second.Id+"/signatures", "after-report", body); code != http.StatusForbidden || !strings.Contains(reply, "compromised") {
 		t.Fatalf("the portal accepted a signature by a compromised key: %d %s", code, reply)
 	}
+	// A notice for a certificate of someone else's is refused.
+	other := env.PKI.Find("gost/legal_head")
+	notice, _ := json.Marshal(api.CompromiseNotice{Certificate: other.Cert.Raw, Since: time.Now()})
+	if code, reply := c.post(t, "/compromise", "not-mine", notice); code != http.StatusForbidden || !strings.Contains(reply, "not the logged-in user") {
+		t.Errorf("a notice for another person's key: %d %s", code, reply)
+	}
 	// The holder asks to resume it (EDM agreement 8.8); the operator decides.
 	fp := pki.Fingerprint(person.Cert)
 	if _, err := d.engine.RequestResumption(ctx, "test", strings.Repeat("0", 64), "not mine"); err == nil || !strings.Contains(err.Error(), "not found") {
