@@ -4,7 +4,7 @@
 # Idempotent and silent when everything is present: it asks dpkg first and calls apt-get
 # only for what is missing. Profiles:
 #   build  cgo toolchain and the X11/OpenGL headers Fyne's GUI links against
-#   test   build + the independent verifiers, the virtual display and the PostgreSQL server the tests use
+#   test   build + the independent verifiers (xmlsec1, openssl, pdfsig, qpdf…), the virtual display and the PostgreSQL server the tests use
 #   bench  test + OpenSSL headers for the GOST engine comparison harness, hyperfine, Xvfb and xwd for the GUI figure
 #   shots  build + a virtual X display and the tools that photograph it (make screenshots)
 #   package  build + the Windows cross-compiler, wixl (MSI), zip and osslsigncode (make package)
@@ -13,7 +13,7 @@ set -euo pipefail
 
 declare -A profile_packages=(
 	[build]="curl gcc pkg-config libc6-dev libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
-	[test]="openssl libengine-gost-openssl xmlsec1 softhsm2 opensc xvfb xauth libnss3-tools chromium wine x11-apps postgresql"
+	[test]="openssl libengine-gost-openssl xmlsec1 softhsm2 opensc xvfb xauth libnss3-tools chromium wine x11-apps postgresql poppler-utils qpdf"
 	[bench]="libssl-dev hyperfine time xvfb xauth x11-apps"
 	[lint]=""
 	[shots]="xvfb xauth x11-apps imagemagick"

@@ -1,0 +1,292 @@
+package pdf_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/pem"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/gost/enginetest"
+	"github.com/qoltanba/qoltanba/signer/pdf"
+	"github.com/qoltanba/qoltanba/signer/testpki"
+)
+
+var (
+	pkiOnce sync.Once
+	thePKI  *testpki.PKI
+	pkiErr  error
+	pkiDir  string // its key files (pdfsig's NSS database imports one)
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if pkiDir != "" {
+		os.RemoveAll(pkiDir)
+	}
+	os.Exit(code)
+}
+
+// testPKI is the test PKI, its OCSP, CRL and TSA served on loopback (pdfsig
+// asks the OCSP responder the certificates name).
+func testPKI(t testing.TB) *testpki.PKI {
+	t.Helper()
+	pkiOnce.Do(func() {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			pkiErr = err
+			return
+		}
+		if pkiDir, pkiErr = os.MkdirTemp("", "qoltanba-pdf-pki-"); pkiErr != nil {
+			return
+		}
+		thePKI, pkiErr = testpki.Generate(testpki.Options{Dir: pkiDir, BaseURL: "http://" + ln.Addr().String()})
+		if pkiErr == nil {
+			go testpki.ServePKI(context.Background(), thePKI, ln)
+		}
+	})
+	if pkiErr != nil {
+		t.Fatal(pkiErr)
+	}
+	return thePKI
+}
+
+// signer is a CMSFunc with an entity's key: detached, with its chain.
+func signer(t testing.TB, e *testpki.Entity) pdf.CMSFunc {
+	return func(r io.Reader) ([]byte, error) {
+		return cms.Sign(r, e.Key, e.Cert, e.Chain(), cms.SignOptions{Detached: true, IncludeChain: true})
+	}
+}
+
+func copyFile(t testing.TB, src, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, filepath.Base(src))
+	if err := os.WriteFile(dst, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func open(t testing.TB, path string) *pdf.File {
+	t.Helper()
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fh.Close() })
+	info, _ := fh.Stat()
+	f, err := pdf.Open(fh, info.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestSignCoSign: one, two and three signers on each cross-reference form;
+// every signature verifies, the last covers the whole file and the others
+// say later revisions add signatures only; qpdf and pdfsig agree.
+func TestSignCoSign(t *testing.T) {
+	p := testPKI(t)
+	signers := []*testpki.Entity{p.Find("rsa/legal_head"), p.Find("rsa/individual"), p.Find("rsa/legal_signer")}
+	for _, name := range []string{"table.pdf", "xrefstream.pdf"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := copyFile(t, filepath.Join("testdata", name), dir)
+			for n, e := range signers {
+				res, err := pdf.SignFile(path, path, pdf.Options{Name: e.Cert.Subject.CommonName, Reason: "Келісемін / Согласен",
+					Time: time.Date(2026, 12, 6, 10, 0, 0, 0, time.FixedZone("Almaty", 5*3600))}, signer(t, e))
+				if err != nil {
+					t.Fatalf("signer %d: %v", n+1, err)
+				}
+				if res.Field != "Signature"+string(rune('1'+n)) {
+					t.Errorf("field %q", res.Field)
+				}
+				qpdfCheck(t, path)
+				f := open(t, path)
+				if f.XRefStream != (name == "xrefstream.pdf") {
+					t.Errorf("the update changed the cross-reference form (stream: %v)", f.XRefStream)
+				}
+				vs, err := pdf.Verify(f)
+				if err != nil || len(vs) != n+1 {
+					t.Fatalf("verify after signer %d: %d signatures, %v", n+1, len(vs), err)
+				}
+				for i, v := range vs {
+					if v.Err != nil || len(v.Evidence) != 1 || !v.Evidence[0].DigestValid || !v.Evidence[0].SignatureValid {
+						t.Fatalf("signature %d: %+v %v", i+1, v.Evidence, v.Err)
+					}
+					if !v.Evidence[0].Certificate.Equal(signers[i].Cert) {
+						t.Errorf("signature %d is by %s", i+1, v.Evidence[0].Certificate.Subject)
+					}
+					last := i == n
+					if v.WholeFile != last || (!last && v.After != pdf.LaterSignatures) {
+						t.Errorf("signature %d of %d: whole %v, after %q", i+1, n+1, v.WholeFile, v.After)
+					}
+				}
+				if vs[0].Reason != "Келісемін / Согласен" || vs[0].ClaimedTime.Unix() != time.Date(2026, 12, 6, 5, 0, 0, 0, time.UTC).Unix() {
+					t.Errorf("reason %q, time %v", vs[0].Reason, vs[0].ClaimedTime)
+				}
+			}
+			pdfsigCheck(t, path, 3)
+		})
+	}
+}
+
+// TestGOST: a GOST-512 signature verifies here, and OpenSSL's GOST engine
+// hashes the signed byte ranges to the digest the CMS signs.
+func TestGOST(t *testing.T) {
+	p := testPKI(t)
+	e := p.Find("gost/legal_head")
+	path := copyFile(t, filepath.Join("testdata", "xrefstream.pdf"), t.TempDir())
+	if _, err := pdf.SignFile(path, path, pdf.Options{}, signer(t, e)); err != nil {
+		t.Fatal(err)
+	}
+	qpdfCheck(t, path)
+	f := open(t, path)
+	vs, err := pdf.Verify(f)
+	if err != nil || len(vs) != 1 || vs[0].Err != nil || !vs[0].Evidence[0].SignatureValid || !vs[0].Evidence[0].DigestValid ||
+		vs[0].Evidence[0].SignatureAlgorithm != "GOST34.10-2015-512" {
+		t.Fatalf("verify: %+v %v", vs, err)
+	}
+	signed, _ := io.ReadAll(f.SignedBytes(vs[0].Signature))
+	if want := enginetest.Digest(t, "md_gost12_512", signed); !bytes.Equal(vs[0].Evidence[0].ScopeDigest, want) {
+		t.Errorf("the engine's Streebog of the byte ranges differs from the signed digest")
+	}
+}
+
+// TestChangedAfterSigning: an unsigned update after the signature is
+// reported as such; a byte changed inside the signed ranges breaks it.
+func TestChangedAfterSigning(t *testing.T) {
+	p := testPKI(t)
+	dir := t.TempDir()
+	path := copyFile(t, filepath.Join("testdata", "table.pdf"), dir)
+	if _, err := pdf.SignFile(path, path, pdf.Options{}, signer(t, p.Find("rsa/individual"))); err != nil {
+		t.Fatal(err)
+	}
+	signed, _ := os.ReadFile(path)
+
+	appended := filepath.Join(dir, "appended.pdf")
+	os.WriteFile(appended, append(bytes.Clone(signed), []byte("1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n%%EOF\n")...), 0o600)
+	vs, err := pdf.Verify(open(t, appended))
+	if err != nil || len(vs) != 1 || vs[0].After != pdf.UnsignedChanges || vs[0].Updates != 1 || !vs[0].Evidence[0].DigestValid ||
+		!strings.Contains(vs[0].Scope(), "CHANGED after signing") {
+		t.Fatalf("an unsigned update: %+v %v", vs, err)
+	}
+
+	changed := filepath.Join(dir, "changed.pdf")
+	i := bytes.Index(signed, []byte("/MediaBox"))
+	bad := bytes.Clone(signed)
+	bad[i+1] = 'm'
+	os.WriteFile(changed, bad, 0o600)
+	vs, err = pdf.Verify(open(t, changed))
+	if err != nil || len(vs) != 1 || vs[0].Evidence[0].DigestValid {
+		t.Fatalf("a changed byte: %+v %v", vs, err)
+	}
+}
+
+// qpdfCheck runs qpdf --check (skipped without qpdf).
+func qpdfCheck(t *testing.T, path string) {
+	t.Helper()
+	if _, err := exec.LookPath("qpdf"); err != nil {
+		t.Log("qpdf absent: scripts/deps.sh test installs it")
+		return
+	}
+	out, err := exec.Command("qpdf", "--check", path).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "No syntax or stream encoding errors found") {
+		t.Errorf("qpdf --check %s: %v\n%s", filepath.Base(path), err, out)
+	}
+}
+
+// pdfsigCheck runs poppler's pdfsig with an NSS database that trusts the
+// test root: every signature valid, the last one over the whole document.
+func pdfsigCheck(t *testing.T, path string, want int) {
+	t.Helper()
+	if _, err := exec.LookPath("pdfsig"); err != nil {
+		t.Log("pdfsig absent: scripts/deps.sh test installs poppler-utils")
+		return
+	}
+	nss := nssDB(t)
+	out, _ := exec.Command("pdfsig", "-nssdir", "sql:"+nss, path).CombinedOutput()
+	text := string(out)
+	if got := strings.Count(text, "Signature Validation: Signature is Valid."); got != want {
+		t.Errorf("pdfsig: %d valid signatures, want %d:\n%s", got, want, text)
+	}
+	last := text[strings.LastIndex(text, "Signature #"):]
+	if strings.Count(text, "Total document signed") != 1 || !strings.Contains(last, "Total document signed") {
+		t.Errorf("pdfsig: the last signature, and only it, should cover the whole document:\n%s", text)
+	}
+	if got := strings.Count(text, "Certificate Validation: Certificate is Trusted."); got != want {
+		t.Errorf("pdfsig trusts %d of %d certificates (OCSP on the test PKI's responder):\n%s", got, want, text)
+	}
+}
+
+// nssDB is an NSS database for pdfsig that trusts the RSA test root.
+func nssDB(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	root := filepath.Join(dir, "root.pem")
+	os.WriteFile(root, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: testPKI(t).Root(testpki.FamilyRSA).Cert.Raw}), 0o600)
+	for _, args := range [][]string{
+		{"-N", "-d", "sql:" + dir, "--empty-password"},
+		{"-A", "-d", "sql:" + dir, "-n", "qoltanba-test-root", "-t", "CT,C,C", "-i", root},
+	} {
+		if out, err := exec.Command("certutil", args...).CombinedOutput(); err != nil {
+			t.Fatalf("certutil %v: %v\n%s", args, err, out)
+		}
+	}
+	return dir
+}
+
+// TestWeVerifyPdfsig: PDFs signed by poppler's pdfsig (RSA, independent)
+// verify here, a second signer (ours) adds to them, and pdfsig accepts
+// the result.
+func TestWeVerifyPdfsig(t *testing.T) {
+	if _, err := exec.LookPath("pdfsig"); err != nil {
+		t.Skip("pdfsig absent: scripts/deps.sh test installs poppler-utils")
+	}
+	p := testPKI(t)
+	e := p.Find("rsa/legal_head")
+	nss := nssDB(t)
+	if out, err := exec.Command("pk12util", "-i", e.P12Path, "-d", "sql:"+nss, "-W", testpki.DefaultPassword).CombinedOutput(); err != nil {
+		t.Fatalf("pk12util: %v\n%s", err, out)
+	}
+	// pdfsig puts only the signer's certificate in its CMS: its issuer
+	// goes in the database (ours carry the chain themselves).
+	if out, err := exec.Command("certutil", "-A", "-d", "sql:"+nss, "-n", "qoltanba-test-ca", "-t", ",,", "-i", e.Issuer.CertPath).CombinedOutput(); err != nil {
+		t.Fatalf("certutil: %v\n%s", err, out)
+	}
+	out, _ := exec.Command("pdfsig", "-nssdir", "sql:"+nss, "-list-nicks", filepath.Join("testdata", "table.pdf")).CombinedOutput()
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	nick := strings.TrimSpace(lines[len(lines)-1])
+	dir := t.TempDir()
+	theirs := filepath.Join(dir, "pdfsig.pdf")
+	if out, err := exec.Command("pdfsig", "-nssdir", "sql:"+nss, "-add-signature", "-nick", nick, "-reason", "independent",
+		filepath.Join("testdata", "table.pdf"), theirs).CombinedOutput(); err != nil {
+		t.Fatalf("pdfsig -add-signature: %v\n%s", err, out)
+	}
+	vs, err := pdf.Verify(open(t, theirs))
+	if err != nil || len(vs) != 1 || vs[0].Err != nil || !vs[0].WholeFile || vs[0].SubFilter != "adbe.pkcs7.detached" ||
+		!vs[0].Evidence[0].SignatureValid || !vs[0].Evidence[0].DigestValid || !vs[0].Evidence[0].Certificate.Equal(e.Cert) {
+		t.Fatalf("pdfsig's signature: %+v %v", vs, err)
+	}
+	if _, err := pdf.SignFile(theirs, theirs, pdf.Options{}, signer(t, p.Find("rsa/individual"))); err != nil {
+		t.Fatal(err)
+	}
+	vs, err = pdf.Verify(open(t, theirs))
+	if err != nil || len(vs) != 2 || vs[0].After != pdf.LaterSignatures || !vs[1].WholeFile || vs[0].Evidence == nil || !vs[0].Evidence[0].SignatureValid {
+		t.Fatalf("after our co-signature: %+v %v", vs, err)
+	}
+	qpdfCheck(t, theirs)
+	pdfsigCheck(t, theirs, 2)
+}

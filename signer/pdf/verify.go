@@ -1,0 +1,355 @@
+package pdf
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/pki"
+)
+
+// Limits of what is looked at: form fields walked, a signature's
+// /Contents, the unsigned tail scanned for its updates.
+const (
+	maxFields   = 10000
+	maxContents = 2 << 20
+	maxTailScan = 16 << 20
+)
+
+// Change is what a file gained after the revision a signature covers.
+type Change string
+
+const (
+	// Unchanged: the signature covers the whole file.
+	Unchanged Change = ""
+	// LaterSignatures: what came after is covered by later signatures
+	// (co-signing: each signer signed the file as they found it).
+	LaterSignatures Change = "later-signatures"
+	// UnsignedChanges: bytes after the last signed revision that no
+	// signature covers — the file was changed after it was signed.
+	UnsignedChanges Change = "unsigned-changes"
+)
+
+// Signature is one signature field's signature, as the file has it.
+type Signature struct {
+	Field       string    `json:"field"`
+	SubFilter   string    `json:"subFilter"`
+	ByteRange   [4]int64  `json:"byteRange"`
+	Name        string    `json:"name,omitempty"`
+	Reason      string    `json:"reason,omitempty"`
+	Location    string    `json:"location,omitempty"`
+	ClaimedTime time.Time `json:"claimedTime,omitzero"` // /M
+	// Revision is the signature's place among the file's signed
+	// revisions (1 is the oldest); Covers the bytes of that revision.
+	Revision int   `json:"revision"`
+	Covers   int64 `json:"covers"`
+	// WholeFile: the signature covers every byte of the file. Otherwise
+	// After says what came after, and Appended how many bytes no
+	// signature covers (Updates: in how many incremental updates).
+	WholeFile bool   `json:"wholeFile"`
+	After     Change `json:"after,omitempty"`
+	Appended  int64  `json:"appended,omitempty"`
+	Updates   int    `json:"updates,omitempty"`
+	// Problem says why the byte range cannot be trusted (then nothing
+	// else about the signature is).
+	Problem string `json:"problem,omitempty"`
+	// CMS is the signature (DER, its padding cut off).
+	CMS []byte `json:"-"`
+}
+
+// Signatures finds every signature field with a value in the document's
+// form, oldest revision first, and checks each byte range against the
+// file: from its start, around exactly its own /Contents, to the end of a
+// revision.
+func Signatures(f *File) ([]Signature, error) {
+	cat, _, err := f.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	acro, err := f.Dict(cat["AcroForm"])
+	if err != nil || acro == nil {
+		return nil, err
+	}
+	fields, err := f.Array(acro["Fields"])
+	if err != nil {
+		return nil, err
+	}
+	var out []Signature
+	seen := map[int]bool{}
+	var walk func(o Object, name string, ft Object, depth int) error
+	walk = func(o Object, name string, ft Object, depth int) error {
+		if r, ok := o.(Ref); ok {
+			if seen[r.Num] {
+				return nil
+			}
+			seen[r.Num] = true
+		}
+		if depth > maxDepth || len(seen) > maxFields {
+			return fmt.Errorf("%w: the form's fields are too many or too deep", ErrDamaged)
+		}
+		d, err := f.Dict(o)
+		if err != nil || d == nil {
+			return err
+		}
+		if t, ok := d["T"].(String); ok {
+			if name != "" {
+				name += "."
+			}
+			name += decodeText(t)
+		}
+		if v, ok := d["FT"]; ok {
+			ft = v
+		}
+		if kids, _ := f.Array(d["Kids"]); len(kids) > 0 {
+			for _, k := range kids {
+				if err := walk(k, name, ft, depth+1); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if ft != Name("Sig") || d["V"] == nil {
+			return nil
+		}
+		v, err := f.Dict(d["V"])
+		if err != nil || v == nil {
+			return err
+		}
+		out = append(out, f.signature(name, v))
+		return nil
+	}
+	for _, fr := range fields {
+		if err := walk(fr, "", nil, 0); err != nil {
+			return nil, err
+		}
+	}
+	judge(f, out)
+	return out, nil
+}
+
+// signature reads one signature dictionary and checks its byte range.
+func (f *File) signature(field string, v Dict) Signature {
+	s := Signature{Field: field}
+	if n, ok := v["SubFilter"].(Name); ok {
+		s.SubFilter = string(n)
+	}
+	for key, dst := range map[Name]*string{"Name": &s.Name, "Reason": &s.Reason, "Location": &s.Location} {
+		if t, ok := v[key].(String); ok {
+			*dst = decodeText(t)
+		}
+	}
+	if m, ok := v["M"].(String); ok {
+		s.ClaimedTime, _ = parseDate(string(m))
+	}
+	contents, _ := v["Contents"].(String)
+	br, _ := v["ByteRange"].(Array)
+	if len(br) != 4 {
+		s.Problem = "the /ByteRange is not four numbers"
+		return s
+	}
+	for i, e := range br {
+		n, ok := e.(Int)
+		if !ok || n < 0 {
+			s.Problem = "the /ByteRange is not four numbers"
+			return s
+		}
+		s.ByteRange[i] = int64(n)
+	}
+	b := s.ByteRange
+	s.Covers = b[2] + b[3]
+	switch {
+	case b[0] != 0:
+		s.Problem = "the signed bytes do not start at the beginning of the file"
+	case b[1] <= 0 || b[2] <= b[1] || s.Covers > f.size:
+		s.Problem = "the /ByteRange runs outside the file"
+	case b[2]-b[1] > 2*maxContents+2:
+		s.Problem = "the gap in the /ByteRange is larger than a signature"
+	}
+	if s.Problem != "" {
+		return s
+	}
+	// The gap must be exactly this signature's /Contents: "<hex…>".
+	gap := make([]byte, b[2]-b[1])
+	if _, err := f.r.ReadAt(gap, b[1]); err != nil && err != io.EOF {
+		s.Problem = "the gap cannot be read"
+		return s
+	}
+	p := &parser{buf: gap}
+	hexed, err := p.object(0)
+	if str, ok := hexed.(String); err != nil || !ok || gap[0] != '<' || p.pos != len(gap) || !bytes.Equal(str, contents) {
+		s.Problem = "the bytes left out of the signature are not exactly its /Contents: other bytes escape the signature"
+		return s
+	}
+	// The revision ends with %%EOF (and its end of line).
+	end := make([]byte, min(16, s.Covers))
+	f.r.ReadAt(end, s.Covers-int64(len(end)))
+	if !bytes.Contains(end, []byte("%%EOF")) {
+		s.Problem = "the signed bytes do not end with a revision (%%EOF)"
+		return s
+	}
+	s.CMS = trimDER(contents)
+	return s
+}
+
+// trimDER cuts the zero padding after a DER value.
+func trimDER(b []byte) []byte {
+	if len(b) < 2 || b[0] != 0x30 {
+		return b
+	}
+	l, hdr := int(b[1]), 2
+	if b[1]&0x80 != 0 {
+		n := int(b[1] & 0x7f)
+		if n == 0 || n > 4 || len(b) < 2+n {
+			return b
+		}
+		l = 0
+		for _, c := range b[2 : 2+n] {
+			l = l<<8 | int(c)
+		}
+		hdr = 2 + n
+	}
+	if hdr+l <= len(b) {
+		return b[:hdr+l]
+	}
+	return b
+}
+
+// judge orders signatures by revision and says, for each, what the file
+// gained after it.
+func judge(f *File, sigs []Signature) {
+	for i := 1; i < len(sigs); i++ {
+		for j := i; j > 0 && sigs[j].Covers < sigs[j-1].Covers; j-- {
+			sigs[j], sigs[j-1] = sigs[j-1], sigs[j]
+		}
+	}
+	var last int64
+	for _, s := range sigs {
+		if s.Problem == "" {
+			last = max(last, s.Covers)
+		}
+	}
+	appended, updates := f.size-last, 0
+	if appended > 0 {
+		updates = f.countUpdates(last)
+	}
+	for i := range sigs {
+		s := &sigs[i]
+		s.Revision = i + 1
+		if s.Problem != "" {
+			continue
+		}
+		switch {
+		case s.Covers == f.size:
+			s.WholeFile = true
+		case last == f.size:
+			s.After = LaterSignatures
+		default:
+			s.After, s.Appended, s.Updates = UnsignedChanges, appended, updates
+			if s.Covers < last {
+				s.After = UnsignedChanges // later signatures, and then unsigned changes
+			}
+		}
+	}
+}
+
+// countUpdates counts the %%EOF markers after off (the incremental
+// updates), scanning at most maxTailScan bytes (-1 when more).
+func (f *File) countUpdates(off int64) int {
+	if f.size-off > maxTailScan {
+		return -1
+	}
+	tail := make([]byte, f.size-off)
+	f.r.ReadAt(tail, off)
+	return bytes.Count(tail, []byte("%%EOF"))
+}
+
+// SignedBytes reads the bytes a signature covers (both ranges).
+func (f *File) SignedBytes(s Signature) io.Reader {
+	b := s.ByteRange
+	return io.MultiReader(io.NewSectionReader(f.r, b[0], b[1]), io.NewSectionReader(f.r, b[2], b[3]))
+}
+
+// Verified is one signature with what its CMS established.
+type Verified struct {
+	Signature
+	Evidence []pki.Evidence
+	Err      error
+}
+
+// Verify finds the signatures and verifies each CMS over its byte ranges
+// (the cryptography; chains and revocation are signer/pki's). The scope
+// each evidence names says which revision it covers and what came after.
+func Verify(f *File) ([]Verified, error) {
+	sigs, err := Signatures(f)
+	if err != nil {
+		return nil, err
+	}
+	if len(sigs) == 0 {
+		return nil, ErrNoSignature
+	}
+	out := make([]Verified, len(sigs))
+	for i, s := range sigs {
+		out[i].Signature = s
+		if s.Problem != "" {
+			out[i].Err = fmt.Errorf("%w: %s", ErrByteRange, s.Problem)
+			continue
+		}
+		ev, err := cms.Verify(s.CMS, f.SignedBytes(s))
+		if err != nil {
+			out[i].Err = fmt.Errorf("signature %q: %w", s.Field, err)
+			continue
+		}
+		for j := range ev {
+			ev[j].Format = "pdf"
+			ev[j].Index = i
+			ev[j].Scope = s.Scope()
+		}
+		out[i].Evidence = ev
+	}
+	return out, nil
+}
+
+// Errors of verification.
+var (
+	ErrNoSignature = errors.New("pdf: the document carries no signature")
+	ErrByteRange   = errors.New("pdf: the signature's byte range")
+)
+
+// Scope says in words what the signature covers.
+func (s Signature) Scope() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "PDF revision %d (bytes 0–%d)", s.Revision, s.Covers)
+	switch s.After {
+	case Unchanged:
+		b.WriteString(", the whole file")
+	case LaterSignatures:
+		b.WriteString("; later revisions add signatures only")
+	case UnsignedChanges:
+		fmt.Fprintf(&b, "; CHANGED after signing: %d bytes", s.Appended)
+		if s.Updates > 0 {
+			fmt.Fprintf(&b, " in %d incremental update(s)", s.Updates)
+		}
+		b.WriteString(" no signature covers")
+	}
+	return b.String()
+}
+
+// parseDate reads D:YYYYMMDDHHmmSS+HH'mm' (later parts optional).
+func parseDate(s string) (time.Time, error) {
+	s = strings.TrimPrefix(s, "D:")
+	layouts := []string{"20060102150405-07'00'", "20060102150405-07'00", "20060102150405Z", "20060102150405", "200601021504", "20060102"}
+	s = strings.TrimSuffix(s, "'")
+	if strings.HasSuffix(s, "Z00'00") {
+		s = strings.TrimSuffix(s, "00'00")
+	}
+	for _, l := range layouts {
+		if t, err := time.Parse(strings.TrimSuffix(l, "'"), s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("not a PDF date: %q", s)
+}
