@@ -51,7 +51,7 @@ cat >"$work/docs/invoice-2026-118.xml" <<'XML'
 XML
 printf 'Шарт № 17 / Договор № 17\n' >"$work/docs/contract-17.pdf"
 printf 'Qwerty12\n' >"$work/pw"
-"$bin" sign --key "$work/keys/legal_head.p12" --password-file "$work/pw" "$work/docs/contract-17.pdf" 2>/dev/null
+"$bin" sign --format cms --key "$work/keys/legal_head.p12" --password-file "$work/pw" "$work/docs/contract-17.pdf" 2>/dev/null
 export QOLTANBA_KEYS_DIR=$work/keys QOLTANBA_DATA_DIR=$data
 
 # Documents in the store: a contract (text), an invoice (XML, signed), a

@@ -63,6 +63,7 @@ const (
 	FormatCMS  Format = "cms"  // CMS/CAdES, attached or detached
 	FormatXML  Format = "xml"  // XMLDSig, enveloped
 	FormatRaw  Format = "raw"  // a bare signature over the bytes
+	FormatPDF  Format = "pdf"  // PAdES: a CMS inside the PDF, in an incremental update
 	FormatAuth Format = "auth" // an authentication challenge
 )
 

@@ -125,6 +125,9 @@ func pinNotice(req signer.SecretRequest) string {
 // consentRows are a consent as the secret dialog shows it.
 func consentRows(c signer.Consent) [][2]string {
 	format := T("sign.formatXML")
+	if c.Format == signer.FormatPDF {
+		format = T("sign.formatPDF")
+	}
 	if c.Format == signer.FormatCMS {
 		format = T("sign.formatCMS") + ", " + T("sign.attached")
 		if c.Detached {

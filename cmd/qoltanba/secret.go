@@ -184,6 +184,8 @@ func describeFormat(c signer.Consent) string {
 		return "CMS with the content attached"
 	case c.Format == signer.FormatXML:
 		return "an XML signature"
+	case c.Format == signer.FormatPDF:
+		return "a signature inside the PDF (PAdES), added as an incremental update"
 	case c.Format == signer.FormatAuth:
 		return "an authentication"
 	}

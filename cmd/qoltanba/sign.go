@@ -14,6 +14,7 @@ import (
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/pdf"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
 )
 
@@ -31,7 +32,7 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	fs := flag.NewFlagSet("sign", flag.ContinueOnError)
 	var f signFlags
 	fs.StringVar(&f.key, "key", "", "the signing `KEY`: a .p12 file or a pkcs11: URI")
-	fs.StringVar(&f.format, "format", "", "`FORMAT`: xml, cms or raw (default: xml for .xml files, cms otherwise)")
+	fs.StringVar(&f.format, "format", "", "`FORMAT`: xml, pdf, cms or raw (default: xml for .xml files, pdf for .pdf — the signature inside the PDF — cms otherwise)")
 	fs.BoolVar(&f.detached, "detached", false, "cms: leave the content out of the signature")
 	fs.StringVar(&f.tsa, "tsa", "", "cms: add a timestamp from the RFC 3161 service at `URL` (CAdES-T); if it fails the signature is kept without one and a warning printed")
 	fs.BoolVar(&f.requireTS, "require-timestamp", false, "cms --tsa: fail (and write nothing) when no timestamp can be had")
@@ -62,8 +63,11 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	in := files[0]
 	if f.format == "" {
 		f.format = "cms"
-		if strings.EqualFold(filepath.Ext(in), ".xml") {
+		switch strings.ToLower(filepath.Ext(in)) {
+		case ".xml":
 			f.format = "xml"
+		case ".pdf":
+			f.format = "pdf"
 		}
 	}
 	if err := f.check(); err != nil {
@@ -87,6 +91,10 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	if signed.Warning != "" {
 		fmt.Fprintf(s.err, "warning: %s\n", signed.Warning)
 	}
+	if f.format == "pdf" {
+		fmt.Fprintf(s.err, "Written %s (the signature inside the PDF, added as an incremental update)\n", signed.Path)
+		return nil
+	}
 	data := signed.Bytes
 	switch f.format {
 	case "cms":
@@ -100,7 +108,7 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 // addsTo reports whether writing out keeps what it holds: a co-signature
 // or an XML signature written over the signed file they add to.
 func (f *signFlags) addsTo(in, out string) bool {
-	if f.format != "xml" && !f.cosign {
+	if f.format != "xml" && f.format != "pdf" && !f.cosign {
 		return false
 	}
 	a, errA := os.Stat(in)
@@ -114,7 +122,7 @@ func (f *signFlags) existsError(in, out string) error {
 	err := fmt.Errorf("%s: %w", out, core.ErrOutputExists)
 	keep := "or write elsewhere with -o FILE; --force replaces it"
 	switch f.format {
-	case "xml":
+	case "xml", "pdf":
 		return withHint(err, fmt.Sprintf("to add your signature to it: qoltanba sign --key KEY -o %s %s", out, out), keep)
 	case "cms":
 		if f.cosign {
@@ -128,6 +136,9 @@ func (f *signFlags) existsError(in, out string) error {
 // request is the core's signing request for IN.
 func (f *signFlags) request(in string) core.SignRequest {
 	item := core.Item{Path: in}
+	if f.format == "pdf" {
+		item.Output = f.outputPath(in)
+	}
 	if f.cosign {
 		item.Original = f.data
 	}
@@ -145,6 +156,10 @@ func signError(err error) error {
 	switch {
 	case errors.Is(err, signer.ErrCancelled):
 		return err
+	case errors.Is(err, pdf.ErrNotPDF), errors.Is(err, pdf.ErrDamaged), errors.Is(err, pdf.ErrSyntax):
+		return withHint(err, "repair it in a PDF program, or sign it as a file beside it: --format cms")
+	case errors.Is(err, pdf.ErrEncrypted):
+		return withHint(err, "remove the password in a PDF program first, or sign it as a file beside it: --format cms")
 	case errors.Is(err, xmldsig.ErrDTD):
 		return withHint(err, "Qoltanba refuses XML with a DOCTYPE (an attack vector; NCALayer never writes one)")
 	case errors.Is(err, core.ErrInput) && strings.Contains(err.Error(), "detached"):
@@ -176,8 +191,12 @@ func (f *signFlags) check() error {
 		if f.detached || f.tsa != "" || f.cosign || f.xmlID != "" || f.xmlParent != "" || f.compact || f.pem {
 			return usagef("raw signs the bytes of IN; it takes only --base64 and -o")
 		}
+	case "pdf":
+		if f.detached || f.cosign || f.xmlID != "" || f.xmlParent != "" || f.compact || f.pem || f.base64 || f.data != "" || f.out == "-" {
+			return usagef("pdf writes the signed PDF to a file; it takes --tsa, --require-timestamp and -o (to add a signature: -o the signed PDF itself)")
+		}
 	default:
-		return usagef("unknown format %q (xml, cms or raw)", f.format)
+		return usagef("unknown format %q (xml, pdf, cms or raw)", f.format)
 	}
 	return nil
 }

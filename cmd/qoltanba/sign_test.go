@@ -151,7 +151,9 @@ func TestSignErrors(t *testing.T) {
 	}{
 		{"no key", "", []string{"sign", doc}, "name the key with --key"},
 		{"no file", "", []string{"sign", "--key", head}, "name one file to sign"},
-		{"unknown format", "", []string{"sign", "--key", head, "--format", "pdf", doc}, `unknown format "pdf"`},
+		{"unknown format", "", []string{"sign", "--key", head, "--format", "docx", doc}, `unknown format "docx"`},
+		{"pdf flag", "", []string{"sign", "--key", head, "--format", "pdf", "--detached", doc}, "pdf writes the signed PDF to a file"},
+		{"not a pdf", "", []string{"sign", "--key", head, "--format", "pdf", doc}, "not a PDF file"},
 		{"xml flag on cms", "", []string{"sign", "--key", head, "--format", "cms", "--xml-id", "x", doc}, "are for xml"},
 		{"cms flag on xml", "", []string{"sign", "--key", head, "--format", "xml", "--detached", doc}, "are for cms"},
 		{"missing input", "Qwerty12\n", []string{"sign", "--key", head, "/nonexistent/doc.txt"}, "file to sign"},

@@ -55,7 +55,7 @@ func verificationError(err error) error {
 	case errors.Is(err, core.ErrNeedOriginal):
 		return withHint(err, "name the original with --data FILE")
 	case errors.Is(err, core.ErrNotSignature):
-		return withHint(err, "give a signed XML document or a CMS signature (.cms, .p7s, .sig: DER, PEM or base64)")
+		return withHint(err, "give a signed XML document, a signed PDF, or a CMS signature (.cms, .p7s, .sig: DER, PEM or base64)")
 	case errors.Is(err, core.ErrBadXML):
 		return withHint(err, "is it the signed document as the portal or Qoltanba wrote it?")
 	case errors.Is(err, core.ErrTrustFile):

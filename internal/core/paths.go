@@ -16,12 +16,12 @@ var ErrOutputExists = errors.New("already exists: a signature made earlier is ne
 
 // SignaturePath is where a signature of in is written when the user names
 // no place: beside it, as NCALayer and the portals name them —
-// contract.pdf.cms, invoice.signed.xml, data.bin.sig, and for a co-signed
-// CMS a.cosigned.cms.
+// contract.pdf.cms, invoice.signed.xml, contract.signed.pdf (signed
+// inside), data.bin.sig, and for a co-signed CMS a.cosigned.cms.
 func SignaturePath(in string, format signer.Format, cosign bool) string {
 	ext := filepath.Ext(in)
 	switch {
-	case format == signer.FormatXML:
+	case format == signer.FormatXML, format == signer.FormatPDF:
 		return strings.TrimSuffix(in, ext) + ".signed" + ext
 	case format == signer.FormatRaw:
 		return in + ".sig"

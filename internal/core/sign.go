@@ -18,6 +18,7 @@ import (
 	"github.com/qoltanba/qoltanba/internal/progress"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/pdf"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/rawsig"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
@@ -73,6 +74,9 @@ type Item struct {
 	// Format, when set, signs this item in another format than the
 	// request's (a batch of XML and other documents under one PIN).
 	Format signer.Format
+	// Output is where a PDF signed inside (FormatPDF) is written; it may
+	// be Path (a signature added to the file).
+	Output string
 }
 
 // SignRequest is one signing operation, whichever face asks for it.
@@ -86,6 +90,9 @@ type SignRequest struct {
 	// CMS options.
 	Detached bool
 	CoSign   bool // Items are CMS signatures to add a signature to
+	// PDF options (FormatPDF): the field, reason, place, a visible stamp.
+	// The signer's name and the time are the core's to fill in.
+	PDF pdf.Options
 	// XML options.
 	XMLID, XMLParent string
 	Compact          bool
@@ -151,7 +158,9 @@ func (req SignRequest) report(stage Stage, f float64) {
 // Signed is the signature of one item.
 type Signed struct {
 	Item  Item
-	Bytes []byte // DER for CMS and raw, the signed document for XML
+	Bytes []byte // DER for CMS, raw and PDF (the CMS inside), the signed document for XML
+	// Path is the file written (FormatPDF: the signed PDF, Item.Output).
+	Path string
 	// Warning says what the signature lacks (the timestamp), or "".
 	Warning string
 }
@@ -289,6 +298,11 @@ func prepare(req SignRequest, it Item, progress func(float64)) (prepared, error)
 			return p, fmt.Errorf("%w: %s is not a regular file", ErrInput, it.Path)
 		}
 		p.doc.Size = info.Size()
+		if req.Format == signer.FormatPDF {
+			if err := checkPDF(it); err != nil {
+				return p, err
+			}
+		}
 		// XML and co-signed CMS are read whole (bounded by their parsers);
 		// other files are hashed here and streamed when signed.
 		if req.Format == signer.FormatXML || req.CoSign {
@@ -337,6 +351,10 @@ func prepare(req SignRequest, it Item, progress func(float64)) (prepared, error)
 		}
 		p.doc.Preview = ""
 	case req.Format == signer.FormatCMS, req.Format == signer.FormatRaw:
+	case req.Format == signer.FormatPDF:
+		if it.Path == "" {
+			return p, fmt.Errorf("%w: a PDF is signed inside as a file", ErrInput)
+		}
 	default:
 		return p, fmt.Errorf("%w: unknown format %q", ErrInput, req.Format)
 	}
@@ -466,6 +484,8 @@ func signOne(ctx context.Context, req SignRequest, p prepared, key *signer.Key, 
 			return out, fmt.Errorf("sign %s: %w", name, err)
 		}
 		return timestamped(ctx, req, out, TimestampXML)
+	case req.Format == signer.FormatPDF:
+		return signPDF(ctx, req, p, key, progress)
 	case req.Format == signer.FormatRaw:
 		switch {
 		case p.item.Digest != nil:
@@ -536,6 +556,68 @@ func timestamped(ctx context.Context, req SignRequest, out Signed, stamp func(co
 	default:
 		out.Warning = fmt.Sprintf("signed without a timestamp: %v", err)
 	}
+	return out, nil
+}
+
+// checkPDF opens a PDF before the secret is asked: encrypted, damaged or
+// not a PDF at all is said then, and a stamp's page must be there.
+func checkPDF(it Item) error {
+	if it.Output == "" {
+		return fmt.Errorf("%w: no place to write the signed PDF", ErrInput)
+	}
+	fh, err := os.Open(it.Path)
+	if err != nil {
+		return fmt.Errorf("file to sign: %w", err)
+	}
+	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		return err
+	}
+	f, err := pdf.Open(fh, info.Size())
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrInput, filepath.Base(it.Path), err)
+	}
+	if _, _, err := f.Page(1); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrInput, filepath.Base(it.Path), err)
+	}
+	return nil
+}
+
+// signPDF signs a PDF inside (PAdES): the CMS over its byte ranges, made
+// and timestamped as a detached CMS is, written into an incremental
+// update of the file the consent showed (its SHA-256 is checked as it is
+// copied).
+func signPDF(ctx context.Context, req SignRequest, p prepared, key *signer.Key, report func(float64)) (Signed, error) {
+	out := Signed{Item: p.item}
+	opts := req.PDF
+	opts.Name = pki.IdentityOf(key.Certificate, time.Now()).CommonName
+	opts.Time = time.Now()
+	opts.SHA256 = p.doc.SHA256
+	if opts.Reserve == 0 {
+		opts.Reserve = pdf.DefaultReserve
+		if req.TSA != "" {
+			opts.Reserve += 16 << 10 // the token and the TSA's chain
+		}
+	}
+	res, err := pdf.SignFile(p.item.Path, p.item.Output, opts, func(r io.Reader) ([]byte, error) {
+		der, err := cms.Sign(progress.NewReader(r, p.doc.Size, report), key.Signer, key.Certificate, key.Chain,
+			cms.SignOptions{Detached: true, IncludeChain: true})
+		if err != nil {
+			return nil, err
+		}
+		stamped, err := timestamped(ctx, req, Signed{Bytes: der}, Timestamp)
+		out.Warning = stamped.Warning
+		return stamped.Bytes, err
+	})
+	if err != nil {
+		if errors.Is(err, pdf.ErrChanged) {
+			return out, fmt.Errorf("%s: %w", p.item.Name, ErrChanged)
+		}
+		return out, fmt.Errorf("sign %s: %w", p.item.Name, err)
+	}
+	report(1)
+	out.Bytes, out.Path = res.CMS, p.item.Output
 	return out, nil
 }
 

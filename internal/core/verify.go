@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/pdf"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
 )
@@ -70,6 +71,12 @@ func ExamineFile(path, original string) (*Examined, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if isPDF(path) {
+		if original != "" {
+			return nil, ErrOriginalNotUsed
+		}
+		return examinePDF(path, info.Size())
+	}
 	if info.Size() > cms.MaxSize && info.Size() > xmldsig.MaxDocumentSize {
 		return nil, fmt.Errorf("%s: %w", path, ErrTooLarge)
 	}
@@ -113,6 +120,38 @@ func ExamineFile(path, original string) (*Examined, error) {
 		return nil, fmt.Errorf("cannot check this CMS: %w", err)
 	}
 	return x, nil
+}
+
+// isPDF says whether the file starts as a PDF does (within its first KB,
+// as readers allow).
+func isPDF(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 1024)
+	n, _ := io.ReadFull(f, head)
+	return bytes.Contains(head[:n], []byte("%PDF-"))
+}
+
+// examinePDF establishes the evidence of the signatures inside a PDF,
+// reading only its structure and streaming the signed bytes.
+func examinePDF(path string, size int64) (*Examined, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer fh.Close()
+	f, err := pdf.Open(fh, size)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNotSignature, err)
+	}
+	ev, _, err := pdf.Verify(f)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNotSignature, err)
+	}
+	return &Examined{Evidence: ev}, nil
 }
 
 // VerifyFile examines a signed file and judges it with the core's verifier.

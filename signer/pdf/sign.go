@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -47,7 +48,13 @@ type Options struct {
 	// Appearance, for a visible signature, draws it: a form XObject
 	// (stream dictionary and content) and the objects it needs.
 	Appearance *Appearance
+	// SHA256, when set, is what the input must hash to (what the signer
+	// was shown): checked as it is copied, before anything is signed.
+	SHA256 []byte
 }
+
+// ErrChanged: the input is not the file the signer was shown.
+var ErrChanged = errors.New("pdf: the file changed after it was shown")
 
 // Appearance is a visible signature's normal appearance: a form XObject
 // whose resources may name further new objects (fonts) given in Objects,
@@ -116,8 +123,12 @@ func SignFile(in, out string, opts Options, sign CMSFunc) (*Signed, error) {
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	if _, err := io.Copy(tmp, src); err != nil {
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(tmp, h), src); err != nil {
 		return nil, fmt.Errorf("write %s: %w", out, err)
+	}
+	if opts.SHA256 != nil && !bytes.Equal(h.Sum(nil), opts.SHA256) {
+		return nil, fmt.Errorf("%s: %w", in, ErrChanged)
 	}
 	if _, err := tmp.Write(up.data); err != nil {
 		return nil, fmt.Errorf("write %s: %w", out, err)

@@ -118,16 +118,16 @@ func TestSignCoSign(t *testing.T) {
 				if f.XRefStream != (name == "xrefstream.pdf") {
 					t.Errorf("the update changed the cross-reference form (stream: %v)", f.XRefStream)
 				}
-				vs, err := pdf.Verify(f)
+				evs, vs, err := pdf.Verify(f)
 				if err != nil || len(vs) != n+1 {
 					t.Fatalf("verify after signer %d: %d signatures, %v", n+1, len(vs), err)
 				}
 				for i, v := range vs {
-					if v.Err != nil || len(v.Evidence) != 1 || !v.Evidence[0].DigestValid || !v.Evidence[0].SignatureValid {
-						t.Fatalf("signature %d: %+v %v", i+1, v.Evidence, v.Err)
+					if ev := evs[i]; !ev.DigestValid || !ev.SignatureValid || len(ev.Unverified) > 0 {
+						t.Fatalf("signature %d: %+v", i+1, ev)
 					}
-					if !v.Evidence[0].Certificate.Equal(signers[i].Cert) {
-						t.Errorf("signature %d is by %s", i+1, v.Evidence[0].Certificate.Subject)
+					if !evs[i].Certificate.Equal(signers[i].Cert) {
+						t.Errorf("signature %d is by %s", i+1, evs[i].Certificate.Subject)
 					}
 					last := i == n
 					if v.WholeFile != last || (!last && v.After != pdf.LaterSignatures) {
@@ -154,13 +154,12 @@ func TestGOST(t *testing.T) {
 	}
 	qpdfCheck(t, path)
 	f := open(t, path)
-	vs, err := pdf.Verify(f)
-	if err != nil || len(vs) != 1 || vs[0].Err != nil || !vs[0].Evidence[0].SignatureValid || !vs[0].Evidence[0].DigestValid ||
-		vs[0].Evidence[0].SignatureAlgorithm != "GOST34.10-2015-512" {
-		t.Fatalf("verify: %+v %v", vs, err)
+	evs, vs, err := pdf.Verify(f)
+	if err != nil || len(vs) != 1 || !evs[0].SignatureValid || !evs[0].DigestValid || evs[0].SignatureAlgorithm != "GOST34.10-2015-512" {
+		t.Fatalf("verify: %+v %v", evs, err)
 	}
-	signed, _ := io.ReadAll(f.SignedBytes(vs[0].Signature))
-	if want := enginetest.Digest(t, "md_gost12_512", signed); !bytes.Equal(vs[0].Evidence[0].ScopeDigest, want) {
+	signed, _ := io.ReadAll(f.SignedBytes(vs[0]))
+	if want := enginetest.Digest(t, "md_gost12_512", signed); !bytes.Equal(evs[0].ScopeDigest, want) {
 		t.Errorf("the engine's Streebog of the byte ranges differs from the signed digest")
 	}
 }
@@ -178,10 +177,10 @@ func TestChangedAfterSigning(t *testing.T) {
 
 	appended := filepath.Join(dir, "appended.pdf")
 	os.WriteFile(appended, append(bytes.Clone(signed), []byte("1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n%%EOF\n")...), 0o600)
-	vs, err := pdf.Verify(open(t, appended))
-	if err != nil || len(vs) != 1 || vs[0].After != pdf.UnsignedChanges || vs[0].Updates != 1 || !vs[0].Evidence[0].DigestValid ||
-		!strings.Contains(vs[0].Scope(), "CHANGED after signing") {
-		t.Fatalf("an unsigned update: %+v %v", vs, err)
+	evs, vs, err := pdf.Verify(open(t, appended))
+	if err != nil || len(vs) != 1 || vs[0].After != pdf.UnsignedChanges || vs[0].Updates != 1 || !evs[0].DigestValid ||
+		!strings.Contains(evs[0].Scope, "CHANGED after signing") || len(evs[0].Unverified) != 1 {
+		t.Fatalf("an unsigned update: %+v %+v %v", vs, evs, err)
 	}
 
 	changed := filepath.Join(dir, "changed.pdf")
@@ -189,9 +188,9 @@ func TestChangedAfterSigning(t *testing.T) {
 	bad := bytes.Clone(signed)
 	bad[i+1] = 'm'
 	os.WriteFile(changed, bad, 0o600)
-	vs, err = pdf.Verify(open(t, changed))
-	if err != nil || len(vs) != 1 || vs[0].Evidence[0].DigestValid {
-		t.Fatalf("a changed byte: %+v %v", vs, err)
+	evs, _, err = pdf.Verify(open(t, changed))
+	if err != nil || len(evs) != 1 || evs[0].DigestValid {
+		t.Fatalf("a changed byte: %+v %v", evs, err)
 	}
 }
 
@@ -275,16 +274,16 @@ func TestWeVerifyPdfsig(t *testing.T) {
 		filepath.Join("testdata", "table.pdf"), theirs).CombinedOutput(); err != nil {
 		t.Fatalf("pdfsig -add-signature: %v\n%s", err, out)
 	}
-	vs, err := pdf.Verify(open(t, theirs))
-	if err != nil || len(vs) != 1 || vs[0].Err != nil || !vs[0].WholeFile || vs[0].SubFilter != "adbe.pkcs7.detached" ||
-		!vs[0].Evidence[0].SignatureValid || !vs[0].Evidence[0].DigestValid || !vs[0].Evidence[0].Certificate.Equal(e.Cert) {
-		t.Fatalf("pdfsig's signature: %+v %v", vs, err)
+	evs, vs, err := pdf.Verify(open(t, theirs))
+	if err != nil || len(vs) != 1 || !vs[0].WholeFile || vs[0].SubFilter != "adbe.pkcs7.detached" ||
+		!evs[0].SignatureValid || !evs[0].DigestValid || !evs[0].Certificate.Equal(e.Cert) {
+		t.Fatalf("pdfsig's signature: %+v %+v %v", vs, evs, err)
 	}
 	if _, err := pdf.SignFile(theirs, theirs, pdf.Options{}, signer(t, p.Find("rsa/individual"))); err != nil {
 		t.Fatal(err)
 	}
-	vs, err = pdf.Verify(open(t, theirs))
-	if err != nil || len(vs) != 2 || vs[0].After != pdf.LaterSignatures || !vs[1].WholeFile || vs[0].Evidence == nil || !vs[0].Evidence[0].SignatureValid {
+	evs, vs, err = pdf.Verify(open(t, theirs))
+	if err != nil || len(vs) != 2 || vs[0].After != pdf.LaterSignatures || !vs[1].WholeFile || !evs[0].SignatureValid || !evs[1].SignatureValid {
 		t.Fatalf("after our co-signature: %+v %v", vs, err)
 	}
 	qpdfCheck(t, theirs)

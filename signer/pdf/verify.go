@@ -59,6 +59,8 @@ type Signature struct {
 	Problem string `json:"problem,omitempty"`
 	// CMS is the signature (DER, its padding cut off).
 	CMS []byte `json:"-"`
+	// lastSigned is the end of the newest signed revision.
+	lastSigned int64
 }
 
 // Signatures finds every signature field with a value in the document's
@@ -238,7 +240,7 @@ func judge(f *File, sigs []Signature) {
 	}
 	for i := range sigs {
 		s := &sigs[i]
-		s.Revision = i + 1
+		s.Revision, s.lastSigned = i+1, last
 		if s.Problem != "" {
 			continue
 		}
@@ -273,44 +275,54 @@ func (f *File) SignedBytes(s Signature) io.Reader {
 	return io.MultiReader(io.NewSectionReader(f.r, b[0], b[1]), io.NewSectionReader(f.r, b[2], b[3]))
 }
 
-// Verified is one signature with what its CMS established.
-type Verified struct {
-	Signature
-	Evidence []pki.Evidence
-	Err      error
-}
-
 // Verify finds the signatures and verifies each CMS over its byte ranges
-// (the cryptography; chains and revocation are signer/pki's). The scope
-// each evidence names says which revision it covers and what came after.
-func Verify(f *File) ([]Verified, error) {
+// (the cryptography; chains and revocation are signer/pki's): one
+// evidence per signature, in revision order. Its scope says which
+// revision it covers and what came after; bytes no signature covers are
+// named in Unverified; a byte range that cannot be trusted fails the
+// signature.
+func Verify(f *File) ([]pki.Evidence, []Signature, error) {
 	sigs, err := Signatures(f)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(sigs) == 0 {
-		return nil, ErrNoSignature
+		return nil, nil, ErrNoSignature
 	}
-	out := make([]Verified, len(sigs))
+	out := make([]pki.Evidence, len(sigs))
 	for i, s := range sigs {
-		out[i].Signature = s
+		ev := pki.Evidence{CryptoError: "the CMS cannot be read"}
+		var evs []pki.Evidence
 		if s.Problem != "" {
-			out[i].Err = fmt.Errorf("%w: %s", ErrByteRange, s.Problem)
-			continue
+			// Who signed is still worth saying; the range is not.
+			evs, _ = cms.Verify(s.CMS, bytes.NewReader(nil))
+		} else if evs, err = cms.Verify(s.CMS, f.SignedBytes(s)); err != nil {
+			ev.CryptoError = fmt.Sprintf("the CMS cannot be checked: %v", err)
 		}
-		ev, err := cms.Verify(s.CMS, f.SignedBytes(s))
-		if err != nil {
-			out[i].Err = fmt.Errorf("signature %q: %w", s.Field, err)
-			continue
+		if len(evs) > 0 {
+			ev = evs[0]
+			if len(evs) > 1 {
+				ev.Unverified = append(ev.Unverified, fmt.Sprintf("%d more signer(s) inside the CMS", len(evs)-1))
+			}
 		}
-		for j := range ev {
-			ev[j].Format = "pdf"
-			ev[j].Index = i
-			ev[j].Scope = s.Scope()
+		if s.Problem != "" {
+			ev.DigestValid, ev.CryptoError = false, fmt.Sprintf("%v: %s", ErrByteRange, s.Problem)
 		}
-		out[i].Evidence = ev
+		ev.Format, ev.Index, ev.Scope = "pdf", i, s.Scope()
+		if s.After == UnsignedChanges {
+			ev.Unverified = append(ev.Unverified, fmt.Sprintf("bytes %d–%d of the file (%s) are covered by no signature: it was changed after it was signed",
+				f.size-s.Appended, f.size, updatesText(s.Updates)))
+		}
+		out[i] = ev
 	}
-	return out, nil
+	return out, sigs, nil
+}
+
+func updatesText(n int) string {
+	if n < 0 {
+		return "incremental updates"
+	}
+	return fmt.Sprintf("%d incremental update(s)", n)
 }
 
 // Errors of verification.
@@ -329,11 +341,10 @@ func (s Signature) Scope() string {
 	case LaterSignatures:
 		b.WriteString("; later revisions add signatures only")
 	case UnsignedChanges:
-		fmt.Fprintf(&b, "; CHANGED after signing: %d bytes", s.Appended)
-		if s.Updates > 0 {
-			fmt.Fprintf(&b, " in %d incremental update(s)", s.Updates)
+		if s.Covers < s.lastSigned {
+			b.WriteString("; later revisions add signatures")
 		}
-		b.WriteString(" no signature covers")
+		fmt.Fprintf(&b, "; CHANGED after signing: %d bytes in %s no signature covers", s.Appended, updatesText(s.Updates))
 	}
 	return b.String()
 }

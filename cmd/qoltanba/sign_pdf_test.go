@@ -1,0 +1,63 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qoltanba/qoltanba/signer/testpki"
+)
+
+// TestSignPDF: a .pdf is signed inside by default (name.signed.pdf), a
+// second signer adds to it with -o the signed file itself, an existing
+// signed PDF is never overwritten, and verify reports each revision; a
+// file that is not a PDF, or is damaged, is refused before the password.
+func TestSignPDF(t *testing.T) {
+	p, _ := servedPKI(t)
+	root := p.Root(testpki.FamilyGOST).CertPath
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("..", "..", "signer", "pdf", "testdata", "xrefstream.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "contract.pdf")
+	os.WriteFile(in, src, 0o600)
+	out := filepath.Join(dir, "contract.signed.pdf")
+	pw := testpki.DefaultPassword + "\n"
+	code, _, stderr := runCLI(t, pw, "sign", "--key", p.Find("gost/legal_head").P12Path, "--password-stdin", in)
+	if code != 0 || !strings.Contains(stderr, "contract.signed.pdf") || !strings.Contains(stderr, "signature inside the PDF (PAdES)") {
+		t.Fatalf("sign: %d %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, pw, "sign", "--key", p.Find("gost/legal_signer").P12Path, "--password-stdin", in)
+	if code != 1 || !strings.Contains(stderr, "-o "+out+" "+out) {
+		t.Fatalf("signing over an existing signed PDF: %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, pw, "sign", "--key", p.Find("gost/legal_signer").P12Path, "--password-stdin", "-o", out, out); code != 0 {
+		t.Fatalf("the second signer: %d %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "", "verify", out, "--trust", root)
+	if code != 0 || strings.Count(stdout, "PDF revision") != 2 || !strings.Contains(stdout, "later revisions add signatures only") ||
+		!strings.Contains(stdout, "the whole file") {
+		t.Fatalf("verify: %d\n%s%s", code, stdout, stderr)
+	}
+	// Changed after signing: the report says so and is not valid.
+	data, _ := os.ReadFile(out)
+	changed := filepath.Join(dir, "changed.pdf")
+	os.WriteFile(changed, append(data, []byte("\n% a later edit\n%%EOF\n")...), 0o600)
+	code, stdout, _ = runCLI(t, "", "verify", changed, "--trust", root)
+	if code == 0 || !strings.Contains(stdout, "CHANGED after signing") {
+		t.Errorf("verify a changed PDF: %d\n%s", code, stdout)
+	}
+	// Not a PDF, and a damaged one: refused before the password is asked.
+	fake := filepath.Join(dir, "fake.pdf")
+	os.WriteFile(fake, []byte("Шарт № 17"), 0o600)
+	cut := filepath.Join(dir, "cut.pdf")
+	os.WriteFile(cut, src[:len(src)/2], 0o600)
+	for _, bad := range []string{fake, cut} {
+		code, _, stderr := runCLI(t, "", "sign", "--key", p.Find("gost/legal_head").P12Path, "--password-stdin", bad)
+		if code != 1 || !strings.Contains(stderr, "--format cms") || strings.Contains(stderr, "Password") {
+			t.Errorf("sign %s: %d %s", filepath.Base(bad), code, stderr)
+		}
+	}
+}
