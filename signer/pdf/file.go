@@ -47,11 +47,14 @@ type File struct {
 	XRefStream bool
 	xref       map[int]xrefEntry
 	objStreams map[int][]Object
+	// reading are the objects being read: a stream's /Length, or an
+	// object stream, that leads back to one of them is a loop.
+	reading map[int]bool
 }
 
 // Open reads a PDF's cross-reference (every section, newest first).
 func Open(r io.ReaderAt, size int64) (*File, error) {
-	f := &File{r: r, size: size, xref: map[int]xrefEntry{}, objStreams: map[int][]Object{}}
+	f := &File{r: r, size: size, xref: map[int]xrefEntry{}, objStreams: map[int][]Object{}, reading: map[int]bool{}}
 	head := make([]byte, 1024)
 	n, _ := r.ReadAt(head, 0)
 	if !bytes.Contains(head[:n], []byte("%PDF-")) {
@@ -359,6 +362,11 @@ func (f *File) Array(o Object) (Array, error) {
 
 // Object reads object num (nil when the cross-reference has none).
 func (f *File) Object(num int) (Object, error) {
+	if f.reading[num] || len(f.reading) > maxDepth {
+		return nil, fmt.Errorf("%w: object %d refers back to itself while it is read", ErrDamaged, num)
+	}
+	f.reading[num] = true
+	defer delete(f.reading, num)
 	e, ok := f.xref[num]
 	switch {
 	case !ok || e.kind == 0:

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/pem"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -288,4 +290,100 @@ func TestWeVerifyPdfsig(t *testing.T) {
 	}
 	qpdfCheck(t, theirs)
 	pdfsigCheck(t, theirs, 2)
+}
+
+// TestBadInput: what cannot be signed or trusted says so, and nothing is
+// written.
+func TestBadInput(t *testing.T) {
+	p := testPKI(t)
+	table, _ := os.ReadFile(filepath.Join("testdata", "table.pdf"))
+	dir := t.TempDir()
+	signedPath := copyFile(t, filepath.Join("testdata", "table.pdf"), dir)
+	res, err := pdf.SignFile(signedPath, signedPath, pdf.Options{}, signer(t, p.Find("rsa/individual")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, _ := os.ReadFile(signedPath)
+	br := res.ByteRange
+	// The /ByteRange as written: the numbers, then spaces to its room.
+	hole := []byte(fmt.Sprintf("[0 %d %d %d]", br[1], br[2], br[3]))
+	at := bytes.Index(signed, hole)
+	end := at + len(hole)
+	for signed[end] == ' ' {
+		end++
+	}
+	hole = signed[at:end]
+	patched := func(from, to []byte) []byte {
+		out := bytes.Replace(signed, from, append(to, bytes.Repeat([]byte{' '}, len(from)-len(to))...), 1)
+		if bytes.Equal(out, signed) {
+			t.Fatalf("%q not in the signed file", from)
+		}
+		return out
+	}
+	sign := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"not a PDF", []byte("Шарт № 17"), pdf.ErrNotPDF},
+		{"cut short", table[:len(table)*2/3], pdf.ErrDamaged},
+		{"encrypted", mustRead(t, "encrypted.pdf"), pdf.ErrEncrypted},
+		{"a stream's length is itself", mustRead(t, "selfref.pdf"), pdf.ErrDamaged},
+	}
+	for _, tc := range sign {
+		t.Run("sign/"+tc.name, func(t *testing.T) {
+			in := filepath.Join(dir, "in.pdf")
+			os.WriteFile(in, tc.data, 0o600)
+			out := filepath.Join(dir, "out.pdf")
+			called := false
+			_, err := pdf.SignFile(in, out, pdf.Options{}, func(io.Reader) ([]byte, error) { called = true; return nil, nil })
+			if !errors.Is(err, tc.want) || called {
+				t.Errorf("got %v (signed: %v), want %v", err, called, tc.want)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Error("an output was written")
+			}
+			left, _ := filepath.Glob(filepath.Join(dir, ".out.pdf.*"))
+			if len(left) > 0 {
+				t.Errorf("temporary files left: %v", left)
+			}
+		})
+	}
+	verify := []struct {
+		name, problem string
+		data          []byte
+	}{
+		{"byte range past the end", "runs outside the file", patched(hole, []byte(fmt.Sprintf("[0 %d %d %d]", br[1], br[2], br[3]+1000)))},
+		{"byte range leaves out more than /Contents", "not exactly its /Contents", patched(hole, []byte(fmt.Sprintf("[0 %d %d %d]", br[1]-10, br[2], br[3])))},
+		{"byte range not from the start", "do not start at the beginning", patched(hole, []byte(fmt.Sprintf("[5 %d %d %d]", br[1], br[2], br[3])))},
+		{"garbage in /Contents", "", bytes.Replace(signed, []byte("<3082"), []byte("<FFFF"), 1)},
+	}
+	for _, tc := range verify {
+		t.Run("verify/"+tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, "bad.pdf")
+			os.WriteFile(path, tc.data, 0o600)
+			evs, sigs, err := pdf.Verify(open(t, path))
+			if err != nil || len(evs) != 1 {
+				t.Fatalf("%v, %d evidences", err, len(evs))
+			}
+			if evs[0].DigestValid && evs[0].SignatureValid {
+				t.Errorf("trusted: %+v", evs[0])
+			}
+			if !strings.Contains(sigs[0].Problem, tc.problem) {
+				t.Errorf("problem %q, want %q", sigs[0].Problem, tc.problem)
+			}
+		})
+	}
+	if _, _, err := pdf.Verify(open(t, filepath.Join("testdata", "table.pdf"))); !errors.Is(err, pdf.ErrNoSignature) {
+		t.Errorf("an unsigned PDF: %v", err)
+	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
