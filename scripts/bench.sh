@@ -14,6 +14,10 @@ echo "# Signature formats: Qoltanba vs openssl cms, xmlsec1 and sha256sum"
 scripts/bench/formats.sh
 
 echo
+echo "# PDF: signed inside and verified, Qoltanba vs poppler's pdfsig"
+scripts/bench/pdf.sh
+
+echo
 echo "# Tokens: signatures through SoftHSM, Qoltanba vs a loop of pkcs11-tool --sign"
 go test -run 'Pkcs11ToolSignLoopFigure' -bench 'SoftHSM' -benchtime 2s -v ./signer/pkcs11/ | grep -E '^(Benchmark|ok)|pkcs11-tool|listing' || true
 
