@@ -3,6 +3,7 @@ module github.com/qoltanba/qoltanba
 go 1.26.0
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0
 	fyne.io/fyne/v2 v2.7.1
 	github.com/beevik/etree v1.8.1
 	github.com/coder/websocket v1.8.15
@@ -12,7 +13,7 @@ require (
 	github.com/oapi-codegen/runtime v1.9.0
 	github.com/russellhaering/goxmldsig v1.6.1
 	go.etcd.io/bbolt v1.5.0
-	golang.org/x/image v0.24.0
+	golang.org/x/image v0.40.0
 	golang.org/x/sys v0.49.0
 	golang.org/x/term v0.47.0
 )

@@ -387,3 +387,42 @@ func mustRead(t *testing.T, name string) []byte {
 	}
 	return data
 }
+
+// TestVisibleStamp: a stamp in Kazakh on the second page, with PT Sans
+// embedded as a subset; the file stays valid for qpdf and pdfsig and the
+// stamp's font carries every Kazakh letter it shows.
+func TestVisibleStamp(t *testing.T) {
+	p := testPKI(t)
+	e := p.Find("rsa/legal_head")
+	dir := t.TempDir()
+	path := copyFile(t, filepath.Join("testdata", "xrefstream.pdf"), dir)
+	ap, err := pdf.Stamp("Электрондық цифрлық қолтаңбамен қол қойылды", []string{
+		"БЕКОВА ДИНАРА ЕРЛАНҚЫЗЫ", "ЖСН 910202400024, БСН 260140000015", "АҚ «QOLTANBA TEST», басшы",
+		"2026-12-06 15:04 (UTC+05:00)", "Сертификат 30a786a1bcaf6c17bf73 (ә ғ қ ң ө ұ ү һ і)"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := 350.0, 60.0
+	if _, err := pdf.SignFile(path, path, pdf.Options{Page: 2, Rect: [4]float64{x, y, x + pdf.StampSize[0], y + pdf.StampSize[1]}, Appearance: ap},
+		signer(t, e)); err != nil {
+		t.Fatal(err)
+	}
+	qpdfCheck(t, path)
+	pdfsigCheck(t, path, 1)
+	data, _ := os.ReadFile(path)
+	if !bytes.Contains(data, []byte("/FontFile2")) || !bytes.Contains(data, []byte("/Subtype /Form")) {
+		t.Error("no embedded font or form XObject in the update")
+	}
+	if len(data)-len(mustRead(t, "xrefstream.pdf")) > 120<<10 {
+		t.Errorf("the update is %d KB: the font is not a subset", (len(data)-len(mustRead(t, "xrefstream.pdf")))>>10)
+	}
+	if bin, err := exec.LookPath("pdftoppm"); err == nil {
+		png := filepath.Join(dir, "page")
+		if out, err := exec.Command(bin, "-f", "2", "-l", "2", "-r", "60", "-png", path, png).CombinedOutput(); err != nil {
+			t.Errorf("pdftoppm: %v %s", err, out)
+		}
+		if shots := os.Getenv("QOLTANBA_PDF_SHOTS"); shots != "" {
+			exec.Command("cp", png+"-2.png", filepath.Join(shots, "stamp-kk.png")).Run()
+		}
+	}
+}
