@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/qoltanba/qoltanba/internal/atomicfile"
@@ -21,6 +23,8 @@ import (
 // signFlags are the options of `qoltanba sign`.
 type signFlags struct {
 	key, format, tsa, out, data string
+	stamp, stampLang, subFilter string
+	dataDir                     string
 	xmlID, xmlParent            string
 	detached, compact, cosign   bool
 	requireTS, force            bool
@@ -44,6 +48,9 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	fs.BoolVar(&f.pem, "pem", false, "cms: write PEM instead of DER")
 	fs.BoolVar(&f.base64, "base64", false, "raw, cms: write base64 instead of binary")
 	fs.StringVar(&f.out, "o", "", "write to `OUT` ('-' for standard output; default: next to IN)")
+	fs.StringVar(&f.stamp, "stamp", "", "pdf: a visible signature on `PAGE[,X,Y]` (points from the page's bottom left; default: its bottom right)")
+	fs.StringVar(&f.stampLang, "stamp-lang", "", "pdf: the stamp's `LANGUAGE`: kk, ru or en (default: the program's)")
+	fs.StringVar(&f.subFilter, "pdf-subfilter", "", "pdf: ETSI.CAdES.detached (default, PAdES) or adbe.pkcs7.detached (for readers that know no PAdES)")
 	fs.BoolVar(&f.force, "force", false, "replace OUT when it exists (by default an existing signature is never overwritten)")
 	fs.Var(&f.modules, "pkcs11", "look for token keys through the PKCS#11 `MODULE` (repeatable; default: the settings', else the usual drivers)")
 	dir := dataDirFlag(fs)
@@ -54,6 +61,7 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return err
 	}
+	f.dataDir = *dir
 	if len(files) != 1 {
 		return usagef("name one file to sign")
 	}
@@ -142,8 +150,10 @@ func (f *signFlags) request(in string) core.SignRequest {
 	if f.cosign {
 		item.Original = f.data
 	}
+	stamp, _ := f.pdfStamp(f.dataDir) // checked in check
 	return core.SignRequest{
 		Origin: signer.LocalUser, KeyURI: f.key, Format: signer.Format(f.format),
+		PDF: pdf.Options{SubFilter: pdf.Name(f.subFilter)}, PDFStamp: stamp,
 		Items:    []core.Item{item},
 		Detached: f.detached, CoSign: f.cosign,
 		XMLID: f.xmlID, XMLParent: f.xmlParent, Compact: f.compact,
@@ -193,12 +203,53 @@ func (f *signFlags) check() error {
 		}
 	case "pdf":
 		if f.detached || f.cosign || f.xmlID != "" || f.xmlParent != "" || f.compact || f.pem || f.base64 || f.data != "" || f.out == "-" {
-			return usagef("pdf writes the signed PDF to a file; it takes --tsa, --require-timestamp and -o (to add a signature: -o the signed PDF itself)")
+			return usagef("pdf writes the signed PDF to a file; it takes --tsa, --require-timestamp, --stamp, --pdf-subfilter and -o (to add a signature: -o the signed PDF itself)")
+		}
+		if _, err := f.pdfStamp(f.dataDir); err != nil {
+			return err
+		}
+		if f.subFilter != "" && f.subFilter != string(pdf.SubFilterCAdES) && f.subFilter != string(pdf.SubFilterPKCS7) {
+			return usagef("--pdf-subfilter is %s or %s", pdf.SubFilterCAdES, pdf.SubFilterPKCS7)
 		}
 	default:
 		return usagef("unknown format %q (xml, pdf, cms or raw)", f.format)
 	}
+	if f.format != "pdf" && (f.stamp != "" || f.stampLang != "" || f.subFilter != "") {
+		return usagef("--stamp, --stamp-lang and --pdf-subfilter are for pdf")
+	}
 	return nil
+}
+
+// pdfStamp reads --stamp PAGE[,X,Y] and --stamp-lang (nil without --stamp).
+func (f *signFlags) pdfStamp(dataDir string) (*core.PDFStamp, error) {
+	if f.stamp == "" {
+		if f.stampLang != "" {
+			return nil, usagef("--stamp-lang goes with --stamp")
+		}
+		return nil, nil
+	}
+	parts := strings.Split(f.stamp, ",")
+	st := &core.PDFStamp{Language: f.stampLang}
+	page, err := strconv.Atoi(parts[0])
+	if err != nil || page < 1 || (len(parts) != 1 && len(parts) != 3) {
+		return nil, usagef("--stamp is PAGE or PAGE,X,Y (points from the page's bottom left), not %q", f.stamp)
+	}
+	st.Page = page
+	if len(parts) == 3 {
+		x, errX := strconv.ParseFloat(parts[1], 64)
+		y, errY := strconv.ParseFloat(parts[2], 64)
+		if errX != nil || errY != nil || x < 0 || y < 0 {
+			return nil, usagef("--stamp is PAGE or PAGE,X,Y (points from the page's bottom left), not %q", f.stamp)
+		}
+		st.X, st.Y = x, y
+	}
+	if st.Language == "" {
+		st.Language = programLanguage(dataDir)
+	}
+	if !slices.Contains(pdf.StampLanguages, st.Language) {
+		return nil, usagef("--stamp-lang is kk, ru or en")
+	}
+	return st, nil
 }
 
 // encode applies --base64 (and --pem where pemEncode is given).

@@ -33,8 +33,21 @@ func TestSignPDF(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "-o "+out+" "+out) {
 		t.Fatalf("signing over an existing signed PDF: %d %s", code, stderr)
 	}
-	if code, _, stderr := runCLI(t, pw, "sign", "--key", p.Find("gost/legal_signer").P12Path, "--password-stdin", "-o", out, out); code != 0 {
-		t.Fatalf("the second signer: %d %s", code, stderr)
+	if code, _, stderr := runCLI(t, pw, "sign", "--key", p.Find("gost/legal_signer").P12Path, "--password-stdin", "--stamp", "2", "--stamp-lang", "ru",
+		"--pdf-subfilter", "adbe.pkcs7.detached", "-o", out, out); code != 0 {
+		t.Fatalf("the second signer, with a stamp: %d %s", code, stderr)
+	}
+	if data, _ := os.ReadFile(out); !strings.Contains(string(data), "/FontFile2") || !strings.Contains(string(data), "/adbe.pkcs7.detached") {
+		t.Error("the second signature has no stamp or not the SubFilter asked")
+	}
+	for _, bad := range [][]string{{"--stamp", "0"}, {"--stamp", "1,2"}, {"--stamp", "1", "--stamp-lang", "de"}, {"--stamp-lang", "kk"},
+		{"--pdf-subfilter", "x"}, {"--format", "cms", "--stamp", "1"}} {
+		if code, _, stderr := runCLI(t, pw, append([]string{"sign", "--key", p.Find("gost/legal_signer").P12Path, "--password-stdin", "-o", filepath.Join(dir, "x.pdf")}, append(bad, in)...)...); code != 1 || !strings.Contains(stderr, "--") {
+			t.Errorf("sign %v: %d %s", bad, code, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, pw, "sign", "--key", p.Find("gost/legal_signer").P12Path, "--password-stdin", "--stamp", "3", "-o", filepath.Join(dir, "x.pdf"), in); code != 1 || !strings.Contains(stderr, "not 3") {
+		t.Errorf("a stamp on a page the document lacks: %d %s", code, stderr)
 	}
 	code, stdout, stderr := runCLI(t, "", "verify", out, "--trust", root)
 	if code != 0 || strings.Count(stdout, "PDF revision") != 2 || !strings.Contains(stdout, "later revisions add signatures only") ||

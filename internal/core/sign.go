@@ -90,9 +90,12 @@ type SignRequest struct {
 	// CMS options.
 	Detached bool
 	CoSign   bool // Items are CMS signatures to add a signature to
-	// PDF options (FormatPDF): the field, reason, place, a visible stamp.
-	// The signer's name and the time are the core's to fill in.
-	PDF pdf.Options
+	// PDF options (FormatPDF): the field, reason, place. The signer's name
+	// and the time are the core's to fill in. PDFStamp, when set, makes
+	// the signature visible: a stamp naming the signer as the
+	// certificate does.
+	PDF      pdf.Options
+	PDFStamp *PDFStamp
 	// XML options.
 	XMLID, XMLParent string
 	Compact          bool
@@ -299,7 +302,11 @@ func prepare(req SignRequest, it Item, progress func(float64)) (prepared, error)
 		}
 		p.doc.Size = info.Size()
 		if req.Format == signer.FormatPDF {
-			if err := checkPDF(it); err != nil {
+			page := 1
+			if req.PDFStamp != nil {
+				page = max(req.PDFStamp.Page, 1)
+			}
+			if err := checkPDF(it, page); err != nil {
 				return p, err
 			}
 		}
@@ -559,9 +566,18 @@ func timestamped(ctx context.Context, req SignRequest, out Signed, stamp func(co
 	return out, nil
 }
 
+// PDFStamp places a visible signature: on Page (1-based), at X, Y points
+// from the page's bottom left (both zero: its bottom right), in Language
+// (kk, ru or en).
+type PDFStamp struct {
+	Page     int
+	X, Y     float64
+	Language string
+}
+
 // checkPDF opens a PDF before the secret is asked: encrypted, damaged or
 // not a PDF at all is said then, and a stamp's page must be there.
-func checkPDF(it Item) error {
+func checkPDF(it Item, page int) error {
 	if it.Output == "" {
 		return fmt.Errorf("%w: no place to write the signed PDF", ErrInput)
 	}
@@ -578,7 +594,7 @@ func checkPDF(it Item) error {
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrInput, filepath.Base(it.Path), err)
 	}
-	if _, _, err := f.Page(1); err != nil {
+	if _, _, err := f.Page(page); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrInput, filepath.Base(it.Path), err)
 	}
 	return nil
@@ -591,8 +607,19 @@ func checkPDF(it Item) error {
 func signPDF(ctx context.Context, req SignRequest, p prepared, key *signer.Key, report func(float64)) (Signed, error) {
 	out := Signed{Item: p.item}
 	opts := req.PDF
-	opts.Name = pki.IdentityOf(key.Certificate, time.Now()).CommonName
-	opts.Time = time.Now()
+	now := time.Now()
+	id := pki.IdentityOf(key.Certificate, now)
+	opts.Name, opts.Time = id.CommonName, now
+	if st := req.PDFStamp; st != nil {
+		ap, err := pdf.StampFor(id, now, st.Language)
+		if err != nil {
+			return out, err
+		}
+		opts.Appearance, opts.Page = ap, max(st.Page, 1)
+		if st.X != 0 || st.Y != 0 {
+			opts.Rect = [4]float64{st.X, st.Y, st.X + pdf.StampSize[0], st.Y + pdf.StampSize[1]}
+		}
+	}
 	opts.SHA256 = p.doc.SHA256
 	if opts.Reserve == 0 {
 		opts.Reserve = pdf.DefaultReserve

@@ -209,6 +209,12 @@ func buildUpdate(f *File, opts Options) (*update, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Appearance != nil && opts.Rect == [4]float64{} {
+		opts.Rect, err = f.stampPlace(page, opts.Appearance)
+		if err != nil {
+			return nil, err
+		}
+	}
 	// The form: an indirect /AcroForm is written anew as itself, a direct
 	// one inside a new catalog.
 	acroRef, acroIndirect := cat["AcroForm"].(Ref)
@@ -478,4 +484,58 @@ func pdfDate(t time.Time) string {
 		sign, off = '-', -off
 	}
 	return fmt.Sprintf("D:%s%c%02d'%02d'", t.Format("20060102150405"), sign, off/3600, off%3600/60)
+}
+
+// stampPlace is where a stamp goes when no place is given: the bottom
+// right of the page's media box, half an inch from its edges.
+func (f *File) stampPlace(page Dict, ap *Appearance) ([4]float64, error) {
+	box, err := f.inherited(page, "MediaBox")
+	if err != nil {
+		return [4]float64{}, err
+	}
+	media := [4]float64{0, 0, 595, 842} // A4 when the page says nothing
+	if a, ok := box.(Array); ok && len(a) == 4 {
+		for i, v := range a {
+			switch v := v.(type) {
+			case Int:
+				media[i] = float64(v)
+			case Real:
+				media[i] = float64(v)
+			}
+		}
+	}
+	w, h := 0.0, 0.0
+	if bbox, ok := ap.Dict["BBox"].(Array); ok && len(bbox) == 4 {
+		w, h = num(bbox[2])-num(bbox[0]), num(bbox[3])-num(bbox[1])
+	}
+	const margin = 36
+	x := max(media[0], media[2]-margin-w)
+	y := media[1] + margin
+	return [4]float64{x, y, x + w, y + h}, nil
+}
+
+// inherited is a page attribute, from the page or the nearest ancestor
+// that has it (ISO 32000-1, 7.7.3.4).
+func (f *File) inherited(page Dict, key Name) (Object, error) {
+	node := page
+	for i := 0; node != nil && i < maxDepth; i++ {
+		if v, ok := node[key]; ok {
+			return f.Resolve(v)
+		}
+		var err error
+		if node, err = f.Dict(node["Parent"]); err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+func num(o Object) float64 {
+	switch v := o.(type) {
+	case Int:
+		return float64(v)
+	case Real:
+		return float64(v)
+	}
+	return 0
 }
