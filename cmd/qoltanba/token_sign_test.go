@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/x509"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/qoltanba/qoltanba/internal/softhsmtest"
 	"github.com/qoltanba/qoltanba/internal/verifytest"
+	"github.com/qoltanba/qoltanba/signer/pdf"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 )
 
@@ -84,4 +86,35 @@ func TestSignWithSoftHSMToken(t *testing.T) {
 		t.Fatalf("sign xml on the token: exit %d: %s", code, stderr)
 	}
 	verifytest.XMLSec(t, p, "the token's XML signature", []byte(mustRead(t, signedXML)))
+
+	// A PDF signed inside on the token, timestamped (PAdES-B-T).
+	tsa := p.TSA(testpki.FamilyRSA)
+	tsaSrv := httptest.NewServer(testpki.NewTSA(tsa.Key, tsa.Cert, tsa.Chain(), testpki.TSAPolicyRSA))
+	defer tsaSrv.Close()
+	src, err := os.ReadFile(filepath.Join("..", "..", "signer", "pdf", "testdata", "table.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdfIn := filepath.Join(dir, "act.pdf")
+	os.WriteFile(pdfIn, src, 0o600)
+	code, _, stderr = runCLI(t, softhsmtest.UserPIN+"\n", "sign", "--key", uri, "--pkcs11", softhsmModule, "--pin-stdin",
+		"--tsa", tsaSrv.URL, "--require-timestamp", "--stamp", "1", pdfIn)
+	if code != 0 {
+		t.Fatalf("sign a PDF on the token: exit %d: %s", code, stderr)
+	}
+	fh, err := os.Open(filepath.Join(dir, "act.signed.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	st, _ := fh.Stat()
+	pf, err := pdf.Open(fh, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, _, err := pdf.Verify(pf)
+	if err != nil || len(evs) != 1 || !evs[0].SignatureValid || !evs[0].DigestValid || len(evs[0].Timestamps) != 1 || !evs[0].Timestamps[0].Valid ||
+		!evs[0].Certificate.Equal(head.Cert) {
+		t.Fatalf("the token's PDF signature: %+v %v", evs, err)
+	}
 }
