@@ -1,11 +1,13 @@
 package ui
 
 import (
-	"github.com/qoltanba/qoltanba/internal/core"
-	"github.com/qoltanba/qoltanba/internal/units"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/qoltanba/qoltanba/internal/core"
+	"github.com/qoltanba/qoltanba/internal/units"
+	"github.com/qoltanba/qoltanba/signer"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -18,7 +20,8 @@ import (
 // signState is the Sign screen's state across rebuilds.
 type signState struct {
 	file      string
-	format    string // "xml" or "cms"
+	format    string // "xml", "pdf" or "cms"
+	stamp     bool   // pdf: a visible stamp on the first page
 	detached  bool
 	timestamp bool
 	keyURI    string
@@ -42,7 +45,8 @@ type signState struct {
 }
 
 // setSignFile chooses the file to sign and the format that suits it:
-// XML documents get an XML signature, anything else a CMS.
+// XML documents get an XML signature, PDFs one inside (PAdES), anything
+// else a CMS.
 func (g *App) setSignFile(path string) {
 	g.sign.file = path
 	g.sign.format = formatFor(path)
@@ -64,8 +68,11 @@ func (g *App) clearSignResult() {
 }
 
 func formatFor(path string) string {
-	if strings.EqualFold(filepath.Ext(path), ".xml") {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xml":
 		return "xml"
+	case ".pdf":
+		return "pdf"
 	}
 	return "cms"
 }
@@ -171,27 +178,49 @@ func (g *App) signFileCard() fyne.CanvasObject {
 
 func (g *App) signHowCard() fyne.CanvasObject {
 	s := &g.sign
-	formats := []string{T("sign.formatXML"), T("sign.formatCMS")}
+	// The file's own format (XML or PDF, signed inside) or a CMS beside it.
+	own := formatFor(s.file)
+	codes := []string{own, "cms"}
+	if own == "cms" {
+		codes = []string{"xml", "cms"}
+	}
+	names := map[string]string{"xml": T("sign.formatXML"), "pdf": T("sign.formatPDF"), "cms": T("sign.formatCMS")}
+	formats := []string{names[codes[0]], names[codes[1]]}
 	format := widget.NewRadioGroup(formats, nil)
 	format.Horizontal = true
-	if s.format == "xml" {
-		format.SetSelected(formats[0])
-	} else {
-		format.SetSelected(formats[1])
-	}
+	format.SetSelected(names[s.format])
 	format.OnChanged = func(v string) {
-		if v == formats[0] {
-			s.format = "xml"
-		} else {
-			s.format = "cms"
+		for _, c := range codes {
+			if names[c] == v {
+				s.format = c
+			}
 		}
 		g.show("sign")
 	}
-	if formatFor(s.file) != "xml" {
-		format.Disable() // only XML documents can carry an XML signature
+	if own == "cms" {
+		format.Disable() // only XML documents carry an XML signature, only PDFs one inside
 	}
 	box := container.NewVBox(format)
-	if s.format == "cms" {
+	timestamp := func() fyne.CanvasObject {
+		ts := widget.NewCheck(T("sign.timestamp", map[string]any{"URL": g.settings.TSA}), func(on bool) {
+			s.timestamp = on
+			g.updateSettings(func(c *core.Settings) { c.SignTimestamp = on })
+		})
+		ts.SetChecked(s.timestamp)
+		if g.settings.Offline || g.settings.TSA == "" {
+			ts.SetChecked(false)
+			ts.Disable()
+			ts.SetText(T("sign.timestampOffline"))
+		}
+		return ts
+	}
+	if s.format == "pdf" {
+		stamp := widget.NewCheck(T("sign.stamp"), func(on bool) { s.stamp = on })
+		stamp.SetChecked(s.stamp)
+		box.Add(stamp)
+		box.Add(timestamp())
+		box.Add(wrapped(T("sign.pdfNote")))
+	} else if s.format == "cms" {
 		kinds := []string{T("sign.attached"), T("sign.detached")}
 		kind := widget.NewRadioGroup(kinds, nil)
 		if s.detached {
@@ -205,17 +234,7 @@ func (g *App) signHowCard() fyne.CanvasObject {
 			g.updateSettings(func(c *core.Settings) { c.SignDetached = detached })
 		}
 		box.Add(kind)
-		ts := widget.NewCheck(T("sign.timestamp", map[string]any{"URL": g.settings.TSA}), func(on bool) {
-			s.timestamp = on
-			g.updateSettings(func(c *core.Settings) { c.SignTimestamp = on })
-		})
-		ts.SetChecked(s.timestamp)
-		if g.settings.Offline || g.settings.TSA == "" {
-			ts.SetChecked(false)
-			ts.Disable()
-			ts.SetText(T("sign.timestampOffline"))
-		}
-		box.Add(ts)
+		box.Add(timestamp())
 	} else {
 		box.Add(wrapped(T("sign.xmlNote")))
 	}
@@ -331,12 +350,7 @@ func (g *App) signSaveCard() fyne.CanvasObject {
 // the CLI names it.
 func (g *App) signOutputPath() string {
 	s := &g.sign
-	var out string
-	if s.format == "xml" {
-		out = strings.TrimSuffix(s.file, filepath.Ext(s.file)) + ".signed" + filepath.Ext(s.file)
-	} else {
-		out = s.file + ".cms"
-	}
+	out := core.SignaturePath(s.file, signer.Format(s.format), false)
 	if s.outDir != "" {
 		out = filepath.Join(s.outDir, filepath.Base(out))
 	}

@@ -26,6 +26,7 @@ import (
 // worker so it never reads widgets or App fields.
 type signJob struct {
 	file, out, format string
+	stamp             bool // pdf: a visible stamp
 	detached          bool
 	// cosign: out holds a signature of file made earlier; the new one is
 	// added to it (CMS co-signature, one more XML signature).
@@ -45,8 +46,8 @@ func (g *App) startSign() {
 		return
 	}
 	g.syncCoreSettings()
-	job := signJob{file: s.file, out: g.signOutputPath(), format: s.format, detached: s.detached, key: *k, st: g.store}
-	if s.format == "cms" && s.timestamp && !g.settings.Offline {
+	job := signJob{file: s.file, out: g.signOutputPath(), format: s.format, detached: s.detached, stamp: s.stamp, key: *k, st: g.store}
+	if (s.format == "cms" || s.format == "pdf") && s.timestamp && !g.settings.Offline {
 		job.tsa = g.settings.TSA
 	}
 	if core.Exists(job.out) {
@@ -153,7 +154,11 @@ func (g *App) runSign(ctx context.Context, job signJob, ui *dialogUI) (out, warn
 			recorded = T("sign.notRecordedNoStore")
 			return
 		}
-		id, err := g.core.RecordFileSigning(ctx, job.file, signer.Format(job.format), sig, cert)
+		recordedFile := job.file
+		if job.format == "pdf" {
+			recordedFile = job.out // the signature is inside the signed PDF
+		}
+		id, err := g.core.RecordFileSigning(ctx, recordedFile, signer.Format(job.format), sig, cert)
 		switch {
 		case err != nil:
 			recorded = T("sign.notRecorded", map[string]any{"Error": err.Error()})
@@ -188,14 +193,25 @@ func (g *App) signFile(ctx context.Context, job signJob, ui *dialogUI, written f
 	stages := map[core.Stage]string{core.StageHash: T("sign.stageHash"), core.StageKey: T("sign.stageKey"), core.StageSign: T("sign.stageSign")}
 	last := core.Stage(-1)
 	item := core.Item{Path: job.file}
-	if job.cosign {
+	var stamp *core.PDFStamp
+	switch {
+	case job.format == "pdf" && job.cosign:
+		// Added to the signed PDF: it is what is signed, in place.
+		item = core.Item{Path: job.out, Output: job.out}
+	case job.format == "pdf":
+		item.Output = job.out
+	}
+	if job.format == "pdf" && job.stamp {
+		stamp = &core.PDFStamp{Page: 1, Language: Language()}
+	}
+	if job.cosign && job.format != "pdf" {
 		// The earlier signature is what is signed into; the core checks
 		// before the secret that it is a signature of this file.
 		item = core.Item{Path: job.out, Name: filepath.Base(job.file), Original: job.file}
 	}
 	res, err := g.core.Sign(ctx, core.SignRequest{
 		Origin: signer.LocalUser, KeyURI: job.key.URI, Format: signer.Format(job.format),
-		Items: []core.Item{item}, Detached: job.detached, CoSign: job.cosign && job.format == "cms", TSA: job.tsa,
+		Items: []core.Item{item}, Detached: job.detached, CoSign: job.cosign && job.format == "cms", TSA: job.tsa, PDFStamp: stamp,
 		Progress: func(stage core.Stage, f float64) {
 			if stage != last {
 				last = stage
@@ -220,8 +236,10 @@ func (g *App) signFile(ctx context.Context, job signJob, ui *dialogUI, written f
 	if signed.Warning != "" {
 		warning = T("sign.noTimestamp")
 	}
-	if err := atomicfile.Write(job.out, signed.Bytes, 0o644); err != nil {
-		return "", "", err
+	if job.format != "pdf" { // a PDF is written by the core, signed inside
+		if err := atomicfile.Write(job.out, signed.Bytes, 0o644); err != nil {
+			return "", "", err
+		}
 	}
 	written(signed.Bytes, res.Key.Certificate)
 	return job.out, warning, nil

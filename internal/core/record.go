@@ -22,7 +22,8 @@ import (
 const maxJournalDetail = 1000
 
 // RecordFileSigning puts a file signed outside the store (the window's Sign
-// screen) in it: a file within the store's size limit becomes a document
+// screen) in it (a PDF signed inside — file is then the signed PDF — is
+// journaled): a file within the store's size limit becomes a document
 // with the new signature, verified and stored with its report as a stored
 // document's is (docsign.Record); a larger one is journaled as a key event
 // naming the file and the signature's digest. It returns the document's id
@@ -34,6 +35,16 @@ func (c *Core) RecordFileSigning(ctx context.Context, file string, format signer
 	info, err := os.Stat(file)
 	if err != nil {
 		return store.ID{}, fmt.Errorf("record the signing: %w", err)
+	}
+	if format == signer.FormatPDF {
+		// file is the signed PDF; the store keeps signatures beside their
+		// content, not inside it, so the signing is journaled.
+		_, err := c.Store.Record(ctx, store.Event{Action: store.ActionKey, Digest: sha256.Sum256(sig), Certificate: fingerprint(cert),
+			Detail: clip(fmt.Sprintf("signed inside the PDF (PAdES): %s (%d bytes)", filepath.Base(file), info.Size()))})
+		if err != nil {
+			return store.ID{}, fmt.Errorf("journal the signing: %w", err)
+		}
+		return store.ID{}, nil
 	}
 	if info.Size() > store.DefaultMaxContentSize {
 		ext := ".cms"
