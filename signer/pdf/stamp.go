@@ -23,6 +23,51 @@ var StampSize = [2]float64{212, 90}
 // and its resources (the font objects).
 func Stamp(title string, lines []string) (*Appearance, error) {
 	w, h := StampSize[0], StampSize[1]
+	return drawForm(w, h, func(doc *fpdf.Fpdf) {
+		doc.SetDrawColor(29, 78, 137)
+		doc.SetTextColor(29, 78, 137)
+		doc.SetLineWidth(1.2)
+		doc.RoundedRect(1, 1, w-2, h-2, 5, "1234", "D")
+		const pad = 7.0
+		doc.SetFont("stamp", "B", 8.5)
+		y := pad + 8
+		doc.Text(pad, y, fit(doc, title, w-2*pad))
+		doc.SetLineWidth(0.5)
+		doc.Line(pad, y+3, w-pad, y+3)
+		size := 7.0
+		if room := h - (y + 3) - pad; float64(len(lines))*size*1.3 > room && len(lines) > 0 {
+			size = room / float64(len(lines)) / 1.3
+		}
+		doc.SetFont("stamp", "", size)
+		doc.SetTextColor(20, 20, 20)
+		y += 3
+		for _, l := range lines {
+			y += size * 1.3
+			doc.Text(pad, y, fit(doc, l, w-2*pad))
+		}
+	})
+}
+
+// Banner is a one-line mark in bold red (a paper copy's «Копия
+// электронного документа» over every page of a PDF), as a form XObject.
+func Banner(text string) (*Appearance, error) {
+	const size = 9.0
+	probe := fpdf.NewCustom(&fpdf.InitType{UnitStr: "pt", Size: fpdf.SizeType{Wd: 100, Ht: 100}})
+	probe.AddUTF8FontFromBytes("stamp", "B", fonts.Bold)
+	probe.SetFont("stamp", "B", size)
+	w := probe.GetStringWidth(text) + 8
+	return drawForm(w, size+6, func(doc *fpdf.Fpdf) {
+		doc.SetFillColor(255, 255, 255)
+		doc.Rect(0, 0, w, size+6, "F")
+		doc.SetFont("stamp", "B", size)
+		doc.SetTextColor(170, 30, 30)
+		doc.Text(4, size+1.5, text)
+	})
+}
+
+// drawForm lays out a w × h points drawing with fpdf (PT Sans as "stamp",
+// regular and bold) and takes it as a form XObject.
+func drawForm(w, h float64, draw func(*fpdf.Fpdf)) (*Appearance, error) {
 	doc := fpdf.NewCustom(&fpdf.InitType{UnitStr: "pt", Size: fpdf.SizeType{Wd: w, Ht: h}})
 	doc.SetCompression(false)
 	doc.SetMargins(0, 0, 0)
@@ -30,30 +75,10 @@ func Stamp(title string, lines []string) (*Appearance, error) {
 	doc.AddUTF8FontFromBytes("stamp", "", fonts.Regular)
 	doc.AddUTF8FontFromBytes("stamp", "B", fonts.Bold)
 	doc.AddPage()
-	doc.SetDrawColor(29, 78, 137)
-	doc.SetTextColor(29, 78, 137)
-	doc.SetLineWidth(1.2)
-	doc.RoundedRect(1, 1, w-2, h-2, 5, "1234", "D")
-	const pad = 7.0
-	doc.SetFont("stamp", "B", 8.5)
-	y := pad + 8
-	doc.Text(pad, y, fit(doc, title, w-2*pad))
-	doc.SetLineWidth(0.5)
-	doc.Line(pad, y+3, w-pad, y+3)
-	size := 7.0
-	if room := h - (y + 3) - pad; float64(len(lines))*size*1.3 > room && len(lines) > 0 {
-		size = room / float64(len(lines)) / 1.3
-	}
-	doc.SetFont("stamp", "", size)
-	doc.SetTextColor(20, 20, 20)
-	y += 3
-	for _, l := range lines {
-		y += size * 1.3
-		doc.Text(pad, y, fit(doc, l, w-2*pad))
-	}
+	draw(doc)
 	var buf bytes.Buffer
 	if err := doc.Output(&buf); err != nil {
-		return nil, fmt.Errorf("pdf: lay out the stamp: %w", err)
+		return nil, fmt.Errorf("pdf: lay out the drawing: %w", err)
 	}
 	return pageAsForm(buf.Bytes(), w, h)
 }
