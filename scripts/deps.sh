@@ -13,7 +13,7 @@ set -euo pipefail
 
 declare -A profile_packages=(
 	[build]="curl gcc pkg-config libc6-dev libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
-	[test]="openssl libengine-gost-openssl xmlsec1 softhsm2 opensc xvfb xauth libnss3-tools chromium wine x11-apps postgresql poppler-utils qpdf"
+	[test]="openssl libengine-gost-openssl xmlsec1 softhsm2 opensc xvfb xauth libnss3-tools chromium wine x11-apps postgresql poppler-utils qpdf zbar-tools"
 	[bench]="libssl-dev hyperfine time xvfb xauth x11-apps"
 	[lint]=""
 	[shots]="xvfb xauth x11-apps imagemagick"
