@@ -43,6 +43,7 @@ func commands() []command {
 		{"docs show", "ID", "show a document, its versions, signatures and journal", docsShow},
 		{"docs sign", "ID", "sign a stored document's current version, verify and store the signature", docsSign},
 		{"docs export", "ID", "write an evidence package: content, signatures, certificates, revocation data, reports, journal", docsExport},
+		{"docs paper-copy", "ID", "print a paper copy (PDF): the content marked «Копия электронного документа» on every page, the signatures verified now, a QR code", docsPaperCopy},
 		{"docs verify-package", "FILE.zip", "check an evidence package offline (exit 0 valid, 2 indeterminate, 1 failed)", docsVerifyPackage},
 		{"docs delete", "ID", "delete a document (signed ones are kept 5 years unless forced); the journal keeps its history", docsDelete},
 		{"journal verify", "", "check the journal's hash chain and every stored document against it", journalVerify},

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
+
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/internal/units"
 
 	"github.com/qoltanba/qoltanba/sync/evidence"
+	"github.com/qoltanba/qoltanba/sync/papercopy"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
@@ -116,5 +119,58 @@ func docsVerifyPackage(ctx context.Context, s stdio, args []string) error {
 	if code := r.ExitCode(); code != 0 {
 		return exitStatus(code)
 	}
+	return nil
+}
+
+func docsPaperCopy(ctx context.Context, s stdio, args []string) error {
+	fs := flag.NewFlagSet("docs paper-copy", flag.ContinueOnError)
+	out := fs.String("o", "", "write the paper copy to `FILE.pdf`")
+	lang := fs.String("lang", "", "the copy's `LANGUAGE`: kk, ru or en (default: the program's)")
+	var trust multiFlag
+	fs.Var(&trust, "trust", "trust the root certificates in `FILE_OR_DIR` (repeatable)")
+	offline := fs.Bool("offline", false, "no network: revocation from the cache only")
+	asJSON := fs.Bool("json", false, "print JSON")
+	dir := dataDirFlag(fs)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("name one document id")
+	}
+	if *out == "" {
+		return usagef("name the copy with -o FILE.pdf")
+	}
+	if *lang == "" {
+		*lang = programLanguage(*dir)
+	}
+	if !slices.Contains(papercopy.Languages, *lang) {
+		return usagef("--lang is kk, ru or en")
+	}
+	if core.Exists(*out) {
+		return withHint(fmt.Errorf("%s: already exists", *out), "name another file with -o")
+	}
+	st, d, err := openDocument(ctx, *dir, rest[0])
+	if err != nil {
+		return err
+	}
+	c, err := openCore(s, *dir, nil, false)
+	if err != nil {
+		st.Close()
+		return err
+	}
+	c.Store = st
+	defer closeCore(c)
+	pc, err := c.PaperCopy(ctx, d.ID, *out, *lang, core.VerifyOptions{Offline: *offline, Trust: trust})
+	if err != nil {
+		if errors.Is(err, papercopy.ErrContent) {
+			return withHint(err, "the evidence package keeps any content: qoltanba docs export "+d.ID.String()+" -o FILE.zip")
+		}
+		return verificationError(err)
+	}
+	if *asJSON {
+		return printJSON(s.out, pc)
+	}
+	fmt.Fprintf(s.out, "Paper copy %s: %d signature(s), journaled as entry #%d\n", pc.Path, pc.Signatures, pc.Entry.Seq)
 	return nil
 }

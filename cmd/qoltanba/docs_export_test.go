@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -135,5 +136,46 @@ func TestDocsExportVerifyDelete(t *testing.T) {
 	// The package made before the deletion still checks.
 	if code, _, _ := runCLI(t, "", "docs", "verify-package", zipPath, "--trust", root); code != 0 {
 		t.Errorf("package after deletion: exit %d", code)
+	}
+}
+
+// TestDocsPaperCopy: a stored document signed twice printed as a paper
+// copy in Russian: the mark, both signers and their IINs in the PDF's
+// text; an existing file is not replaced; binary content is refused.
+func TestDocsPaperCopy(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext absent: scripts/deps.sh test installs poppler-utils")
+	}
+	p, _ := servedPKI(t)
+	data := t.TempDir()
+	t.Setenv(dataDirEnv, data)
+	root := p.Root(testpki.FamilyGOST).CertPath
+	id := addDoc(t, "act.txt", "Акт выполненных работ № 42\nСумма: 1 250 000 тенге\n")
+	for _, key := range []string{"gost/legal_head", "gost/legal_signer"} {
+		if code, _, stderr := runCLI(t, "Qwerty12\n", "docs", "sign", id, "--key", p.Find(key).P12Path, "--password-stdin", "--trust", root); code != 0 {
+			t.Fatalf("sign: %s", stderr)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "copy.pdf")
+	code, stdout, stderr := runCLI(t, "", "docs", "paper-copy", id, "-o", out, "--lang", "ru", "--trust", root)
+	if code != 0 || !strings.Contains(stdout, "2 signature(s)") {
+		t.Fatalf("paper-copy: %d %s %s", code, stdout, stderr)
+	}
+	text, err := exec.Command("pdftotext", "-enc", "UTF-8", out, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Копия электронного документа", "Акт выполненных работ № 42", p.Find("gost/legal_head").IIN,
+		p.Find("gost/legal_signer").IIN, "действительна (TOTAL_PASSED)"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("the copy lacks %q:\n%s", want, text)
+		}
+	}
+	if code, _, stderr := runCLI(t, "", "docs", "paper-copy", id, "-o", out); code != 1 || !strings.Contains(stderr, "already exists") {
+		t.Errorf("over an existing file: %d %s", code, stderr)
+	}
+	bin := addDoc(t, "blob.bin", "\x00\x01\x02\xff\xfe")
+	if code, _, stderr := runCLI(t, "", "docs", "paper-copy", bin, "-o", filepath.Join(t.TempDir(), "b.pdf")); code != 1 || !strings.Contains(stderr, "docs export") {
+		t.Errorf("binary content: %d %s", code, stderr)
 	}
 }

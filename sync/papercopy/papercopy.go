@@ -83,6 +83,26 @@ var words = map[string]map[string]string{
 		"unsigned": "The document carries no signature."},
 }
 
+// results say a verification's indication in words, by language.
+var results = map[string]map[string]string{
+	"ru": {"TOTAL_PASSED": "действительна", "INDETERMINATE": "не удалось подтвердить", "TOTAL_FAILED": "НЕДЕЙСТВИТЕЛЬНА"},
+	"kk": {"TOTAL_PASSED": "жарамды", "INDETERMINATE": "растау мүмкін болмады", "TOTAL_FAILED": "ЖАРАМСЫЗ"},
+	"en": {"TOTAL_PASSED": "valid", "INDETERMINATE": "cannot be confirmed", "TOTAL_FAILED": "NOT VALID"},
+}
+
+// Result says an indication (TOTAL_PASSED, INDETERMINATE, TOTAL_FAILED) in
+// a language, with the indication itself.
+func Result(lang, indication string) string {
+	r, ok := results[lang]
+	if !ok {
+		r = results["en"]
+	}
+	if w, ok := r[indication]; ok {
+		return w + " (" + indication + ")"
+	}
+	return indication
+}
+
 // Languages are the languages a copy is made in.
 var Languages = []string{"kk", "ru", "en"}
 
