@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/sync/docsign"
+	"github.com/qoltanba/qoltanba/sync/papercopy"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
@@ -203,5 +205,52 @@ func (g *App) writeEvidence(id store.ID, path string, done func(signatures int, 
 			n = len(x.Package.Reports)
 		}
 		runOnUI(func() { done(n, err) })
+	}()
+}
+
+// choosePaperCopy asks where to write the document's paper copy (a PDF in
+// the window's language) and makes it on a worker.
+func (g *App) choosePaperCopy(d store.Document) {
+	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		os.Remove(path) // the dialog made it empty; the copy is written whole
+		g.paperCopy(d.ID, path)
+	}, g.win)
+	dlg.SetFileName(strings.TrimSuffix(d.Name, filepath.Ext(d.Name)) + ".copy.pdf")
+	dlg.SetConfirmText(T("action.save"))
+	dlg.SetDismissText(T("action.cancel"))
+	dlg.Resize(fyne.NewSize(800, 560))
+	dlg.Show()
+}
+
+// paperCopy writes the paper copy on a worker and says where it went.
+func (g *App) paperCopy(id store.ID, path string) {
+	if g.store == nil || g.docs.busy {
+		return
+	}
+	g.syncCoreSettings()
+	g.docs.busy = true
+	g.fillDetail()
+	lang := Language()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		pc, err := g.core.PaperCopy(ctx, id, path, lang, core.VerifyOptions{})
+		runOnUI(func() {
+			g.docs.busy = false
+			switch {
+			case errors.Is(err, papercopy.ErrContent):
+				g.setDocsNotice(levelBad, T("documents.paperCopyContent"))
+			case err != nil:
+				g.setDocsNotice(levelBad, T("documents.paperCopyFailed", map[string]any{"Error": err.Error()}))
+			default:
+				g.setDocsNotice(levelOK, T("documents.paperCopied", map[string]any{"Path": pc.Path, "Count": pc.Signatures}))
+			}
+			g.loadDetail(id)
+		})
 	}()
 }

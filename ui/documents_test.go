@@ -378,3 +378,36 @@ func exportAndCheck(t *testing.T, g *App, id store.ID, name string) {
 		t.Errorf("journal %v, want import, sign, export", actions)
 	}
 }
+
+// TestPaperCopyButton: the document view offers a paper copy; made in the
+// window's language, it is saved and said so.
+func TestPaperCopyButton(t *testing.T) {
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := seedDocuments(t, st)
+	g := newTestAppWith(t, Options{Store: st})
+	g.settings.Offline = true
+	id := docs["contract-17.txt"].ID
+	onUI(func() {
+		g.SetLanguage("ru")
+		g.show("documents")
+		g.openDocument(id)
+	})
+	waitFor(t, "the document", func() bool { return g.docs.detail != nil && g.docs.detail.doc.ID == id })
+	var screen []string
+	onUI(func() { screen = texts(g.win.Content()) })
+	if !contains(screen, "Распечатать бумажную копию…") {
+		t.Fatalf("no paper copy button: %q", screen)
+	}
+	path := filepath.Join(t.TempDir(), "copy.pdf")
+	onUI(func() { g.paperCopy(id, path) })
+	waitFor(t, "the copy", func() bool { return !g.docs.busy })
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("no copy written: %v (notice %q)", err, g.docs.notice)
+	}
+	if !strings.Contains(g.docs.notice, "Бумажная копия сохранена") {
+		t.Errorf("notice %q", g.docs.notice)
+	}
+}

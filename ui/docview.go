@@ -137,7 +137,11 @@ func (g *App) detailView(det *docDetail) fyne.CanvasObject {
 	if g.docs.busy {
 		exportBtn.Disable()
 	}
-	actions := container.NewHBox(signBtn, exportBtn)
+	paperBtn := widget.NewButtonWithIcon(T("documents.paperCopy"), theme.DocumentPrintIcon(), func() { g.choosePaperCopy(d) })
+	if g.docs.busy {
+		paperBtn.Disable()
+	}
+	actions := container.NewHBox(signBtn, exportBtn, paperBtn)
 	if b := g.sendButton(det); b != nil {
 		actions.Add(b)
 	}
