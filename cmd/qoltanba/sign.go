@@ -50,7 +50,7 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	fs.StringVar(&f.out, "o", "", "write to `OUT` ('-' for standard output; default: next to IN)")
 	fs.StringVar(&f.stamp, "stamp", "", "pdf: a visible signature on `PAGE[,X,Y]` (points from the page's bottom left; default: its bottom right)")
 	fs.StringVar(&f.stampLang, "stamp-lang", "", "pdf: the stamp's `LANGUAGE`: kk, ru or en (default: the program's)")
-	fs.StringVar(&f.subFilter, "pdf-subfilter", "", "pdf: ETSI.CAdES.detached (default, PAdES) or adbe.pkcs7.detached (for readers that know no PAdES)")
+	fs.StringVar(&f.subFilter, "pdf-subfilter", "", "pdf: the `SUBFILTER`: ETSI.CAdES.detached (default, PAdES) or adbe.pkcs7.detached (for readers that know no PAdES)")
 	fs.BoolVar(&f.force, "force", false, "replace OUT when it exists (by default an existing signature is never overwritten)")
 	fs.Var(&f.modules, "pkcs11", "look for token keys through the PKCS#11 `MODULE` (repeatable; default: the settings', else the usual drivers)")
 	dir := dataDirFlag(fs)
