@@ -26,6 +26,8 @@ type docSignChoice struct {
 	keyURI    string
 	detached  bool
 	timestamp bool
+	// inside: a PDF signed inside (the default for PDFs); stamp: visibly.
+	inside, stamp bool
 }
 
 // docSignDialog asks which key signs the document (and how, for CMS), then
@@ -60,16 +62,37 @@ func (g *App) docSignDialog(id store.ID) {
 		}
 	}
 	box := container.NewVBox(bold(det.doc.Title), widget.NewLabel(T("sign.key")), sel)
+	isPDF := isPDFType(det.doc.MediaType)
+	choice.inside = isPDF
 	if docsign.IsXMLMediaType(det.doc.MediaType) {
 		box.Add(wrapped(T("sign.xmlNote")))
 	} else {
 		kinds := []string{T("sign.attached"), T("sign.detached")}
-		kind := widget.NewRadioGroup(kinds, func(v string) { choice.detached = v == kinds[1] })
-		kind.SetSelected(kinds[0])
-		if choice.detached {
+		if isPDF {
+			kinds = append([]string{T("sign.formatPDF")}, kinds...)
+		}
+		stamp := widget.NewCheck(T("sign.stamp"), func(on bool) { choice.stamp = on })
+		kind := widget.NewRadioGroup(kinds, func(v string) {
+			choice.inside = isPDF && v == kinds[0]
+			choice.detached = v == kinds[len(kinds)-1]
+			if choice.inside {
+				stamp.Enable()
+			} else {
+				stamp.Disable()
+			}
+		})
+		switch {
+		case isPDF:
+			kind.SetSelected(kinds[0])
+		case choice.detached:
 			kind.SetSelected(kinds[1])
+		default:
+			kind.SetSelected(kinds[0])
 		}
 		box.Add(kind)
+		if isPDF {
+			box.Add(stamp)
+		}
 		ts := widget.NewCheck(T("sign.timestamp", map[string]any{"URL": g.settings.TSA}), func(on bool) { choice.timestamp = on })
 		ts.SetChecked(choice.timestamp)
 		if g.settings.Offline || g.settings.TSA == "" {
@@ -106,6 +129,13 @@ func (g *App) startDocSign(id store.ID, c docSignChoice) {
 	if det := g.docs.detail; det != nil && docsign.IsXMLMediaType(det.doc.MediaType) {
 		opts = docsign.Options{Format: docsign.FormatXML}
 	}
+	var stamp *core.PDFStamp
+	if c.inside {
+		opts = docsign.Options{Format: docsign.FormatPDF, TSA: opts.TSA}
+		if c.stamp {
+			stamp = &core.PDFStamp{Page: 1, Language: Language()}
+		}
+	}
 	keyURI := k.URI
 	ui := &dialogUI{g: g, Test: k.Test}
 	g.docs.busy = true
@@ -114,7 +144,7 @@ func (g *App) startDocSign(id store.ID, c docSignChoice) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		res, err := g.core.SignDocument(ctx, core.DocumentSignRequest{Origin: signer.LocalUser, KeyURI: keyURI, ID: id, Options: opts}, ui)
+		res, err := g.core.SignDocument(ctx, core.DocumentSignRequest{Origin: signer.LocalUser, KeyURI: keyURI, ID: id, Options: opts, PDFStamp: stamp}, ui)
 		if res != nil {
 			runOnUI(func() { g.learnCertificate(keyURI, res.Certificate) })
 		}
@@ -253,4 +283,9 @@ func (g *App) paperCopy(id store.ID, path string) {
 			g.loadDetail(id)
 		})
 	}()
+}
+
+// isPDFType says whether a stored document is a PDF.
+func isPDFType(mediaType string) bool {
+	return strings.HasPrefix(strings.ToLower(mediaType), "application/pdf")
 }

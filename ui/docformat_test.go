@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -63,5 +65,52 @@ func TestDocumentsSignOfficeAsCMS(t *testing.T) {
 	}
 	if s := g.docs.detail.sigs[0]; s.Format != "cms" {
 		t.Errorf("the spreadsheet got a %q signature, want cms", s.Format)
+	}
+}
+
+// TestDocSignPDFInside: a stored PDF is signed inside by default from the
+// Documents screen: the signed PDF is version 2 and carries the signature.
+func TestDocSignPDFInside(t *testing.T) {
+	content, err := os.ReadFile(filepath.Join("..", "signer", "pdf", "testdata", "xrefstream.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := st.AddDocument(context.Background(), store.NewDocument{Name: "act.pdf", Content: content})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newTestAppWith(t, Options{Store: st})
+	g.settings.Offline = true
+	key, err := createTestKey(g.settings.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onUI(func() {
+		g.addKeyFile(key, true)
+		g.show("documents")
+	})
+	openAndWait(t, g, doc.ID)
+	onUI(func() { g.docSignDialog(doc.ID) })
+	var dialogTexts []string
+	onUI(func() { dialogTexts = texts(g.win.Canvas().Overlays().Top()) })
+	if !contains(dialogTexts, T("sign.formatPDF")) || !contains(dialogTexts, T("sign.stamp")) {
+		t.Errorf("the dialog for a PDF does not offer signing inside; texts %q", dialogTexts)
+	}
+	onUI(func() { g.docs.signDialog.Confirm() })
+	waitFor(t, "the password dialog", func() bool { return g.secret != nil })
+	test.Type(g.secret.entry, TestKeyPassword)
+	onUI(func() { g.secret.submit() })
+	waitFor(t, "the signing to end", func() bool {
+		return !g.docs.busy && g.docs.detail != nil && g.docs.detailAt == g.docs.detailSeq && g.docs.notice != ""
+	})
+	if g.docs.noticeLvl == levelBad || len(g.docs.detail.sigs) != 1 || g.docs.detail.doc.Version != 2 {
+		t.Fatalf("signing the PDF inside: %s; version %d, %d signatures", g.docs.notice, g.docs.detail.doc.Version, len(g.docs.detail.sigs))
+	}
+	if s := g.docs.detail.sigs[0]; s.Format != "pdf" {
+		t.Errorf("the PDF got a %q signature, want pdf", s.Format)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer"
@@ -23,7 +24,7 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 	fs := flag.NewFlagSet("docs sign", flag.ContinueOnError)
 	key := fs.String("key", "", "the signing `KEY`: a .p12 file or a pkcs11: URI")
 	var opts docsign.Options
-	fs.StringVar(&opts.Format, "format", "", "`FORMAT`: xml or cms (default: xml for XML documents, cms otherwise)")
+	fs.StringVar(&opts.Format, "format", "", "`FORMAT`: xml, pdf (inside the PDF: it becomes the next version) or cms (default: xml for XML documents, pdf for PDFs, cms otherwise)")
 	fs.BoolVar(&opts.Detached, "detached", false, "cms: keep the content out of the signature")
 	fs.StringVar(&opts.TSA, "tsa", "", "cms: add a timestamp from the RFC 3161 service at `URL`; if it fails the signature is kept without one and a warning printed")
 	requireTS := fs.Bool("require-timestamp", false, "cms --tsa: fail (and store nothing) when no timestamp can be had")
@@ -61,6 +62,17 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 		return err
 	}
 	defer closeCore(c)
+	if opts.Format == "" && !opts.Detached {
+		// A PDF is signed inside unless asked otherwise (the Documents
+		// screen does the same).
+		if st, err := openStore(*dir); err == nil {
+			d, derr := st.Document(ctx, id)
+			st.Close()
+			if derr == nil && strings.HasPrefix(strings.ToLower(d.MediaType), "application/pdf") {
+				opts.Format = docsign.FormatPDF
+			}
+		}
+	}
 	fmt.Fprintf(s.err, "Signing document %s\n", id)
 	res, err := c.SignDocument(ctx, core.DocumentSignRequest{
 		Origin: signer.LocalUser, KeyURI: *key, ID: id, Options: opts, RequireTimestamp: *requireTS,

@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/pki"
@@ -26,8 +29,10 @@ type DocumentSignRequest struct {
 	Progress         func(Stage, float64)
 	// Save, if set, stores the checked signature instead of
 	// Store.AddSignature (the portal sync adds its outbox item in the same
-	// transaction).
+	// transaction). Not for PDFs signed inside.
 	Save docsign.Save
+	// PDFStamp makes a PDF signed inside visible (Options.Format pdf).
+	PDFStamp *PDFStamp
 }
 
 // DocumentSigned is a stored signature, with what it lacks.
@@ -52,6 +57,12 @@ func (c *Core) SignDocument(ctx context.Context, req DocumentSignRequest, ui sig
 		return nil, err
 	}
 	o := plan.Options
+	if o.Format == docsign.FormatPDF {
+		if req.Save != nil {
+			return nil, fmt.Errorf("%w: a PDF signed inside is stored as a new version, not through Save", ErrInput)
+		}
+		return c.signDocumentPDF(ctx, req, plan, ui)
+	}
 	format := signer.FormatCMS
 	if o.Format == docsign.FormatXML {
 		format = signer.FormatXML
@@ -87,4 +98,47 @@ func (c *Core) SignDocument(ctx context.Context, req DocumentSignRequest, ui sig
 	}
 	c.changed(req.ID)
 	return &DocumentSigned{Result: rec, Plan: plan, Certificate: res.Key.Certificate, Signer: res.Signer, Warning: out.Warning}, nil
+}
+
+// signDocumentPDF signs a stored PDF inside: the signed PDF becomes the
+// next version, with every signature it carries (docsign.RecordPDF). The
+// content passes through a private temporary folder, as the PDF signing
+// works on files.
+func (c *Core) signDocumentPDF(ctx context.Context, req DocumentSignRequest, plan *docsign.Plan, ui signer.UI) (*DocumentSigned, error) {
+	dir, err := os.MkdirTemp("", "qoltanba-pdf-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	in, out := filepath.Join(dir, "document.pdf"), filepath.Join(dir, "signed.pdf")
+	if err := os.WriteFile(in, plan.Content(), 0o600); err != nil {
+		return nil, err
+	}
+	title := plan.Document.Title
+	if title == "" {
+		title = plan.Version.Name
+	}
+	res, err := c.Sign(ctx, SignRequest{
+		Origin: req.Origin, KeyURI: req.KeyURI, Format: signer.FormatPDF, PDFStamp: req.PDFStamp,
+		Items: []Item{{Name: title, Version: plan.Version.Number, FileName: plan.Version.Name, Path: in, Output: out,
+			MediaType: plan.Version.MediaType}},
+		TSA: plan.Options.TSA, RequireTimestamp: req.RequireTimestamp, Progress: req.Progress,
+	}, ui)
+	if err != nil {
+		return nil, err
+	}
+	signed, err := os.ReadFile(out)
+	if err != nil {
+		return nil, err
+	}
+	v, err := c.Verifier(req.Verify)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := docsign.RecordPDF(ctx, c.Store, plan, signed, res.Outputs[0].Bytes, res.Key.Certificate, v)
+	if err != nil {
+		return nil, err
+	}
+	c.changed(req.ID)
+	return &DocumentSigned{Result: rec, Plan: plan, Certificate: res.Key.Certificate, Signer: res.Signer, Warning: res.Outputs[0].Warning}, nil
 }

@@ -13,6 +13,10 @@ import (
 const (
 	FormatXML = "xml"
 	FormatCMS = "cms"
+	// FormatPDF signs a PDF inside (PAdES): the signed PDF becomes the
+	// next version, carrying the signature (chosen, never the default:
+	// portals take a CMS over the content).
+	FormatPDF = "pdf"
 )
 
 // ErrFormat: the format does not fit the content or the options.
@@ -71,8 +75,15 @@ func Prepare(ctx context.Context, st store.Store, id store.ID, opts Options) (*P
 		if opts.Compact || opts.XMLID != "" {
 			return nil, fmt.Errorf("%w: compact and element signatures are xml", ErrFormat)
 		}
+	case FormatPDF:
+		if !strings.HasPrefix(strings.ToLower(v.MediaType), "application/pdf") {
+			return nil, fmt.Errorf("%w: version %d is %s, not PDF: sign it as cms", ErrFormat, v.Number, v.MediaType)
+		}
+		if opts.Detached || opts.Compact || opts.XMLID != "" {
+			return nil, fmt.Errorf("%w: a PDF is signed inside: no detached, compact or element options", ErrFormat)
+		}
 	default:
-		return nil, fmt.Errorf("%w: unknown format %q (xml or cms)", ErrFormat, opts.Format)
+		return nil, fmt.Errorf("%w: unknown format %q (xml, cms or pdf)", ErrFormat, opts.Format)
 	}
 	content, err := st.Content(ctx, id, v.Number)
 	if err != nil {
@@ -89,6 +100,10 @@ func (p *Plan) Describe() string {
 		return fmt.Sprintf("XML signature of the element Id=%q", o.XMLID)
 	case o.Format == FormatXML:
 		return "XML signature of the whole document"
+	case o.Format == FormatPDF && o.TSA != "":
+		return "signature inside the PDF (PAdES) with a timestamp"
+	case o.Format == FormatPDF:
+		return "signature inside the PDF (PAdES)"
 	case o.Detached && o.TSA != "":
 		return "detached CMS with a timestamp"
 	case o.Detached:

@@ -3,6 +3,7 @@ package docsign
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/pdf"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
 	"github.com/qoltanba/qoltanba/sync/store"
@@ -133,6 +135,8 @@ func Examine(format string, sig, content []byte, detached bool) ([]pki.Evidence,
 			return nil, err
 		}
 		return ev, nil
+	case FormatPDF:
+		return examinePDF(sig, content)
 	case FormatCMS:
 	default:
 		return nil, fmt.Errorf("%w: unknown signature format %q", ErrFormat, format)
@@ -154,4 +158,94 @@ func Examine(format string, sig, content []byte, detached bool) ([]pki.Evidence,
 		return nil, errors.New("the content inside the CMS is not the document version's")
 	}
 	return cms.Verify(sig, nil)
+}
+
+// examinePDF finds sig among the signatures inside the PDF content and
+// returns its evidence (its revision, what came after it).
+func examinePDF(sig, content []byte) ([]pki.Evidence, error) {
+	f, err := pdf.Open(bytes.NewReader(content), int64(len(content)))
+	if err != nil {
+		return nil, err
+	}
+	evs, sigs, err := pdf.Verify(f)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range sigs {
+		if bytes.Equal(s.CMS, sig) {
+			return evs[i : i+1], nil
+		}
+	}
+	return nil, errors.New("the PDF does not carry this signature")
+}
+
+// RecordPDF stores a PDF signed inside as the plan's document's next
+// version, with every signature it carries, in one write: mine (the CMS
+// just made by the holder of cert) verified now — a failed one is not
+// stored — and the earlier ones as the previous version recorded them (or,
+// signed before the PDF came here, as received).
+func RecordPDF(ctx context.Context, st store.Store, p *Plan, signedPDF, mine []byte, cert *x509.Certificate, v *pki.Verifier) (*Result, error) {
+	if p.Options.Format != FormatPDF || cert == nil {
+		return nil, errors.New("record a PDF signature: not a PDF plan")
+	}
+	f, err := pdf.Open(bytes.NewReader(signedPDF), int64(len(signedPDF)))
+	if err != nil {
+		return nil, fmt.Errorf("check the signed PDF: %w", err)
+	}
+	evs, sigs, err := pdf.Verify(f)
+	if err != nil {
+		return nil, fmt.Errorf("check the signed PDF: %w", err)
+	}
+	earlier, err := st.Signatures(ctx, p.Document.ID, p.Version.Number)
+	if err != nil {
+		return nil, err
+	}
+	known := map[store.Digest32]store.Signature{}
+	for _, s := range earlier {
+		known[s.SHA256] = s
+	}
+	var res *Result
+	var news []store.NewSignature
+	for i, s := range sigs {
+		sum := store.Digest32(sha256.Sum256(s.CMS))
+		if prev, ok := known[sum]; ok && !bytes.Equal(s.CMS, mine) {
+			news = append(news, store.NewSignature{Format: FormatPDF, Detached: true, Bytes: s.CMS, Signer: prev.Signer,
+				SigningTime: prev.SigningTime, Origin: prev.Origin, Report: prev.Report})
+			continue
+		}
+		report := v.Verify(ctx, evs[i:i+1])
+		own := bytes.Equal(s.CMS, mine)
+		if own && report.Worst() == pki.TotalFailed {
+			return nil, &InvalidError{Report: report}
+		}
+		reportJSON, err := json.Marshal(report)
+		if err != nil {
+			return nil, fmt.Errorf("encode report: %w", err)
+		}
+		r := pickOwn(report, cert)
+		signingTime := r.SigningTime
+		if signingTime.IsZero() {
+			signingTime = report.VerifiedAt
+		}
+		ns := store.NewSignature{Format: FormatPDF, Detached: true, Bytes: s.CMS, Signer: store.SignerOf(r.Signer),
+			SigningTime: signingTime, Origin: "received", Report: reportJSON}
+		if own {
+			ns.Origin, ns.Signer = "made", store.SignerOf(pki.IdentityOf(cert, time.Now()))
+			res = &Result{Report: report, Evidence: evs[i : i+1], Bytes: s.CMS}
+		}
+		news = append(news, ns)
+	}
+	if res == nil {
+		return nil, errors.New("record a PDF signature: the signed PDF does not carry the signature just made")
+	}
+	_, stored, err := st.AddSignedVersion(ctx, p.Document.ID, p.Version.Name, "signed inside (PAdES)", signedPDF, news)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range stored {
+		if s.SHA256 == store.Digest32(sha256.Sum256(mine)) {
+			res.Signature = s
+		}
+	}
+	return res, nil
 }

@@ -43,6 +43,54 @@ func (c *core) AddSignature(ctx context.Context, id ID, version uint32, ns NewSi
 	return s, nil
 }
 
+// AddSignedVersion: see Store.
+func (c *core) AddSignedVersion(ctx context.Context, id ID, name, note string, content []byte, sigs []NewSignature) (Version, []Signature, error) {
+	if err := ctx.Err(); err != nil {
+		return Version{}, nil, err
+	}
+	p, err := c.prepare(name, content)
+	if err != nil {
+		return Version{}, nil, fmt.Errorf("add a signed version to %s: %w", id, err)
+	}
+	staged := make([]stagedSig, len(sigs))
+	for i, ns := range sigs {
+		switch {
+		case ns.Format == "":
+			return Version{}, nil, fmt.Errorf("add a signed version to %s: a signature has no format", id)
+		case len(ns.Bytes) == 0:
+			return Version{}, nil, fmt.Errorf("add a signed version to %s: %w: no signature bytes", id, ErrEmpty)
+		case int64(len(ns.Bytes)) > c.maxSignatureSize():
+			return Version{}, nil, fmt.Errorf("add a signed version to %s: %w", id, ErrTooLarge)
+		}
+		if ns.Origin == "" {
+			sigs[i].Origin = "made"
+		}
+		sum := Digest32(sha256.Sum256(ns.Bytes))
+		storage, err := c.stage(sum, ns.Bytes)
+		if err != nil {
+			return Version{}, nil, err
+		}
+		staged[i] = stagedSig{storage, sum}
+	}
+	var v Version
+	out := make([]Signature, len(sigs))
+	err = c.kv.update(func(tx kvTx) (err error) {
+		if v, err = c.addVersionTx(tx, id, p, note); err != nil {
+			return err
+		}
+		for i, ns := range sigs {
+			if out[i], err = c.addSignatureTx(tx, id, v.Number, ns, staged[i].storage, staged[i].sum); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Version{}, nil, fmt.Errorf("add a signed version to %s: %w", id, err)
+	}
+	return v, out, nil
+}
+
 // SignatureAdd is one signature of AddSignatures.
 type SignatureAdd struct {
 	Document ID

@@ -20,6 +20,11 @@ type Store interface {
 	// AddVersion stores edited content as the next version; the document
 	// goes back to draft. Earlier versions, signed or not, stay as they are.
 	AddVersion(ctx context.Context, id ID, name string, content []byte) (Version, error)
+	// AddSignedVersion stores content that carries its signatures inside
+	// (a PDF signed as an incremental update) as the next version with
+	// those signatures, in one transaction: the version and its
+	// signatures exist together or not at all.
+	AddSignedVersion(ctx context.Context, id ID, name, note string, content []byte, sigs []NewSignature) (Version, []Signature, error)
 	// UpdateDocument changes title, kind or counterparty (journaled as edit).
 	UpdateDocument(ctx context.Context, id ID, u DocumentUpdate) (Document, error)
 	// SetState moves the document along the transition table (state.go).
