@@ -486,12 +486,8 @@ func (g *App) chooseAgreementExport(a api.Agreement) {
 		g.fillAgreementView()
 		return
 	}
-	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	name := fmt.Sprintf("agreement-%s-v%d.evidence.zip", evidence.SafeName(a.Id), a.Accepted.Version)
+	g.askSavePath(name, func(path string) {
 		g.writeEvidence(statement.Document, path, func(_ int, err error) {
 			if err != nil {
 				s.notice, s.level = T("agreements.exportFailed", map[string]any{"Error": err.Error()}), levelBad
@@ -500,10 +496,5 @@ func (g *App) chooseAgreementExport(a api.Agreement) {
 			}
 			g.fillAgreementView()
 		})
-	}, g.win)
-	dlg.SetFileName(fmt.Sprintf("agreement-%s-v%d.evidence.zip", evidence.SafeName(a.Id), a.Accepted.Version))
-	dlg.SetConfirmText(T("action.save"))
-	dlg.SetDismissText(T("action.cancel"))
-	dlg.Resize(fyne.NewSize(800, 560))
-	dlg.Show()
+	})
 }

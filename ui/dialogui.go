@@ -241,3 +241,22 @@ func clipText(s string, n int) string {
 	}
 	return s
 }
+
+// askSavePath asks where to save a file the program then writes itself
+// (whole, through a temporary file), proposing name; then runs with the
+// path chosen. The dialog's own empty file is replaced by that write.
+func (g *App) askSavePath(name string, then func(path string)) {
+	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		then(path)
+	}, g.win)
+	dlg.SetFileName(name)
+	dlg.SetConfirmText(T("action.save"))
+	dlg.SetDismissText(T("action.cancel"))
+	dlg.Resize(fyne.NewSize(800, 560))
+	dlg.Show()
+}

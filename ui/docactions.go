@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -186,19 +185,7 @@ func docSignErrorText(err error) string {
 
 // chooseExport asks where to write the document's evidence package.
 func (g *App) chooseExport(d store.Document) {
-	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		g.exportDocument(d.ID, path)
-	}, g.win)
-	dlg.SetFileName(strings.TrimSuffix(d.Name, filepath.Ext(d.Name)) + ".evidence.zip")
-	dlg.SetConfirmText(T("action.save"))
-	dlg.SetDismissText(T("action.cancel"))
-	dlg.Resize(fyne.NewSize(800, 560))
-	dlg.Show()
+	g.askSavePath(strings.TrimSuffix(d.Name, filepath.Ext(d.Name))+".evidence.zip", func(path string) { g.exportDocument(d.ID, path) })
 }
 
 // exportDocument writes the evidence package on a worker and journals the
@@ -241,20 +228,7 @@ func (g *App) writeEvidence(id store.ID, path string, done func(signatures int, 
 // choosePaperCopy asks where to write the document's paper copy (a PDF in
 // the window's language) and makes it on a worker.
 func (g *App) choosePaperCopy(d store.Document) {
-	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		os.Remove(path) // the dialog made it empty; the copy is written whole
-		g.paperCopy(d.ID, path)
-	}, g.win)
-	dlg.SetFileName(strings.TrimSuffix(d.Name, filepath.Ext(d.Name)) + ".copy.pdf")
-	dlg.SetConfirmText(T("action.save"))
-	dlg.SetDismissText(T("action.cancel"))
-	dlg.Resize(fyne.NewSize(800, 560))
-	dlg.Show()
+	g.askSavePath(strings.TrimSuffix(d.Name, filepath.Ext(d.Name))+".copy.pdf", func(path string) { g.paperCopy(d.ID, path) })
 }
 
 // paperCopy writes the paper copy on a worker and says where it went.

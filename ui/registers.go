@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -178,13 +177,8 @@ func (g *App) saveRegister(format string) {
 		return
 	}
 	style := register.Style{Lang: Language(), Detail: registerDetail}
-	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		err = atomicfile.WriteWith(path, 0o600, func(out io.Writer) error {
+	g.askSavePath(fmt.Sprintf("register-%s-%s.%s", r.Direction, r.From.Format("2006-01"), format), func(path string) {
+		err := atomicfile.WriteWith(path, 0o600, func(out io.Writer) error {
 			if format == "csv" {
 				return r.WriteCSV(out, style)
 			}
@@ -196,12 +190,7 @@ func (g *App) saveRegister(format string) {
 			s.notice, s.level = T("registers.saved", map[string]any{"Path": path}), levelOK
 		}
 		g.refreshIfShown("registers")
-	}, g.win)
-	dlg.SetFileName(fmt.Sprintf("register-%s-%s.%s", r.Direction, r.From.Format("2006-01"), format))
-	dlg.SetConfirmText(T("action.save"))
-	dlg.SetDismissText(T("action.cancel"))
-	dlg.Resize(fyne.NewSize(800, 560))
-	dlg.Show()
+	})
 }
 
 // refreshIfShown rebuilds a screen when it is the one shown.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
@@ -85,4 +86,20 @@ func openDocument(ctx context.Context, dirFlag, arg string) (*store.Bolt, store.
 		return nil, store.Document{}, err
 	}
 	return st, d, nil
+}
+
+// openDocumentCore opens the core with the store and finds the document
+// named on the command line; the caller closes the core (closeCore).
+func openDocumentCore(ctx context.Context, s stdio, dirFlag, arg string) (*core.Core, store.Document, error) {
+	st, d, err := openDocument(ctx, dirFlag, arg)
+	if err != nil {
+		return nil, d, err
+	}
+	c, err := openCore(s, dirFlag, nil, false)
+	if err != nil {
+		st.Close()
+		return nil, d, err
+	}
+	c.Store = st
+	return c, d, nil
 }

@@ -49,16 +49,10 @@ func docsExport(ctx context.Context, s stdio, args []string) error {
 	if *out == "" {
 		return usagef("name the package with -o FILE.zip")
 	}
-	st, d, err := openDocument(ctx, *dir, rest[0])
+	c, d, err := openDocumentCore(ctx, s, *dir, rest[0])
 	if err != nil {
 		return err
 	}
-	c, err := openCore(s, *dir, nil, false)
-	if err != nil {
-		st.Close()
-		return err
-	}
-	c.Store = st
 	defer closeCore(c)
 	return exportPackage(ctx, s, c, d.ID, *out, core.VerifyOptions{Offline: *offline, Trust: trust}, *asJSON)
 }
@@ -150,16 +144,10 @@ func docsPaperCopy(ctx context.Context, s stdio, args []string) error {
 	if core.Exists(*out) {
 		return withHint(fmt.Errorf("%s: already exists", *out), "name another file with -o")
 	}
-	st, d, err := openDocument(ctx, *dir, rest[0])
+	c, d, err := openDocumentCore(ctx, s, *dir, rest[0])
 	if err != nil {
 		return err
 	}
-	c, err := openCore(s, *dir, nil, false)
-	if err != nil {
-		st.Close()
-		return err
-	}
-	c.Store = st
 	defer closeCore(c)
 	pc, err := c.PaperCopy(ctx, d.ID, *out, *lang, core.VerifyOptions{Offline: *offline, Trust: trust})
 	if err != nil {
