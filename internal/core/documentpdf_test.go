@@ -75,6 +75,19 @@ func TestSignStoredPDF(t *testing.T) {
 	if err != nil || len(chk.Problems) != 0 || len(chk.Signatures) != 3 {
 		t.Fatalf("the evidence package: %+v %v", chk, err)
 	}
+	// The signed PDF arriving elsewhere: its two signatures are recorded
+	// as received, each with its verification.
+	arrived := filepath.Join(t.TempDir(), "contract.signed.pdf")
+	os.WriteFile(arrived, signed, 0o600)
+	c.UpdateSettings(func(s *core.Settings) { s.Offline = true })
+	d2, err := c.ImportFile(ctx, arrived, store.NewDocument{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := c.Store.Signatures(ctx, d2.ID, 1)
+	if d2.State != store.StateSigned || len(got) != 2 || got[0].Origin != "received" || got[0].Format != "pdf" || len(got[1].Report) == 0 {
+		t.Fatalf("the arrived PDF: %+v, signatures %+v", d2, got)
+	}
 	// A document that is not a PDF is not signed inside.
 	txt, _ := c.Store.AddDocument(ctx, store.NewDocument{Name: "note.txt", Content: []byte("note")})
 	if _, err := c.SignDocument(ctx, core.DocumentSignRequest{KeyURI: p.Find("gost/legal_head").P12Path, ID: txt.ID,

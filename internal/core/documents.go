@@ -1,11 +1,16 @@
 package core
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/qoltanba/qoltanba/signer/pdf"
+	"github.com/qoltanba/qoltanba/sync/docsign"
 	"github.com/qoltanba/qoltanba/sync/evidence"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
@@ -13,7 +18,8 @@ import (
 // ImportFile adds a file to the store as a new document. A folder, or a
 // file over the store's limit, is refused before a byte is read (a scan of
 // gigabytes is not read to be refused). nd's Name defaults to the file's;
-// its Content is the file's.
+// its Content is the file's. A PDF that arrives signed has its signatures
+// verified and recorded as received (its journal says so).
 func (c *Core) ImportFile(ctx context.Context, path string, nd store.NewDocument) (store.Document, error) {
 	if c.Store == nil {
 		return store.Document{}, ErrNoStore
@@ -36,10 +42,60 @@ func (c *Core) ImportFile(ctx context.Context, path string, nd store.NewDocument
 		nd.Name = filepath.Base(path)
 	}
 	d, err := c.Store.AddDocument(ctx, nd)
-	if err == nil {
-		c.changed(d.ID)
+	if err != nil {
+		return d, err
 	}
-	return d, err
+	if d, err = c.recordArrived(ctx, d, nd.Content); err != nil {
+		return d, err
+	}
+	c.changed(d.ID)
+	return d, nil
+}
+
+// recordArrived records the signatures a PDF carries when it arrives, each
+// verified now, as received signatures of its first version. A PDF that
+// cannot be read this way is kept as it is.
+func (c *Core) recordArrived(ctx context.Context, d store.Document, content []byte) (store.Document, error) {
+	if !strings.HasPrefix(strings.ToLower(d.MediaType), "application/pdf") {
+		return d, nil
+	}
+	f, err := pdf.Open(bytes.NewReader(content), int64(len(content)))
+	if err != nil {
+		return d, nil
+	}
+	evs, sigs, err := pdf.Verify(f)
+	if err != nil {
+		return d, nil // unsigned, or nothing to record
+	}
+	v, err := c.Verifier(VerifyOptions{})
+	if err != nil {
+		return d, err
+	}
+	var adds []store.SignatureAdd
+	for i, s := range sigs {
+		if len(s.CMS) == 0 {
+			continue // nothing to keep: the file keeps it, and verify says why
+		}
+		report := v.Verify(ctx, evs[i:i+1])
+		reportJSON, err := json.Marshal(report)
+		if err != nil {
+			return d, err
+		}
+		r := report.Signatures[0]
+		when := r.SigningTime
+		if when.IsZero() {
+			when = report.VerifiedAt
+		}
+		adds = append(adds, store.SignatureAdd{Document: d.ID, Version: d.Version, Sig: store.NewSignature{Format: docsign.FormatPDF,
+			Detached: true, Bytes: s.CMS, Signer: store.SignerOf(r.Signer), SigningTime: when, Origin: "received", Report: reportJSON}})
+	}
+	if len(adds) == 0 {
+		return d, nil
+	}
+	if _, err := c.Store.AddSignatures(ctx, adds); err != nil {
+		return d, fmt.Errorf("record the signatures inside %s: %w", d.Name, err)
+	}
+	return c.Store.Document(ctx, d.ID)
 }
 
 // Exported is an evidence package written and journaled.
