@@ -3,10 +3,18 @@ package pdf_test
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -16,9 +24,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/internal/sharedtest"
 	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/gost"
 	"github.com/qoltanba/qoltanba/signer/gost/enginetest"
 	"github.com/qoltanba/qoltanba/signer/pdf"
+	"github.com/qoltanba/qoltanba/signer/pkcs12"
 	"github.com/qoltanba/qoltanba/signer/testpki"
 )
 
@@ -425,4 +436,98 @@ func TestVisibleStamp(t *testing.T) {
 			exec.Command("cp", png+"-2.png", filepath.Join(shots, "stamp-kk.png")).Run()
 		}
 	}
+}
+
+// TestOtherKeys: an ECDSA P-256 key and a real NCA RK GOST-512 test key
+// (from ../shared) sign PDFs that verify here; the NCA key's signature
+// value verifies in OpenSSL's GOST engine over the CMS's signed attributes.
+func TestOtherKeys(t *testing.T) {
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "pdf test ECDSA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature}
+	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &ec.PublicKey, ec)
+	ecCert, _ := x509.ParseCertificate(der)
+	type key struct {
+		name  string
+		key   crypto.Signer
+		cert  *x509.Certificate
+		chain []*x509.Certificate
+	}
+	keys := []key{{"ECDSA-P256", ec, ecCert, nil}}
+	nca := filepath.Join(sharedtest.Dir(t, "testdata", "nca"), "gost2015", "legal", "valid", "head.p12")
+	data, err := os.ReadFile(nca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p12, err := pkcs12.Decode(data, "Qwerty12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := p12.Entries[0]
+	keys = append(keys, key{"NCA GOST-512", e.PrivateKey, e.Certificate, e.Chain})
+	for _, k := range keys {
+		t.Run(k.name, func(t *testing.T) {
+			path := copyFile(t, filepath.Join("testdata", "table.pdf"), t.TempDir())
+			res, err := pdf.SignFile(path, path, pdf.Options{}, func(r io.Reader) ([]byte, error) {
+				return cms.Sign(r, k.key, k.cert, k.chain, cms.SignOptions{Detached: true, IncludeChain: true})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			qpdfCheck(t, path)
+			evs, _, err := pdf.Verify(open(t, path))
+			if err != nil || len(evs) != 1 || !evs[0].SignatureValid || !evs[0].DigestValid || !evs[0].Certificate.Equal(k.cert) {
+				t.Fatalf("verify: %+v %v", evs, err)
+			}
+			if k.name == "NCA GOST-512" {
+				attrs, sig := signedAttrs(t, res.CMS)
+				pub, err := gost.PublicKeyFromCertificate(k.cert)
+				if err != nil {
+					t.Fatal(err)
+				}
+				enginetest.VerifyMessage(t, enginetest.Suite512, pub.Bytes(), attrs, sig)
+			}
+		})
+	}
+}
+
+// signedAttrs digs the first SignerInfo's signed attributes (as the SET
+// that is signed) and signature value out of a CMS.
+func signedAttrs(t *testing.T, der []byte) ([]byte, []byte) {
+	t.Helper()
+	var ci struct {
+		Type    asn1.ObjectIdentifier
+		Content asn1.RawValue `asn1:"explicit,tag:0"`
+	}
+	if _, err := asn1.Unmarshal(der, &ci); err != nil {
+		t.Fatal(err)
+	}
+	var sd struct {
+		Version          int
+		Digests          asn1.RawValue
+		EncapContentInfo asn1.RawValue
+		Certificates     asn1.RawValue `asn1:"optional,tag:0"`
+		CRLs             asn1.RawValue `asn1:"optional,tag:1"`
+		SignerInfos      asn1.RawValue
+	}
+	if _, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil {
+		t.Fatal(err)
+	}
+	var si struct {
+		Version     int
+		SID         asn1.RawValue
+		Digest      asn1.RawValue
+		SignedAttrs asn1.RawValue `asn1:"optional,tag:0"`
+		SigAlg      asn1.RawValue
+		Signature   []byte
+	}
+	if _, err := asn1.Unmarshal(sd.SignerInfos.Bytes, &si); err != nil {
+		t.Fatal(err)
+	}
+	attrs := bytes.Clone(si.SignedAttrs.FullBytes)
+	attrs[0] = 0x31 // [0] IMPLICIT is signed as a SET
+	return attrs, si.Signature
 }
