@@ -174,6 +174,25 @@ func TestDocsPaperCopy(t *testing.T) {
 	if code, _, stderr := runCLI(t, "", "docs", "paper-copy", id, "-o", out); code != 1 || !strings.Contains(stderr, "already exists") {
 		t.Errorf("over an existing file: %d %s", code, stderr)
 	}
+	// A CMS with its content attached, stored as it came: the content is
+	// printed, and the CMS's signer is in the table.
+	plain := filepath.Join(t.TempDir(), "letter.txt")
+	os.WriteFile(plain, []byte("Хат № 7: төлем жасалды.\n"), 0o600)
+	if code, _, stderr := runCLI(t, "Qwerty12\n", "sign", "--format", "cms", "--key", p.Find("gost/individual").P12Path, "--password-stdin", plain); code != 0 {
+		t.Fatalf("sign: %s", stderr)
+	}
+	signedCMS, _ := os.ReadFile(plain + ".cms")
+	cmsDoc := addDoc(t, "letter.txt.cms", string(signedCMS))
+	cmsCopy := filepath.Join(t.TempDir(), "letter.pdf")
+	if code, stdout, stderr := runCLI(t, "", "docs", "paper-copy", cmsDoc, "-o", cmsCopy, "--lang", "kk", "--trust", root); code != 0 || !strings.Contains(stdout, "1 signature(s)") {
+		t.Fatalf("paper-copy of a CMS: %d %s %s", code, stdout, stderr)
+	}
+	text, _ = exec.Command("pdftotext", "-enc", "UTF-8", cmsCopy, "-").Output()
+	for _, want := range []string{"Электрондық құжаттың көшірмесі", "Хат № 7: төлем жасалды.", p.Find("gost/individual").IIN} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("the CMS's copy lacks %q:\n%s", want, text)
+		}
+	}
 	bin := addDoc(t, "blob.bin", "\x00\x01\x02\xff\xfe")
 	if code, _, stderr := runCLI(t, "", "docs", "paper-copy", bin, "-o", filepath.Join(t.TempDir(), "b.pdf")); code != 1 || !strings.Contains(stderr, "docs export") {
 		t.Errorf("binary content: %d %s", code, stderr)

@@ -1,15 +1,19 @@
 package core
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/qoltanba/qoltanba/internal/atomicfile"
+	"github.com/qoltanba/qoltanba/signer/cms"
+	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/docsign"
 	"github.com/qoltanba/qoltanba/sync/papercopy"
 	"github.com/qoltanba/qoltanba/sync/store"
@@ -49,6 +53,16 @@ func (c *Core) PaperCopy(ctx context.Context, id store.ID, path, lang string, op
 	}
 	doc := papercopy.Document{ID: id.String(), Title: d.Title, FileName: d.Name, MediaType: d.MediaType, Content: content,
 		Language: lang, Printed: c.now()}
+	// A CMS with its content attached: the content is what is printed,
+	// and the CMS's own signatures are in the table.
+	if der, err := cms.Decode(content); err == nil {
+		if inner, err := cms.Content(der); err == nil {
+			doc.Content, doc.MediaType = inner, sniff(inner)
+			if ev, err := cms.Verify(content, nil); err == nil {
+				doc.Signatures = append(doc.Signatures, rowsOf(v.Verify(ctx, ev), lang)...)
+			}
+		}
+	}
 	for _, s := range sigs {
 		raw, err := c.Store.SignatureBytes(ctx, id, d.Version, s.Index)
 		if err != nil {
@@ -65,17 +79,7 @@ func (c *Core) PaperCopy(ctx context.Context, id store.ID, path, lang string, op
 				Result: papercopy.Result(lang, "TOTAL_FAILED") + ": " + err.Error()})
 			continue
 		}
-		for _, r := range v.Verify(ctx, ev).Signatures {
-			id := r.Signer
-			var roles []string
-			for _, role := range id.Roles {
-				roles = append(roles, string(role))
-			}
-			doc.Signatures = append(doc.Signatures, papercopy.Signature{Signer: strings.TrimSpace(id.CommonName + " " + givenIfNew(id.CommonName, id.GivenName)),
-				IIN: id.IIN, BIN: id.BIN, Organization: id.Organization, Role: strings.Join(roles, ", "),
-				Serial: id.SerialNumber, Issuer: id.Issuer, SigningTime: r.SigningTime, Timestamp: r.TimestampTime,
-				Result: papercopy.Result(lang, string(r.Indication))})
-		}
+		doc.Signatures = append(doc.Signatures, rowsOf(v.Verify(ctx, ev), lang)...)
 	}
 	if l, err := c.Store.Link(ctx, id); err == nil {
 		if a, err := c.Store.Account(ctx, l.Account); err == nil && a.PortalURL != "" {
@@ -106,4 +110,33 @@ func givenIfNew(cn, given string) string {
 		return ""
 	}
 	return given
+}
+
+// rowsOf is a verification report as the paper copy's table rows.
+func rowsOf(rep *pki.Report, lang string) []papercopy.Signature {
+	var rows []papercopy.Signature
+	for _, r := range rep.Signatures {
+		id := r.Signer
+		var roles []string
+		for _, role := range id.Roles {
+			roles = append(roles, string(role))
+		}
+		rows = append(rows, papercopy.Signature{Signer: strings.TrimSpace(id.CommonName + " " + givenIfNew(id.CommonName, id.GivenName)),
+			IIN: id.IIN, BIN: id.BIN, Organization: id.Organization, Role: strings.Join(roles, ", "),
+			Serial: id.SerialNumber, Issuer: id.Issuer, SigningTime: r.SigningTime, Timestamp: r.TimestampTime,
+			Result: papercopy.Result(lang, string(r.Indication))})
+	}
+	return rows
+}
+
+// sniff names the media type of content that came without a name (a
+// CMS's attached content).
+func sniff(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte("%PDF-")):
+		return "application/pdf"
+	case docsign.IsXMLMediaType(http.DetectContentType(b)) || bytes.HasPrefix(bytes.TrimSpace(b), []byte("<?xml")):
+		return "application/xml"
+	}
+	return http.DetectContentType(b)
 }
