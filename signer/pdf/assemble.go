@@ -95,26 +95,25 @@ func (a *assembler) reserve() int {
 
 // copy copies o from f, giving each indirect object its new number once.
 func (a *assembler) copy(f *File, o Object) (Object, error) {
-	if a.next > maxAssembled {
-		return nil, fmt.Errorf("pdf: assemble: more than %d objects", maxAssembled)
-	}
 	nb := a.copiers[f]
 	if nb == nil {
 		nb = &numbering{nums: map[int]int{}}
 		a.copiers[f] = nb
 	}
-	switch o := o.(type) {
-	case Ref:
-		if n, ok := nb.nums[o.Num]; ok {
+	return mapRefs(o, func(r Ref) (Object, error) {
+		if n, ok := nb.nums[r.Num]; ok {
 			return Ref{Num: n}, nil
 		}
+		if a.next > maxAssembled {
+			return nil, fmt.Errorf("pdf: assemble: more than %d objects", maxAssembled)
+		}
 		n := a.reserve()
-		nb.nums[o.Num] = n
-		target, err := f.Object(o.Num)
+		nb.nums[r.Num] = n
+		target, err := f.Object(r.Num)
 		if err != nil {
 			return nil, err
 		}
-		if _, isPage := target.(Dict); isPage && target.(Dict)["Type"] == Name("Page") {
+		if d, isDict := target.(Dict); isDict && d["Type"] == Name("Page") {
 			// A reference to another page (a link's destination): not copied.
 			a.set(n, []byte("null"))
 			return Ref{Num: n}, nil
@@ -125,30 +124,7 @@ func (a *assembler) copy(f *File, o Object) (Object, error) {
 		}
 		a.set(n, body)
 		return Ref{Num: n}, nil
-	case *Stream:
-		return nil, fmt.Errorf("pdf: assemble: a direct stream")
-	case Dict:
-		out := Dict{}
-		for k, v := range o {
-			cv, err := a.copy(f, v)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = cv
-		}
-		return out, nil
-	case Array:
-		out := make(Array, len(o))
-		for i, v := range o {
-			cv, err := a.copy(f, v)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = cv
-		}
-		return out, nil
-	}
-	return o, nil
+	})
 }
 
 // body is an indirect object's new bytes (a stream's raw data copied as

@@ -384,25 +384,44 @@ func clone(d Dict) Dict {
 // renumbered replaces the appearance's placeholder references Ref{-1-i}
 // with Ref{first+i}.
 func renumbered(o Object, first int) Object {
+	out, _ := mapRefs(o, func(r Ref) (Object, error) {
+		if r.Num < 0 {
+			return Ref{Num: first - 1 - r.Num}, nil
+		}
+		return r, nil
+	})
+	return out
+}
+
+// mapRefs rebuilds o (a dictionary, an array, or any object inside them)
+// with every reference replaced by what ref makes of it: the one walk
+// behind renumbering and copying objects from one file to another.
+func mapRefs(o Object, ref func(Ref) (Object, error)) (Object, error) {
 	switch o := o.(type) {
 	case Ref:
-		if o.Num < 0 {
-			return Ref{Num: first - 1 - o.Num}
-		}
-	case Array:
-		out := make(Array, len(o))
-		for i, e := range o {
-			out[i] = renumbered(e, first)
-		}
-		return out
+		return ref(o)
 	case Dict:
 		out := Dict{}
 		for k, v := range o {
-			out[k] = renumbered(v, first)
+			mv, err := mapRefs(v, ref)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = mv
 		}
-		return out
+		return out, nil
+	case Array:
+		out := make(Array, len(o))
+		for i, v := range o {
+			mv, err := mapRefs(v, ref)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = mv
+		}
+		return out, nil
 	}
-	return o
+	return o, nil
 }
 
 // writeStream writes a stream object's dictionary (with /Length) and data.

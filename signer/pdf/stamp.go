@@ -153,58 +153,41 @@ type copier struct {
 }
 
 func (c *copier) copy(o Object) (Object, error) {
-	switch o := o.(type) {
-	case Ref:
-		if i, ok := c.nums[o.Num]; ok {
-			return Ref{Num: -1 - i}, nil
-		}
-		i := len(c.objs)
-		c.nums[o.Num] = i
-		c.objs = append(c.objs, nil)
-		target, err := c.f.Object(o.Num)
-		if err != nil {
-			return nil, err
-		}
-		copied, err := c.copy(target)
-		if err != nil {
-			return nil, err
-		}
-		c.objs[i] = copied
-		return Ref{Num: -1 - i}, nil
-	case *Stream:
-		d, err := c.copy(o.Dict)
-		if err != nil {
-			return nil, err
-		}
-		raw := make([]byte, o.Length)
-		if _, err := c.f.r.ReadAt(raw, o.Offset); err != nil {
-			return nil, err
-		}
-		sd := d.(Dict)
-		delete(sd, "Length")
-		return &NewStream{Dict: sd, Data: raw}, nil
-	case Dict:
-		out := Dict{}
-		for k, v := range o {
-			cv, err := c.copy(v)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = cv
-		}
-		return out, nil
-	case Array:
-		out := make(Array, len(o))
-		for i, v := range o {
-			cv, err := c.copy(v)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = cv
-		}
-		return out, nil
+	s, ok := o.(*Stream)
+	if !ok {
+		return mapRefs(o, c.ref)
 	}
-	return o, nil
+	d, err := mapRefs(s.Dict, c.ref)
+	if err != nil {
+		return nil, err
+	}
+	raw := make([]byte, s.Length)
+	if _, err := c.f.r.ReadAt(raw, s.Offset); err != nil {
+		return nil, err
+	}
+	sd := d.(Dict)
+	delete(sd, "Length")
+	return &NewStream{Dict: sd, Data: raw}, nil
+}
+
+// ref gives an indirect object its placeholder, copying it the first time.
+func (c *copier) ref(r Ref) (Object, error) {
+	if i, ok := c.nums[r.Num]; ok {
+		return Ref{Num: -1 - i}, nil
+	}
+	i := len(c.objs)
+	c.nums[r.Num] = i
+	c.objs = append(c.objs, nil)
+	target, err := c.f.Object(r.Num)
+	if err != nil {
+		return nil, err
+	}
+	copied, err := c.copy(target)
+	if err != nil {
+		return nil, err
+	}
+	c.objs[i] = copied
+	return Ref{Num: -1 - i}, nil
 }
 
 // stampWords are the stamp's words, by language.
