@@ -424,6 +424,7 @@ func TestVisibleStamp(t *testing.T) {
 	if !bytes.Contains(data, []byte("/FontFile2")) || !bytes.Contains(data, []byte("/Subtype /Form")) {
 		t.Error("no embedded font or form XObject in the update")
 	}
+	t.Logf("the update with the stamp: %d bytes", len(data)-len(mustRead(t, "xrefstream.pdf")))
 	if len(data)-len(mustRead(t, "xrefstream.pdf")) > 120<<10 {
 		t.Errorf("the update is %d KB: the font is not a subset", (len(data)-len(mustRead(t, "xrefstream.pdf")))>>10)
 	}
