@@ -213,11 +213,12 @@ func (g *App) exportDocument(id store.ID, path string) {
 // the number of signatures in it.
 func (g *App) writeEvidence(id store.ID, path string, done func(signatures int, err error)) {
 	g.syncCoreSettings()
+	lang := Language()
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		n := 0
-		x, err := g.core.ExportEvidence(ctx, id, path, core.VerifyOptions{})
+		x, err := g.core.ExportEvidence(ctx, id, path, core.VerifyOptions{}, lang)
 		if err == nil {
 			n = len(x.Package.Reports)
 		}

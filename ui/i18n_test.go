@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/qoltanba/qoltanba/assets/translations"
+	"github.com/qoltanba/qoltanba/internal/reportwords"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
@@ -95,7 +96,7 @@ func TestTranslationsComplete(t *testing.T) {
 		store.ActionState, store.ActionKey, store.ActionDelete, store.ActionExchange} {
 		used["journal."+string(a)] = true
 	}
-	for _, c := range messageCodes {
+	for _, c := range reportwords.MessageCodes {
 		used["msg."+c] = true
 	}
 	// The portal's words (sync/api's enums and the store's sync states).

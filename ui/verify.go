@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/qoltanba/qoltanba/internal/core"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/qoltanba/qoltanba/internal/core"
+	"github.com/qoltanba/qoltanba/internal/reportwords"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -348,38 +350,7 @@ func messageText(m pki.Message) string {
 
 // reportLabels are pki.TextLabels in the user's language, for the details
 // view and the text export.
-func reportLabels() pki.TextLabels {
-	l := pki.TextLabels{
-		Signature: T("report.signature"), Of: T("report.of"), Signer: T("report.signer"), Organization: T("field.organization"),
-		Roles: T("field.role"), Certificate: T("verify.certificate"), Serial: T("report.serial"), Valid: T("report.valid"), To: T("report.to"),
-		SignedAt: T("verify.when"), Claimed: T("verify.byClaim"), Timestamp: T("verify.byTimestamp"), NoTime: T("report.noTime"),
-		Digest: T("report.digest"), Algorithm: T("field.algorithm"),
-		StatusAtSigning: T("verify.statusAtSigning"), StatusNow: T("verify.statusNow"), RevokedAt: T("status.revoked"),
-		Chain: T("verify.chain"), Anchor: T("report.anchor"), Note: T("report.note"), Warning: T("report.warning"), Error: T("report.error"),
-		Partial: T("report.partial"),
-		Result:  T("report.result"), Signatures: T("report.signatures"), None: T("verify.noSignatures"), Offline: T("verify.offline"),
-		Indications: map[pki.Indication]string{},
-		Statuses:    map[pki.CertStatusValue]string{},
-		Messages:    map[string]string{},
-	}
-	for _, i := range []pki.Indication{pki.TotalPassed, pki.Indeterminate, pki.TotalFailed} {
-		l.Indications[i] = T("verdict."+string(i)) + " (" + string(i) + ")"
-	}
-	for _, s := range []pki.CertStatusValue{pki.StatusGood, pki.StatusRevoked, pki.StatusUnknown} {
-		l.Statuses[s] = T("status." + string(s))
-	}
-	for _, code := range messageCodes {
-		l.Messages[code] = T("msg." + code)
-	}
-	return l
-}
-
-var messageCodes = []string{
-	pki.MsgRevokedAfterSigning, pki.MsgExpiredAfterSigning, pki.MsgStatusFromCache, pki.MsgStaleRevocation,
-	pki.MsgRevocationError, pki.MsgCAStatusUnknown, pki.MsgTimestampRejected, pki.MsgNoSigningTime,
-	pki.MsgAuthenticationKey, pki.MsgUnboundCertificate, pki.MsgFormat, pki.MsgCrypto, pki.MsgChain,
-	pki.MsgValidity, pki.MsgRevoked,
-}
+func reportLabels() pki.TextLabels { return reportwords.Labels(Language()) }
 
 // reportBytes is the report as text (in the user's language) or JSON.
 func reportBytes(r *pki.Report, kind string) ([]byte, error) {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 )
 
 //go:embed *.json
@@ -46,19 +47,37 @@ func All() (map[string][]byte, error) {
 
 // Text returns the text of key in language code, falling back to English,
 // then to the key itself: for faces without Fyne's translation machinery
-// (the CLI's bridge doctor). Template fields are left as they are.
+// (the CLI, what the core writes for people). Template fields are left as
+// they are. Each file is parsed once.
 func Text(code, key string) string {
 	for _, c := range []string{code, "en"} {
-		data, err := File(c)
-		if err != nil {
-			continue
-		}
-		var m map[string]string
-		if json.Unmarshal(data, &m) == nil && m[key] != "" {
+		if m := table(c); m[key] != "" {
 			return m[key]
 		}
 	}
 	return key
+}
+
+var (
+	tablesMu sync.Mutex
+	tables   = map[string]map[string]string{}
+)
+
+// table is a language's texts by key (nil for an unknown language).
+func table(code string) map[string]string {
+	tablesMu.Lock()
+	defer tablesMu.Unlock()
+	if m, ok := tables[code]; ok {
+		return m
+	}
+	var m map[string]string
+	if data, err := File(code); err == nil {
+		if json.Unmarshal(data, &m) != nil {
+			m = nil
+		}
+	}
+	tables[code] = m
+	return m
 }
 
 // SystemLanguage maps a locale name ("ru_RU.UTF-8", "kk-KZ") to kk, ru or

@@ -157,5 +157,5 @@ func agreementsExport(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return withHint(portalError(err), "'qoltanba agreements list' shows what you accepted")
 	}
-	return exportPackage(ctx, s, e.Core, statement.Document, *out, core.VerifyOptions{Offline: *offline, Trust: trust}, *p.asJSON)
+	return exportPackage(ctx, s, e.Core, statement.Document, *out, core.VerifyOptions{Offline: *offline, Trust: trust}, programLanguage(*p.dir), *p.asJSON)
 }

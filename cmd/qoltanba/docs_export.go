@@ -38,6 +38,7 @@ func docsExport(ctx context.Context, s stdio, args []string) error {
 	fs.Var(&trust, "trust", "trust the root certificates in `FILE_OR_DIR` (repeatable)")
 	offline := fs.Bool("offline", false, "no network: package the revocation data already cached")
 	asJSON := fs.Bool("json", false, "print JSON")
+	lang := fs.String("lang", "", "the `LANGUAGE` of README.txt and report.txt: kk, ru or en (English beside the others; default: the program's)")
 	dir := dataDirFlag(fs)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -54,12 +55,18 @@ func docsExport(ctx context.Context, s stdio, args []string) error {
 		return err
 	}
 	defer closeCore(c)
-	return exportPackage(ctx, s, c, d.ID, *out, core.VerifyOptions{Offline: *offline, Trust: trust}, *asJSON)
+	if *lang == "" {
+		*lang = programLanguage(*dir)
+	}
+	if !slices.Contains(papercopy.Languages, *lang) {
+		return usagef("--lang is kk, ru or en")
+	}
+	return exportPackage(ctx, s, c, d.ID, *out, core.VerifyOptions{Offline: *offline, Trust: trust}, *lang, *asJSON)
 }
 
 // exportPackage writes a document's evidence package and says what is in it.
-func exportPackage(ctx context.Context, s stdio, c *core.Core, id store.ID, out string, opts core.VerifyOptions, asJSON bool) error {
-	x, err := c.ExportEvidence(ctx, id, out, opts)
+func exportPackage(ctx context.Context, s stdio, c *core.Core, id store.ID, out string, opts core.VerifyOptions, lang string, asJSON bool) error {
+	x, err := c.ExportEvidence(ctx, id, out, opts, lang)
 	if err != nil {
 		return verificationError(err)
 	}

@@ -110,7 +110,7 @@ type Exported struct {
 // ExportEvidence writes the evidence package of a document (content,
 // signatures, certificates, revocation data, reports, journal) to path, and
 // journals the export with the package's digest.
-func (c *Core) ExportEvidence(ctx context.Context, id store.ID, path string, opts VerifyOptions) (*Exported, error) {
+func (c *Core) ExportEvidence(ctx context.Context, id store.ID, path string, opts VerifyOptions, lang string) (*Exported, error) {
 	if c.Store == nil {
 		return nil, ErrNoStore
 	}
@@ -122,7 +122,7 @@ func (c *Core) ExportEvidence(ctx context.Context, id store.ID, path string, opt
 	if err != nil {
 		return nil, err
 	}
-	pkg, err := evidence.Build(ctx, c.Store, id, v, c.now())
+	pkg, err := evidence.Build(ctx, c.Store, id, v, c.now(), evidence.InLanguage(lang))
 	if err != nil {
 		return nil, fmt.Errorf("export %s: %w", id, err)
 	}

@@ -9,11 +9,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/qoltanba/qoltanba/assets/translations"
+	"github.com/qoltanba/qoltanba/internal/reportwords"
 	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/docsign"
@@ -49,14 +52,28 @@ func (p *Package) addJSON(path string, v any) error {
 // Build gathers a document's evidence from the store and verifies every
 // signature with v now (online unless v.Offline), keeping the chains and
 // the revocation data that verification used (from v.Cache).
-func Build(ctx context.Context, st store.Store, id store.ID, v *pki.Verifier, now time.Time) (*Package, error) {
+func Build(ctx context.Context, st store.Store, id store.ID, v *pki.Verifier, now time.Time, opts ...Option) (*Package, error) {
 	d, err := st.Document(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	o := buildOptions{lang: "en"}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	b := &builder{st: st, id: id, v: v, p: &Package{Files: map[string][]byte{}}, doc: DocumentFile{Document: d},
 		contents: map[uint32][]byte{}, certs: map[string]*x509.Certificate{}, revSeen: map[string]bool{}}
-	b.p.add(pathReadme, []byte(readme))
+	// README and report.txt in the language asked, and in English beside
+	// them when that is another.
+	b.langs = []string{o.lang}
+	if o.lang != "en" {
+		b.langs = append(b.langs, "en")
+	}
+	b.text = map[string]*bytes.Buffer{}
+	for _, l := range b.langs {
+		b.text[l] = new(bytes.Buffer)
+		b.p.add(localized(pathReadme, l, o.lang), []byte(translations.Text(l, "evidence.readme")))
+	}
 	versions, err := st.Versions(ctx, id)
 	if err != nil {
 		return nil, err
@@ -118,7 +135,34 @@ type builder struct {
 	chains  []ChainFile
 	revs    []RevocationFile
 	revSeen map[string]bool
-	text    bytes.Buffer // report.txt
+	// text is report.txt by language; langs the languages, the package's first.
+	text  map[string]*bytes.Buffer
+	langs []string
+}
+
+// Option adjusts Build.
+type Option func(*buildOptions)
+
+type buildOptions struct{ lang string }
+
+// InLanguage writes README.txt and report.txt in a language (kk, ru, en),
+// with README.en.txt and report.en.txt beside them when it is not English.
+func InLanguage(code string) Option {
+	return func(o *buildOptions) {
+		if code == "kk" || code == "ru" || code == "en" {
+			o.lang = code
+		}
+	}
+}
+
+// localized is path for a language: itself in the package's own, with
+// .<lang> before the extension in the other.
+func localized(path, lang, own string) string {
+	if lang == own {
+		return path
+	}
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "." + lang + ext
 }
 
 // addContent adds a version's content.
@@ -155,11 +199,14 @@ func (b *builder) addSignature(ctx context.Context, ver store.Version, s store.S
 	}
 	report := b.v.Verify(ctx, ev)
 	b.p.Reports = append(b.p.Reports, ReportFile{Version: ver.Number, Index: s.Index, Report: report})
-	fmt.Fprintf(&b.text, "=== Version %d, signature %d (%s) ===\n", ver.Number, s.Index, s.Format)
-	if err := report.Text(&b.text); err != nil {
-		return err
+	for _, l := range b.langs {
+		labels := reportwords.Labels(l)
+		fmt.Fprintf(b.text[l], "=== v%d · %s %d (%s) ===\n", ver.Number, labels.Signature, s.Index, s.Format)
+		if err := report.TextWith(b.text[l], labels); err != nil {
+			return err
+		}
+		b.text[l].WriteString("\n")
 	}
-	b.text.WriteString("\n")
 	m, err := b.v.Material(ctx, ev, report)
 	if err != nil {
 		return err
@@ -297,10 +344,12 @@ func (b *builder) addIndexes() error {
 			return err
 		}
 	}
-	if len(b.p.Reports) == 0 {
-		b.text.WriteString("The document carries no signatures.\n")
+	for _, l := range b.langs {
+		if len(b.p.Reports) == 0 {
+			b.text[l].WriteString(reportwords.Labels(l).None + "\n")
+		}
+		b.p.add(localized(pathReportText, l, b.langs[0]), b.text[l].Bytes())
 	}
-	b.p.add(pathReportText, b.text.Bytes())
 	return nil
 }
 
@@ -364,33 +413,3 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
-
-const readme = `Qoltanba evidence package
-==========================
-
-This archive holds a document kept by Qoltanba, every signature made or
-received on it, and what is needed to check them without a network:
-
-  manifest.json             SHA-256 and size of every other file
-  document.json             the document, its versions and signatures
-  content/                  each version's content
-  signatures/               each signature (XML: the signed document; .p7s: CMS, DER)
-  certificates/             signer and CA certificates, named by SHA-256
-  chains.json               the certificate chain of each signature
-  revocation/, revocation.json   the OCSP responses and CRLs used
-  report.txt, report.json   the verification reports when the package was made
-  journal/                  Qoltanba's hash-chained journal from the document's
-                            import to the moment of export, and its encoding
-  receipts/, receipts.json  a portal's signed receipts of the document (CMS,
-                            attached: what the portal received, when, and its
-                            verdict) and the request each acknowledges
-  agreement/, agreement.json   for an agreement's acceptance: the text that
-                            was accepted (its SHA-256 is in the signed
-                            statement's <textSha256>)
-
-To check everything:   qoltanba docs verify-package THIS.zip [--trust ROOT.cer]
-By hand: sha256sum each file against manifest.json; check each signature
-with the content (openssl cms -verify -binary -content FILE -inform DER …,
-xmlsec1 --verify …); check the journal as journal/ENCODING.txt describes and
-compare its head with 'qoltanba journal verify' on the original computer.
-`

@@ -290,3 +290,28 @@ func TestWriteFileAtomicAndCheckFile(t *testing.T) {
 		t.Fatalf("untrusted: %v %+v", err, r.Problems)
 	}
 }
+
+// TestPackageLanguage: a package made in Russian has its README and report
+// in Russian, English beside them, and still checks.
+func TestPackageLanguage(t *testing.T) {
+	f := newFixture(t, "act.txt", "Акт\n", docsign.Options{}, "gost/legal_head")
+	pkg, err := Build(context.Background(), f.st, f.id, f.v, time.Now(), InLanguage("ru"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	pkg.WriteZip(&buf)
+	files, err := Read(bytes.NewReader(buf.Bytes()), int64(buf.Len()), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{"README.txt": "Пакет доказательств Qoltanba", "README.en.txt": "Qoltanba evidence package",
+		"report.txt": "Подпись действительна (TOTAL_PASSED)", "report.en.txt": "The signature is valid (TOTAL_PASSED)"} {
+		if !strings.Contains(string(files[path]), want) {
+			t.Errorf("%s lacks %q:\n%s", path, want, files[path])
+		}
+	}
+	if r := f.check(t, files); len(r.Problems) != 0 || r.Indication != pki.TotalPassed {
+		t.Errorf("the Russian package: %+v", r.Problems)
+	}
+}
