@@ -309,6 +309,9 @@ func statusText(c pki.CertStatusReport) string {
 	}
 	if c.Source != "" && c.Source != "unknown" {
 		src := c.Source
+		if src == "cache" {
+			src = T("report.sourceCache")
+		}
 		if c.Via != "" {
 			src += " (" + c.Via + ")"
 		}

@@ -32,6 +32,15 @@ func Labels(lang string) pki.TextLabels {
 		Indications: map[pki.Indication]string{},
 		Statuses:    map[pki.CertStatusValue]string{},
 		Messages:    map[string]string{},
+		RoleNames:   map[pki.Role]string{},
+		Sources:     map[string]string{"cache": t("report.sourceCache")},
+		Scopes: map[string]string{"attached content": t("report.scopeAttached"), "detached data": t("report.scopeDetached"),
+			"whole document": t("report.scopeWhole"), "digest only": t("report.scopeDigest")},
+		Fetched: t("report.fetched"),
+	}
+	for _, r := range []pki.Role{pki.RoleIndividual, pki.RoleLegal, pki.RoleHead, pki.RoleSigner, pki.RoleFinancial, pki.RoleHR,
+		pki.RoleEmployee, pki.RoleInfoSystem, pki.RoleTreasury} {
+		l.RoleNames[r] = t("role." + string(r))
 	}
 	for _, i := range []pki.Indication{pki.TotalPassed, pki.Indeterminate, pki.TotalFailed} {
 		l.Indications[i] = t("verdict."+string(i)) + " (" + string(i) + ")"

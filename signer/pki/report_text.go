@@ -22,6 +22,14 @@ type TextLabels struct {
 	Indications                                             map[Indication]string
 	Statuses                                                map[CertStatusValue]string
 	Messages                                                map[string]string
+	// RoleNames name roles (the role itself when missing), Sources the
+	// status sources ("cache"; OCSP and CRL stay as they are), Scopes the
+	// fixed scopes a format names ("attached content"); Fetched says when a
+	// cached status was fetched.
+	RoleNames map[Role]string
+	Sources   map[string]string
+	Scopes    map[string]string
+	Fetched   string
 }
 
 // EnglishLabels are the default labels.
@@ -38,6 +46,7 @@ var EnglishLabels = TextLabels{
 		TotalPassed: "VALID (TOTAL_PASSED)", TotalFailed: "INVALID (TOTAL_FAILED)", Indeterminate: "CANNOT BE CONFIRMED (INDETERMINATE)",
 	},
 	Statuses: map[CertStatusValue]string{StatusGood: "good", StatusRevoked: "revoked", StatusUnknown: "unknown"},
+	Fetched:  "fetched",
 }
 
 // Text writes the report for people, in English.
@@ -74,7 +83,11 @@ func (s *SignatureReport) text(w *bufio.Writer, l TextLabels, n, total int) {
 	}
 	head := fmt.Sprintf("%s %d %s %d", l.Signature, n, l.Of, total)
 	if s.Format != "" || s.Scope != "" {
-		head += " (" + strings.Trim(s.Format+", "+s.Scope, ", ") + ")"
+		scope := s.Scope
+		if t, ok := l.Scopes[scope]; ok {
+			scope = t
+		}
+		head += " (" + strings.Trim(formatText(s.Format)+", "+scope, ", ") + ")"
 	}
 	if s.Test {
 		head += " TEST"
@@ -106,6 +119,9 @@ func (s *SignatureReport) text(w *bufio.Writer, l TextLabels, n, total int) {
 			roles := make([]string, len(id.Roles))
 			for i, r := range id.Roles {
 				roles[i] = string(r)
+				if t, ok := l.RoleNames[r]; ok {
+					roles[i] = t
+				}
 			}
 			line(l.Roles, strings.Join(roles, ", "))
 		}
@@ -179,6 +195,9 @@ func (c CertStatusReport) text(l TextLabels) string {
 		}
 	}
 	src := c.Source
+	if t, ok := l.Sources[src]; ok {
+		src = t
+	}
 	if c.Via != "" {
 		src += " " + c.Via
 	}
@@ -186,7 +205,11 @@ func (c CertStatusReport) text(l TextLabels) string {
 		src += ", " + stamp(c.Date)
 	}
 	if c.Source == "cache" && !c.FetchedAt.IsZero() {
-		src += ", fetched " + stamp(c.FetchedAt)
+		fetched := l.Fetched
+		if fetched == "" {
+			fetched = "fetched"
+		}
+		src += ", " + fetched + " " + stamp(c.FetchedAt)
 	}
 	return s + " (" + src + ")"
 }
@@ -203,4 +226,15 @@ func day(t time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format("2006-01-02")
+}
+
+// formatText names a signature format as people write it.
+func formatText(f string) string {
+	switch f {
+	case "xmldsig":
+		return "XMLDSig"
+	case "cms", "pdf", "raw":
+		return strings.ToUpper(f)
+	}
+	return f
 }
