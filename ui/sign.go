@@ -99,15 +99,16 @@ func (g *App) signScreen() fyne.CanvasObject {
 	if !s.busy {
 		progress.Hide()
 	}
-	body.Add(container.NewBorder(nil, nil, nil, nil, container.NewHBox(s.signBtn)))
-	body.Add(progress)
 	switch {
 	case s.errText != "":
 		body.Add(banner(levelBad, T("sign.failed"), s.errText))
 	case s.result != "":
 		body.Add(g.signResult())
 	}
-	return page(T("sign.title"), T("sign.subtitle"), body)
+	// The Sign button and the progress stay in view below the cards, at
+	// any window height.
+	footer := container.NewBorder(nil, nil, container.NewHBox(s.signBtn), nil, progress)
+	return pageWithFooter(T("sign.title"), T("sign.subtitle"), body, footer)
 }
 
 // signDialogFolder is where the Sign screen's file dialog opens: the

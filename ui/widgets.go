@@ -127,6 +127,12 @@ func card(title string, content fyne.CanvasObject) fyne.CanvasObject {
 // page frames a screen: a title, a line saying what the screen is for, and
 // the body, scrolled when the window is small.
 func page(title, subtitle string, body fyne.CanvasObject) fyne.CanvasObject {
+	return pageWithFooter(title, subtitle, body, nil)
+}
+
+// pageWithFooter is page with a footer that stays in view below the
+// scrolled body: a screen's main action, visible at any window height.
+func pageWithFooter(title, subtitle string, body, footer fyne.CanvasObject) fyne.CanvasObject {
 	t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.SizeName = theme.SizeNameHeadingText
 	head := container.NewVBox(t)
@@ -136,7 +142,10 @@ func page(title, subtitle string, body fyne.CanvasObject) fyne.CanvasObject {
 		head.Add(s)
 	}
 	head.Add(widget.NewSeparator())
-	return container.NewBorder(container.NewPadded(head), nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	if footer != nil {
+		footer = container.NewVBox(widget.NewSeparator(), container.NewPadded(footer))
+	}
+	return container.NewBorder(container.NewPadded(head), footer, nil, nil, container.NewVScroll(container.NewPadded(body)))
 }
 
 // wrapped is a word-wrapped label.
