@@ -1,15 +1,13 @@
 package core
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/qoltanba/qoltanba/signer/pdf"
+	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/docsign"
 	"github.com/qoltanba/qoltanba/sync/evidence"
 	"github.com/qoltanba/qoltanba/sync/store"
@@ -59,38 +57,13 @@ func (c *Core) recordArrived(ctx context.Context, d store.Document, content []by
 	if !strings.HasPrefix(strings.ToLower(d.MediaType), "application/pdf") {
 		return d, nil
 	}
-	f, err := pdf.Open(bytes.NewReader(content), int64(len(content)))
-	if err != nil {
-		return d, nil
-	}
-	evs, sigs, err := pdf.Verify(f)
-	if err != nil {
-		return d, nil // unsigned, or nothing to record
-	}
-	v, err := c.Verifier(VerifyOptions{})
-	if err != nil {
+	sigs, err := docsign.ArrivedPDF(ctx, func() (*pki.Verifier, error) { return c.Verifier(VerifyOptions{}) }, content)
+	if err != nil || len(sigs) == 0 {
 		return d, err
 	}
-	var adds []store.SignatureAdd
-	for i, s := range sigs {
-		if len(s.CMS) == 0 {
-			continue // nothing to keep: the file keeps it, and verify says why
-		}
-		report := v.Verify(ctx, evs[i:i+1])
-		reportJSON, err := json.Marshal(report)
-		if err != nil {
-			return d, err
-		}
-		r := report.Signatures[0]
-		when := r.SigningTime
-		if when.IsZero() {
-			when = report.VerifiedAt
-		}
-		adds = append(adds, store.SignatureAdd{Document: d.ID, Version: d.Version, Sig: store.NewSignature{Format: docsign.FormatPDF,
-			Detached: true, Bytes: s.CMS, Signer: store.SignerOf(r.Signer), SigningTime: when, Origin: "received", Report: reportJSON}})
-	}
-	if len(adds) == 0 {
-		return d, nil
+	adds := make([]store.SignatureAdd, len(sigs))
+	for i, ns := range sigs {
+		adds[i] = store.SignatureAdd{Document: d.ID, Version: d.Version, Sig: ns}
 	}
 	if _, err := c.Store.AddSignatures(ctx, adds); err != nil {
 		return d, fmt.Errorf("record the signatures inside %s: %w", d.Name, err)

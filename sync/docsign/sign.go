@@ -83,11 +83,7 @@ func RecordWith(ctx context.Context, p *Plan, sig []byte, cert *x509.Certificate
 	if err != nil {
 		return nil, fmt.Errorf("encode report: %w", err)
 	}
-	mine := pickOwn(report, cert)
-	signingTime := mine.SigningTime
-	if signingTime.IsZero() {
-		signingTime = report.VerifiedAt
-	}
+	signingTime := signingTimeOf(report, pickOwn(report, cert))
 	format := "cms"
 	if p.Options.Format == FormatXML {
 		format = "xmldsig"
@@ -207,29 +203,23 @@ func RecordPDF(ctx context.Context, st store.Store, p *Plan, signedPDF, mine []b
 	var res *Result
 	var news []store.NewSignature
 	for i, s := range sigs {
-		sum := store.Digest32(sha256.Sum256(s.CMS))
-		if prev, ok := known[sum]; ok && !bytes.Equal(s.CMS, mine) {
+		if len(s.CMS) == 0 {
+			continue // nothing to keep: the file keeps it, and verify says why
+		}
+		own := bytes.Equal(s.CMS, mine)
+		if prev, ok := known[store.Digest32(sha256.Sum256(s.CMS))]; ok && !own {
 			news = append(news, store.NewSignature{Format: FormatPDF, Detached: true, Bytes: s.CMS, Signer: prev.Signer,
 				SigningTime: prev.SigningTime, Origin: prev.Origin, Report: prev.Report})
 			continue
 		}
-		report := v.Verify(ctx, evs[i:i+1])
-		own := bytes.Equal(s.CMS, mine)
-		if own && report.Worst() == pki.TotalFailed {
-			return nil, &InvalidError{Report: report}
-		}
-		reportJSON, err := json.Marshal(report)
+		ns, report, err := receivedPDF(ctx, v, evs[i], s.CMS)
 		if err != nil {
-			return nil, fmt.Errorf("encode report: %w", err)
+			return nil, err
 		}
-		r := pickOwn(report, cert)
-		signingTime := r.SigningTime
-		if signingTime.IsZero() {
-			signingTime = report.VerifiedAt
-		}
-		ns := store.NewSignature{Format: FormatPDF, Detached: true, Bytes: s.CMS, Signer: store.SignerOf(r.Signer),
-			SigningTime: signingTime, Origin: "received", Report: reportJSON}
 		if own {
+			if report.Worst() == pki.TotalFailed {
+				return nil, &InvalidError{Report: report}
+			}
 			ns.Origin, ns.Signer = "made", store.SignerOf(pki.IdentityOf(cert, time.Now()))
 			res = &Result{Report: report, Evidence: evs[i : i+1], Bytes: s.CMS}
 		}
@@ -248,4 +238,59 @@ func RecordPDF(ctx context.Context, st store.Store, p *Plan, signedPDF, mine []b
 		}
 	}
 	return res, nil
+}
+
+// ArrivedPDF is the signatures a PDF carries, each verified now, as the
+// store keeps received ones; none when it carries none or is not a PDF
+// this package reads. The verifier is made only for a signed PDF.
+func ArrivedPDF(ctx context.Context, verifier func() (*pki.Verifier, error), content []byte) ([]store.NewSignature, error) {
+	f, err := pdf.Open(bytes.NewReader(content), int64(len(content)))
+	if err != nil {
+		return nil, nil
+	}
+	evs, sigs, err := pdf.Verify(f)
+	if err != nil {
+		return nil, nil // unsigned, or nothing to record
+	}
+	v, err := verifier()
+	if err != nil {
+		return nil, err
+	}
+	var out []store.NewSignature
+	for i, s := range sigs {
+		if len(s.CMS) == 0 {
+			continue // nothing to keep: the file keeps it, and verify says why
+		}
+		ns, _, err := receivedPDF(ctx, v, evs[i], s.CMS)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ns)
+	}
+	return out, nil
+}
+
+// receivedPDF verifies one signature found inside a PDF and describes it
+// as a received signature, with its report.
+func receivedPDF(ctx context.Context, v *pki.Verifier, ev pki.Evidence, cmsDER []byte) (store.NewSignature, *pki.Report, error) {
+	report := v.Verify(ctx, []pki.Evidence{ev})
+	reportJSON, err := json.Marshal(report)
+	if err != nil {
+		return store.NewSignature{}, nil, fmt.Errorf("encode report: %w", err)
+	}
+	var r pki.SignatureReport
+	if len(report.Signatures) > 0 {
+		r = report.Signatures[0]
+	}
+	return store.NewSignature{Format: FormatPDF, Detached: true, Bytes: cmsDER, Signer: store.SignerOf(r.Signer),
+		SigningTime: signingTimeOf(report, r), Origin: "received", Report: reportJSON}, report, nil
+}
+
+// signingTimeOf is the time a stored signature is said to be made: the
+// verdict's, else when it was verified.
+func signingTimeOf(report *pki.Report, r pki.SignatureReport) time.Time {
+	if r.SigningTime.IsZero() {
+		return report.VerifiedAt
+	}
+	return r.SigningTime
 }
