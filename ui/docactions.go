@@ -61,7 +61,7 @@ func (g *App) docSignDialog(id store.ID) {
 		}
 	}
 	box := container.NewVBox(bold(det.doc.Title), widget.NewLabel(T("sign.key")), sel)
-	isPDF := isPDFType(det.doc.MediaType)
+	isPDF := docsign.IsPDFMediaType(det.doc.MediaType)
 	choice.inside = isPDF
 	if docsign.IsXMLMediaType(det.doc.MediaType) {
 		box.Add(wrapped(T("sign.xmlNote")))
@@ -258,9 +258,4 @@ func (g *App) paperCopy(id store.ID, path string) {
 			g.loadDetail(id)
 		})
 	}()
-}
-
-// isPDFType says whether a stored document is a PDF.
-func isPDFType(mediaType string) bool {
-	return strings.HasPrefix(strings.ToLower(mediaType), "application/pdf")
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strings"
 
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer"
@@ -65,12 +64,8 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 	if opts.Format == "" && !opts.Detached {
 		// A PDF is signed inside unless asked otherwise (the Documents
 		// screen does the same).
-		if st, err := openStore(*dir); err == nil {
-			d, derr := st.Document(ctx, id)
-			st.Close()
-			if derr == nil && strings.HasPrefix(strings.ToLower(d.MediaType), "application/pdf") {
-				opts.Format = docsign.FormatPDF
-			}
+		if d, err := c.Store.Document(ctx, id); err == nil && docsign.IsPDFMediaType(d.MediaType) {
+			opts.Format = docsign.FormatPDF
 		}
 	}
 	fmt.Fprintf(s.err, "Signing document %s\n", id)

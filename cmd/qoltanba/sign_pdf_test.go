@@ -74,3 +74,20 @@ func TestSignPDF(t *testing.T) {
 		}
 	}
 }
+
+// TestDocsSignPDF: a stored PDF is signed inside by default: the signed
+// PDF is its second version, the signature's format pdf.
+func TestDocsSignPDF(t *testing.T) {
+	p, _ := servedPKI(t)
+	t.Setenv(dataDirEnv, t.TempDir())
+	src, err := os.ReadFile(filepath.Join("..", "..", "signer", "pdf", "testdata", "table.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := addDoc(t, "act.pdf", string(src))
+	code, stdout, stderr := runCLI(t, "Qwerty12\n", "docs", "sign", id, "--key", p.Find("gost/legal_head").P12Path, "--password-stdin",
+		"--trust", p.Root(testpki.FamilyGOST).CertPath, "--json")
+	if code != 0 || !strings.Contains(stdout, `"format": "pdf"`) || !strings.Contains(stdout, `"version": 2`) {
+		t.Fatalf("docs sign a PDF: %d %s %s", code, stdout, stderr)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/docsign"
@@ -54,7 +53,7 @@ func (c *Core) ImportFile(ctx context.Context, path string, nd store.NewDocument
 // verified now, as received signatures of its first version. A PDF that
 // cannot be read this way is kept as it is.
 func (c *Core) recordArrived(ctx context.Context, d store.Document, content []byte) (store.Document, error) {
-	if !strings.HasPrefix(strings.ToLower(d.MediaType), "application/pdf") {
+	if !docsign.IsPDFMediaType(d.MediaType) {
 		return d, nil
 	}
 	sigs, err := docsign.ArrivedPDF(ctx, func() (*pki.Verifier, error) { return c.Verifier(VerifyOptions{}) }, content)

@@ -76,7 +76,7 @@ func Prepare(ctx context.Context, st store.Store, id store.ID, opts Options) (*P
 			return nil, fmt.Errorf("%w: compact and element signatures are xml", ErrFormat)
 		}
 	case FormatPDF:
-		if !strings.HasPrefix(strings.ToLower(v.MediaType), "application/pdf") {
+		if !IsPDFMediaType(v.MediaType) {
 			return nil, fmt.Errorf("%w: version %d is %s, not PDF: sign it as cms", ErrFormat, v.Number, v.MediaType)
 		}
 		if opts.Detached || opts.Compact || opts.XMLID != "" {
@@ -129,4 +129,10 @@ func IsXMLMediaType(mt string) bool {
 	base, _, _ := strings.Cut(mt, ";")
 	base = strings.ToLower(strings.TrimSpace(base))
 	return base == "application/xml" || base == "text/xml" || strings.HasSuffix(base, "+xml")
+}
+
+// IsPDFMediaType says whether a media type is a PDF's.
+func IsPDFMediaType(mt string) bool {
+	base, _, _ := strings.Cut(mt, ";")
+	return strings.ToLower(strings.TrimSpace(base)) == "application/pdf"
 }

@@ -26,6 +26,7 @@ import (
 
 	"github.com/qoltanba/qoltanba/assets/fonts"
 	"github.com/qoltanba/qoltanba/signer/pdf"
+	"github.com/qoltanba/qoltanba/sync/docsign"
 )
 
 // Signature is one row of the closing table.
@@ -150,7 +151,7 @@ func Write(w io.Writer, d Document) error {
 		doc.SetTextColor(90, 90, 90)
 		doc.CellFormat(0, 5, lw["mark"]+" · "+fmt.Sprintf(lw["page"], doc.PageNo()), "", 0, "C", false, 0, "")
 	})
-	isPDF := strings.HasPrefix(strings.ToLower(d.MediaType), "application/pdf")
+	isPDF := docsign.IsPDFMediaType(d.MediaType)
 	if !isPDF {
 		if err := content(doc, d); err != nil {
 			return err
@@ -228,7 +229,7 @@ func content(doc *fpdf.Fpdf, d Document) error {
 		scale := min(174/w, 250/h, 1.0)
 		doc.ImageOptions("content", 18, 24, w*scale, h*scale, false, fpdf.ImageOptions{ImageType: kind}, 0, "")
 		return nil
-	case strings.Contains(mt, "xml"):
+	case docsign.IsXMLMediaType(mt):
 		return text(doc, prettyXML(d.Content), 9)
 	case strings.HasPrefix(mt, "text/"), utf8.Valid(d.Content):
 		return text(doc, d.Content, 10)
