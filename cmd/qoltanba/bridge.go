@@ -201,17 +201,7 @@ func printTrust(w io.Writer, lang string, statuses []bridge.TrustStatus) {
 }
 
 // cliLanguage is the user's language: Settings', else the locale's.
-func cliLanguage(c *core.Core) string {
-	if l := c.Settings().Language; l != "" {
-		return l
-	}
-	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := os.Getenv(env); v != "" {
-			return translations.SystemLanguage(v)
-		}
-	}
-	return "en"
-}
+func cliLanguage(c *core.Core) string { return userLanguage(c.Settings().Language) }
 
 // terminalBridgeUI asks the bridge's questions on the terminal: unlike a
 // local command, a website's request is not the user's own act, so each

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/qoltanba/qoltanba/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/qoltanba/qoltanba/internal/atomicfile"
 
 	"github.com/qoltanba/qoltanba/sync/store"
 )

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"slices"
 
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/internal/units"
@@ -55,11 +54,8 @@ func docsExport(ctx context.Context, s stdio, args []string) error {
 		return err
 	}
 	defer closeCore(c)
-	if *lang == "" {
-		*lang = programLanguage(*dir)
-	}
-	if !slices.Contains(papercopy.Languages, *lang) {
-		return usagef("--lang is kk, ru or en")
+	if *lang, err = languageFlag(*lang, *dir, "--lang"); err != nil {
+		return err
 	}
 	return exportPackage(ctx, s, c, d.ID, *out, core.VerifyOptions{Offline: *offline, Trust: trust}, *lang, *asJSON)
 }
@@ -142,11 +138,8 @@ func docsPaperCopy(ctx context.Context, s stdio, args []string) error {
 	if *out == "" {
 		return usagef("name the copy with -o FILE.pdf")
 	}
-	if *lang == "" {
-		*lang = programLanguage(*dir)
-	}
-	if !slices.Contains(papercopy.Languages, *lang) {
-		return usagef("--lang is kk, ru or en")
+	if *lang, err = languageFlag(*lang, *dir, "--lang"); err != nil {
+		return err
 	}
 	if core.Exists(*out) {
 		return withHint(fmt.Errorf("%s: already exists", *out), "name another file with -o")

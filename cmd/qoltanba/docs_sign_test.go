@@ -3,14 +3,16 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/qoltanba/qoltanba/cmd/qoltanba-portal/portaltest"
+
 	"crypto/x509"
+
 	"github.com/qoltanba/qoltanba/signer/keyfile"
 
 	"github.com/qoltanba/qoltanba/signer/pki"

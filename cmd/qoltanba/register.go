@@ -7,9 +7,9 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/qoltanba/qoltanba/assets/translations"
 	"github.com/qoltanba/qoltanba/internal/atomicfile"
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/sync/register"
@@ -56,11 +56,8 @@ func registerCmd(dir register.Direction) func(context.Context, stdio, []string) 
 		if *format != "text" && *format != "csv" && *format != "json" {
 			return usagef("--format is text, csv or json")
 		}
-		if *lang == "" {
-			*lang = programLanguage(*dataDir)
-		}
-		if !slices.Contains(register.Languages, *lang) {
-			return usagef("--lang is one of %s", strings.Join(register.Languages, ", "))
+		if *lang, err = languageFlag(*lang, *dataDir, "--lang"); err != nil {
+			return err
 		}
 		st, err := openStore(*dataDir)
 		if err != nil {
@@ -91,24 +88,40 @@ func registerCmd(dir register.Direction) func(context.Context, stdio, []string) 
 	}
 }
 
-// programLanguage is the language chosen in the window's settings, else
-// the system's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else English.
+// programLanguage is the language chosen in the window's settings of the
+// data folder, else the locale's.
 func programLanguage(dirFlag string) string {
 	if dir, err := dataDir(dirFlag); err == nil {
-		if set, err := core.LoadSettings(dir); err == nil && set.Language != "" {
-			return set.Language
+		if set, err := core.LoadSettings(dir); err == nil {
+			return userLanguage(set.Language)
 		}
 	}
-	for _, name := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := strings.ToLower(os.Getenv(name))
-		for _, code := range register.Languages {
-			if strings.HasPrefix(v, code) {
-				return code
-			}
-		}
-		if v != "" {
-			break
+	return userLanguage("")
+}
+
+// userLanguage is chosen (a settings' language) when set, else the
+// locale's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG: the first set), else
+// English.
+func userLanguage(chosen string) string {
+	if chosen != "" {
+		return chosen
+	}
+	for _, env := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(env); v != "" {
+			return translations.SystemLanguage(v)
 		}
 	}
 	return "en"
+}
+
+// languageFlag is a --lang-like flag's language: its value, else the
+// program's; refused when it is none of kk, ru, en.
+func languageFlag(value, dirFlag, flagName string) (string, error) {
+	if value == "" {
+		value = programLanguage(dirFlag)
+	}
+	if !slices.Contains(translations.Languages, value) {
+		return "", usagef("%s is kk, ru or en", flagName)
+	}
+	return value, nil
 }

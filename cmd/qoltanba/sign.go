@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -243,11 +242,8 @@ func (f *signFlags) pdfStamp(dataDir string) (*core.PDFStamp, error) {
 		}
 		st.X, st.Y = x, y
 	}
-	if st.Language == "" {
-		st.Language = programLanguage(dataDir)
-	}
-	if !slices.Contains(pdf.StampLanguages, st.Language) {
-		return nil, usagef("--stamp-lang is kk, ru or en")
+	if st.Language, err = languageFlag(st.Language, dataDir, "--stamp-lang"); err != nil {
+		return nil, err
 	}
 	return st, nil
 }

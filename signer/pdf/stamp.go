@@ -9,6 +9,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/qoltanba/qoltanba/assets/fonts"
+	"github.com/qoltanba/qoltanba/assets/translations"
 	"github.com/qoltanba/qoltanba/signer/pki"
 )
 
@@ -190,35 +191,22 @@ func (c *copier) ref(r Ref) (Object, error) {
 	return Ref{Num: -1 - i}, nil
 }
 
-// stampWords are the stamp's words, by language.
-var stampWords = map[string]map[string]string{
-	"kk": {"title": "Электрондық цифрлық қолтаңбамен қол қойылды", "iin": "ЖСН", "bin": "БСН", "cert": "Сертификат", "time": "Қол қойылған уақыты"},
-	"ru": {"title": "Подписано электронной цифровой подписью", "iin": "ИИН", "bin": "БИН", "cert": "Сертификат", "time": "Время подписания"},
-	"en": {"title": "Signed with an electronic digital signature", "iin": "IIN", "bin": "BIN", "cert": "Certificate", "time": "Signed at"},
-}
-
-// StampLanguages are the languages a stamp is written in.
-var StampLanguages = []string{"kk", "ru", "en"}
-
 // StampFor is the stamp of a signer (as the certificate names them) at a
 // time, in a language (kk, ru or en; others are English): the full name,
 // IIN and BIN, the organisation, the time with its zone, the
 // certificate's serial number.
 func StampFor(id pki.Identity, at time.Time, lang string) (*Appearance, error) {
-	w, ok := stampWords[lang]
-	if !ok {
-		w = stampWords["en"]
-	}
+	w := func(key string) string { return translations.Text(lang, "stamp."+key) }
 	lines := []string{id.CommonName}
 	if id.GivenName != "" && !strings.Contains(id.CommonName, id.GivenName) {
 		lines[0] += " " + id.GivenName
 	}
 	var ids []string
 	if id.IIN != "" {
-		ids = append(ids, w["iin"]+" "+id.IIN)
+		ids = append(ids, w("iin")+" "+id.IIN)
 	}
 	if id.BIN != "" {
-		ids = append(ids, w["bin"]+" "+id.BIN)
+		ids = append(ids, w("bin")+" "+id.BIN)
 	}
 	if len(ids) > 0 {
 		lines = append(lines, strings.Join(ids, ", "))
@@ -226,9 +214,9 @@ func StampFor(id pki.Identity, at time.Time, lang string) (*Appearance, error) {
 	if id.Organization != "" {
 		lines = append(lines, id.Organization)
 	}
-	lines = append(lines, w["time"]+": "+at.Format("2006-01-02 15:04:05 (UTC-07:00)"))
+	lines = append(lines, w("time")+": "+at.Format("2006-01-02 15:04:05 (UTC-07:00)"))
 	if id.SerialNumber != "" {
-		lines = append(lines, w["cert"]+" "+id.SerialNumber)
+		lines = append(lines, w("cert")+" "+id.SerialNumber)
 	}
-	return Stamp(w["title"], lines)
+	return Stamp(w("title"), lines)
 }

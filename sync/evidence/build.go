@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -149,7 +150,7 @@ type buildOptions struct{ lang string }
 // with README.en.txt and report.en.txt beside them when it is not English.
 func InLanguage(code string) Option {
 	return func(o *buildOptions) {
-		if code == "kk" || code == "ru" || code == "en" {
+		if slices.Contains(translations.Languages, code) {
 			o.lang = code
 		}
 	}

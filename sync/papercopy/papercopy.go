@@ -25,6 +25,7 @@ import (
 	"github.com/boombuler/barcode/qr"
 
 	"github.com/qoltanba/qoltanba/assets/fonts"
+	"github.com/qoltanba/qoltanba/assets/translations"
 	"github.com/qoltanba/qoltanba/signer/pdf"
 	"github.com/qoltanba/qoltanba/sync/docsign"
 )
@@ -63,58 +64,27 @@ const (
 	maxPages     = 10000
 )
 
-var words = map[string]map[string]string{
-	"ru": {"mark": "Копия электронного документа", "page": "Страница %d из {nb}", "sigs": "Подписи электронного документа",
-		"signer": "Подписант", "ids": "ИИН / БИН", "org": "Организация, роль", "cert": "Сертификат (серийный номер, издатель)",
-		"time": "Время подписания", "ts": "Метка времени", "result": "Проверка при печати", "none": "нет",
-		"digest": "SHA-256 документа", "check": "Проверить", "printed": "Копия изготовлена", "doc": "Документ",
-		"hand":     "Копия верна. Уполномоченное лицо: ______________________ (подпись)   ________________ (Ф.И.О.)   «___» __________ 20___ г.",
-		"unsigned": "Документ не подписан."},
-	"kk": {"mark": "Электрондық құжаттың көшірмесі", "page": "%d-бет, барлығы {nb}", "sigs": "Электрондық құжаттың қолтаңбалары",
-		"signer": "Қол қоюшы", "ids": "ЖСН / БСН", "org": "Ұйым, рөлі", "cert": "Сертификат (сериялық нөмірі, берген орган)",
-		"time": "Қол қойылған уақыты", "ts": "Уақыт белгісі", "result": "Басып шығарған кездегі тексеру", "none": "жоқ",
-		"digest": "Құжаттың SHA-256", "check": "Тексеру", "printed": "Көшірме жасалған уақыты", "doc": "Құжат",
-		"hand":     "Көшірмесі дұрыс. Уәкілетті тұлға: ______________________ (қолы)   ________________ (аты-жөні)   «___» __________ 20___ ж.",
-		"unsigned": "Құжатқа қол қойылмаған."},
-	"en": {"mark": "Copy of an electronic document", "page": "Page %d of {nb}", "sigs": "Signatures of the electronic document",
-		"signer": "Signer", "ids": "IIN / BIN", "org": "Organisation, role", "cert": "Certificate (serial, issuer)",
-		"time": "Signed at", "ts": "Timestamp", "result": "Verified at printing", "none": "none",
-		"digest": "Document SHA-256", "check": "Check", "printed": "Copy made", "doc": "Document",
-		"hand":     "True copy. Authorised person: ______________________ (signature)   ________________ (name)   date ____________",
-		"unsigned": "The document carries no signature."},
-}
-
-// results say a verification's indication in words, by language.
-var results = map[string]map[string]string{
-	"ru": {"TOTAL_PASSED": "действительна", "INDETERMINATE": "не удалось подтвердить", "TOTAL_FAILED": "НЕДЕЙСТВИТЕЛЬНА"},
-	"kk": {"TOTAL_PASSED": "жарамды", "INDETERMINATE": "растау мүмкін болмады", "TOTAL_FAILED": "ЖАРАМСЫЗ"},
-	"en": {"TOTAL_PASSED": "valid", "INDETERMINATE": "cannot be confirmed", "TOTAL_FAILED": "NOT VALID"},
-}
-
 // Result says an indication (TOTAL_PASSED, INDETERMINATE, TOTAL_FAILED) in
 // a language, with the indication itself.
 func Result(lang, indication string) string {
-	r, ok := results[lang]
-	if !ok {
-		r = results["en"]
-	}
-	if w, ok := r[indication]; ok {
+	if w := translations.Text(lang, "papercopy.result."+indication); w != "papercopy.result."+indication {
 		return w + " (" + indication + ")"
 	}
 	return indication
 }
 
-// Languages are the languages a copy is made in.
-var Languages = []string{"kk", "ru", "en"}
-
 // Mark is the copy mark in a language.
-func Mark(lang string) string { return wordsFor(lang)["mark"] }
+func Mark(lang string) string { return translations.Text(lang, "papercopy.mark") }
 
+// wordsFor is the copy's words in a language (the translations'
+// papercopy.* keys), by their short names.
 func wordsFor(lang string) map[string]string {
-	if w, ok := words[lang]; ok {
-		return w
+	w := map[string]string{}
+	for _, k := range []string{"mark", "page", "sigs", "signer", "ids", "org", "cert", "time", "ts", "result", "none",
+		"digest", "check", "printed", "doc", "hand", "unsigned"} {
+		w[k] = translations.Text(lang, "papercopy."+k)
 	}
-	return words["en"]
+	return w
 }
 
 // Write lays the copy out and writes it as PDF.

@@ -10,55 +10,14 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/qoltanba/qoltanba/assets/translations"
+
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
-// Languages the registers are written in.
-var Languages = []string{"kk", "ru", "en"}
-
-// words are the registers' few words, by language.
-var words = map[string]map[string]string{
-	"en": {
-		"incoming": "Register of incoming electronic documents", "outgoing": "Register of outgoing electronic documents",
-		"period": "Period", "made": "Made", "journal": "Journal head", "rows": "Entries",
-		"no": "No.", "time": "Date and time", "event": "Event", "document": "Document", "title": "Title", "kind": "Kind",
-		"counterparty": "Counterparty", "detail": "Details", "digest": "SHA-256", "entry": "Journal entry",
-		"none":     "No entries in this period.",
-		"sign":     "Checked against the journal with 'qoltanba journal verify'. Responsible person: ____________________ (signature)",
-		"received": "received", "registered": "registered", "new-version": "new version", "signed": "signed", "sent": "sent",
-		"acknowledged": "receipt stored", "receipt": "portal receipt", "rejected": "rejected", "revoked": "revoked",
-		"exchange": "portal", "deleted": "deleted",
-	},
-	"ru": {
-		"incoming": "Журнал учета входящих электронных документов", "outgoing": "Журнал учета исходящих электронных документов",
-		"period": "Период", "made": "Составлен", "journal": "Последняя запись журнала", "rows": "Записей",
-		"no": "№", "time": "Дата и время", "event": "Событие", "document": "Документ", "title": "Наименование", "kind": "Вид",
-		"counterparty": "Контрагент", "detail": "Сведения", "digest": "SHA-256", "entry": "Запись журнала",
-		"none":     "За этот период записей нет.",
-		"sign":     "Сверено с журналом командой 'qoltanba journal verify'. Ответственное лицо: ____________________ (подпись)",
-		"received": "получен", "registered": "зарегистрирован", "new-version": "новая версия", "signed": "подписан", "sent": "отправлен",
-		"acknowledged": "квитанция получена", "receipt": "квитанция портала", "rejected": "отклонен", "revoked": "аннулирован",
-		"exchange": "портал", "deleted": "удален",
-	},
-	"kk": {
-		"incoming": "Кіріс электрондық құжаттарды тіркеу журналы", "outgoing": "Шығыс электрондық құжаттарды тіркеу журналы",
-		"period": "Кезең", "made": "Жасалған уақыты", "journal": "Журналдың соңғы жазбасы", "rows": "Жазбалар",
-		"no": "№", "time": "Күні мен уақыты", "event": "Оқиға", "document": "Құжат", "title": "Атауы", "kind": "Түрі",
-		"counterparty": "Контрагент", "detail": "Мәліметтер", "digest": "SHA-256", "entry": "Журнал жазбасы",
-		"none":     "Бұл кезеңде жазба жоқ.",
-		"sign":     "Журналмен 'qoltanba journal verify' арқылы салыстырылды. Жауапты тұлға: ____________________ (қолы)",
-		"received": "алынды", "registered": "тіркелді", "new-version": "жаңа нұсқа", "signed": "қол қойылды", "sent": "жіберілді",
-		"acknowledged": "түбіртек алынды", "receipt": "портал түбіртегі", "rejected": "қабылданбады", "revoked": "күші жойылды",
-		"exchange": "портал", "deleted": "жойылды",
-	},
-}
-
-func word(lang, key string) string {
-	if w, ok := words[lang][key]; ok {
-		return w
-	}
-	return words["en"][key]
-}
+// word is one of the registers' words in a language (the translations'
+// register.* keys; English for another language).
+func word(lang, key string) string { return translations.Text(lang, "register."+key) }
 
 // EventName is an event in a language.
 func EventName(lang string, e Event) string { return word(lang, string(e)) }
