@@ -2,9 +2,11 @@ package pdf
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -223,11 +225,7 @@ func trimDER(b []byte) []byte {
 // judge orders signatures by revision and says, for each, what the file
 // gained after it.
 func judge(f *File, sigs []Signature) {
-	for i := 1; i < len(sigs); i++ {
-		for j := i; j > 0 && sigs[j].Covers < sigs[j-1].Covers; j-- {
-			sigs[j], sigs[j-1] = sigs[j-1], sigs[j]
-		}
-	}
+	slices.SortStableFunc(sigs, func(a, b Signature) int { return cmp.Compare(a.Covers, b.Covers) })
 	var last int64
 	for _, s := range sigs {
 		if s.Problem == "" {
