@@ -1,12 +1,10 @@
 package core
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,7 +55,7 @@ func (c *Core) PaperCopy(ctx context.Context, id store.ID, path, lang string, op
 	// and the CMS's own signatures are in the table.
 	if der, err := cms.Decode(content); err == nil {
 		if inner, err := cms.Content(der); err == nil {
-			doc.Content, doc.MediaType = inner, sniff(inner)
+			doc.Content, doc.MediaType = inner, store.Sniff(inner)
 			if ev, err := cms.Verify(content, nil); err == nil {
 				doc.Signatures = append(doc.Signatures, rowsOf(v.Verify(ctx, ev), lang)...)
 			}
@@ -127,16 +125,4 @@ func rowsOf(rep *pki.Report, lang string) []papercopy.Signature {
 			Result: papercopy.Result(lang, string(r.Indication))})
 	}
 	return rows
-}
-
-// sniff names the media type of content that came without a name (a
-// CMS's attached content).
-func sniff(b []byte) string {
-	switch {
-	case bytes.HasPrefix(b, []byte("%PDF-")):
-		return "application/pdf"
-	case docsign.IsXMLMediaType(http.DetectContentType(b)) || bytes.HasPrefix(bytes.TrimSpace(b), []byte("<?xml")):
-		return "application/xml"
-	}
-	return http.DetectContentType(b)
 }

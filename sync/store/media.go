@@ -86,7 +86,7 @@ func checkContent(name string, content []byte, limit int64) (mediaType string, e
 			return "", fmt.Errorf("%s: %w: the content is a program or script", displayName(name), ErrForbiddenType)
 		}
 	}
-	sniffed := sniff(content)
+	sniffed := Sniff(content)
 	named, known := byExtension[ext]
 	switch {
 	case specific[sniffed]:
@@ -108,9 +108,10 @@ func isBinary(content []byte) bool {
 	return bytes.IndexByte(content[:min(len(content), 512)], 0) >= 0
 }
 
-// sniff is http.DetectContentType plus TIFF and XML without a declaration
-// of UTF-8, which it does not recognise.
-func sniff(content []byte) string {
+// Sniff names the media type of content that comes without a file name
+// (a CMS's attached content): http.DetectContentType plus TIFF and XML
+// without a declaration of UTF-8, which it does not recognise.
+func Sniff(content []byte) string {
 	if bytes.HasPrefix(content, []byte("II*\x00")) || bytes.HasPrefix(content, []byte("MM\x00*")) {
 		return "image/tiff"
 	}
