@@ -100,13 +100,13 @@ func programLanguage(dirFlag string) string {
 }
 
 // userLanguage is chosen (a settings' language) when set, else the
-// locale's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG: the first set), else
-// English.
+// locale's (LC_ALL, LC_MESSAGES, LANG: the first set; not LANGUAGE, which
+// envlocale sets to en under the POSIX locale), else English.
 func userLanguage(chosen string) string {
 	if chosen != "" {
 		return chosen
 	}
-	for _, env := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
+	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		if v := os.Getenv(env); v != "" {
 			return translations.SystemLanguage(v)
 		}
