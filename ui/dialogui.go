@@ -244,19 +244,7 @@ func clipText(s string, n int) string {
 
 // askSavePath asks where to save a file the program then writes itself
 // (whole, through a temporary file), proposing name; then runs with the
-// path chosen. The dialog's own empty file is replaced by that write.
+// path chosen (replacing a file there was confirmed by the user).
 func (g *App) askSavePath(name string, then func(path string)) {
-	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		then(path)
-	}, g.win)
-	dlg.SetFileName(name)
-	dlg.SetConfirmText(T("action.save"))
-	dlg.SetDismissText(T("action.cancel"))
-	dlg.Resize(fyne.NewSize(800, 560))
-	dlg.Show()
+	g.chooseFile(fileChoice{title: T("files.saveTitle"), save: true, name: name}, then)
 }

@@ -3,10 +3,11 @@ package ui
 import (
 	"context"
 	"errors"
-	"github.com/qoltanba/qoltanba/internal/core"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/qoltanba/qoltanba/internal/core"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -159,8 +160,7 @@ func (g *App) documentsScreen() fyne.CanvasObject {
 	g.fillDetail()
 	g.fillNotice()
 
-	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(s.detailBox)))
-	split.Offset = 0.38
+	split := listAndDetail(left, container.NewVScroll(container.NewPadded(s.detailBox)))
 	body := container.NewBorder(container.NewVBox(filters, s.noticeBox), nil, nil, nil, split)
 
 	t := widget.NewLabelWithStyle(T("documents.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -319,18 +319,7 @@ func (g *App) fillNotice() {
 
 // chooseDocument asks for a file to add to the store.
 func (g *App) chooseDocument() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		g.addDocument(path)
-	}, g.win)
-	d.SetConfirmText(T("action.open"))
-	d.SetDismissText(T("action.cancel"))
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	g.chooseFile(fileChoice{title: T("files.openDocument")}, g.addDocument)
 }
 
 // addDocument imports a file as a new document on a worker, then opens it.

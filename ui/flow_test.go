@@ -1,11 +1,12 @@
 package ui
 
 import (
-	"github.com/qoltanba/qoltanba/internal/core"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/qoltanba/qoltanba/internal/core"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"

@@ -5,7 +5,6 @@ package ui
 import (
 	"crypto/rand"
 	"fmt"
-	"github.com/qoltanba/qoltanba/internal/progress"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/qoltanba/qoltanba/internal/progress"
 
 	"fyne.io/fyne/v2/app"
 )

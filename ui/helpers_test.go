@@ -165,6 +165,8 @@ func texts(o fyne.CanvasObject) []string {
 			out = append(out, v.Selected)
 		case *widget.Entry:
 			out = append(out, v.PlaceHolder)
+		case *keyEntry:
+			out = append(out, v.PlaceHolder)
 		default:
 			return true
 		}

@@ -13,24 +13,23 @@ import (
 	"github.com/qoltanba/qoltanba/assets/translations"
 )
 
-// The GUI's words live in assets/translations/{kk,ru,en}.json. They are
-// registered with Fyne's lang package, whose localizer follows the system
-// locale: that is the default. Fyne offers no way to switch its localizer
-// at run time, so once the user picks a language in Settings, T looks the
-// words up in the same files itself. Either way every visible string goes
-// through T and a key of those files.
+// The GUI's words live in assets/translations/{kk,ru,en}.json and T looks
+// them up in the language chosen in Settings, or the system locale's. Fyne's
+// own words (OK, Cancel, Copy) come from its lang package, whose localizer
+// follows the system locale and cannot be switched: speakFyneWords makes it
+// say our "fyne.*" words in the language T speaks.
 
 var (
 	i18nOnce sync.Once
 	i18nErr  error
 
 	langMu   sync.RWMutex
-	chosen   string                           // "" follows the system locale through lang.X
+	chosen   string                           // "" follows the system locale
+	system   string                           // the system locale's kk, ru or en
 	messages = map[string]map[string]string{} // language → key → text
 )
 
-// loadTranslations registers the embedded files with Fyne's lang package and
-// keeps a copy for the live switch. It runs once.
+// loadTranslations reads the embedded files. It runs once.
 func loadTranslations() error {
 	i18nOnce.Do(func() {
 		all, err := translations.All()
@@ -45,11 +44,8 @@ func loadTranslations() error {
 				return
 			}
 			messages[code] = m
-			if err := lang.AddTranslationsForLocale(data, fyne.Locale(code)); err != nil {
-				i18nErr = fmt.Errorf("register translations %s: %w", code, err)
-				return
-			}
 		}
+		system = systemLanguage()
 	})
 	return i18nErr
 }
@@ -59,11 +55,39 @@ func loadTranslations() error {
 func SetLanguage(code string) {
 	_ = loadTranslations()
 	langMu.Lock()
-	defer langMu.Unlock()
 	if _, ok := messages[code]; !ok {
 		code = ""
 	}
 	chosen = code
+	langMu.Unlock()
+	speakFyneWords(Language())
+}
+
+// fyneLocales are the locales Fyne may look its own words up in (its
+// built-in translations' and ours).
+var fyneLocales = []string{"en", "kk", "ru", "cs", "de", "el", "es", "fr", "pl", "pt", "pt-BR", "sv", "ta", "uk", "zh-Hans"}
+
+// speakFyneWords makes Fyne's own words — its dialogs' OK, Yes, No, an
+// entry's Copy and Paste — follow the language chosen here: our "fyne.*"
+// keys in that language are registered under every locale Fyne might pick
+// from the system's, since its localizer cannot be switched otherwise.
+// It runs on the window's goroutine (Fyne reads its bundle there).
+func speakFyneWords(code string) {
+	words := map[string]string{}
+	for k, v := range messages[code] {
+		if name, ok := strings.CutPrefix(k, "fyne."); ok {
+			words[name] = v
+		}
+	}
+	data, err := json.Marshal(words)
+	if err != nil {
+		return
+	}
+	for _, l := range append(fyneLocales, lang.SystemLocale().String()) {
+		if err := lang.AddTranslationsForLocale(data, fyne.Locale(l)); err != nil {
+			fyne.LogError("Fyne's words in "+code, err)
+		}
+	}
 }
 
 // Language is the language T speaks: the chosen one, or the system locale's
@@ -75,7 +99,8 @@ func Language() string {
 	if c != "" {
 		return c
 	}
-	return systemLanguage()
+	_ = loadTranslations()
+	return system
 }
 
 // systemLanguage maps the system locale to kk, ru or en.
@@ -95,18 +120,14 @@ func T(key string, data ...any) string {
 	_ = loadTranslations()
 	langMu.RLock()
 	c := chosen
-	text, ok := messages[c][key]
-	fallback, hasFallback := messages["en"][key]
 	langMu.RUnlock()
 	if c == "" {
-		if !hasFallback {
-			fallback = key
-		}
-		return lang.X(key, fallback, data...)
+		c = system
 	}
+	text, ok := messages[c][key]
 	if !ok || text == "" {
-		text = fallback
-		if !hasFallback {
+		text, ok = messages["en"][key]
+		if !ok {
 			text = key
 		}
 	}

@@ -3,10 +3,11 @@ package ui
 import (
 	"context"
 	"fmt"
-	"github.com/qoltanba/qoltanba/internal/core"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/qoltanba/qoltanba/internal/core"
 
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/sync/store"

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"github.com/qoltanba/qoltanba/internal/core"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -9,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -122,15 +122,7 @@ func (g *App) dataSettings() fyne.CanvasObject {
 		showNextStart()
 	}
 	pick := widget.NewButtonWithIcon(T("action.choose"), theme.FolderOpenIcon(), func() {
-		d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
-			if err == nil && dir != nil {
-				dataDir.SetText(dir.Path())
-			}
-		}, g.win)
-		d.SetConfirmText(T("action.choose"))
-		d.SetDismissText(T("action.cancel"))
-		d.Resize(fyne.NewSize(800, 560))
-		d.Show()
+		g.chooseFile(fileChoice{title: T("files.chooseFolder"), folder: true, start: dataDir.Text}, dataDir.SetText)
 	})
 	backupMsg := wrapped("")
 	backup := widget.NewButtonWithIcon(T("settings.backup"), theme.DocumentSaveIcon(), func() { g.chooseBackup(backupMsg) })
@@ -150,23 +142,14 @@ func (g *App) dataSettings() fyne.CanvasObject {
 func (g *App) trustSetting() fyne.CanvasObject {
 	trustMsg := wrapped("")
 	importBtn := widget.NewButtonWithIcon(T("settings.importRoot"), theme.ContentAddIcon(), func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				return
-			}
-			path := r.URI().Path()
-			r.Close()
+		g.chooseFile(fileChoice{title: T("files.openCertificate"), exts: []string{".cer", ".crt", ".pem", ".der"}}, func(path string) {
 			certs, err := g.core.ImportRoot(path)
 			if err != nil {
 				trustMsg.SetText(T("settings.importFailed", map[string]any{"Error": err.Error()}))
 				return
 			}
 			trustMsg.SetText(T("settings.imported", map[string]any{"Count": len(certs)}))
-		}, g.win)
-		d.SetConfirmText(T("action.open"))
-		d.SetDismissText(T("action.cancel"))
-		d.Resize(fyne.NewSize(800, 560))
-		d.Show()
+		})
 	})
 	return container.NewVBox(wrapped(T("settings.trustHint")), container.NewHBox(importBtn), trustMsg)
 }
@@ -180,17 +163,14 @@ func (g *App) chooseBackup(msg *widget.Label) {
 		msg.SetText(T("settings.backupNoStore"))
 		return
 	}
-	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
+	g.askSavePath(store.DefaultBackupName(), func(path string) {
+		w, err := os.Create(path)
+		if err != nil {
+			msg.SetText(T("settings.backupFailed", map[string]any{"Error": err.Error()}))
 			return
 		}
-		g.backupTo(st, w, w.URI().Path(), msg)
-	}, g.win)
-	dlg.SetFileName(store.DefaultBackupName())
-	dlg.SetConfirmText(T("action.save"))
-	dlg.SetDismissText(T("action.cancel"))
-	dlg.Resize(fyne.NewSize(800, 560))
-	dlg.Show()
+		g.backupTo(st, w, path, msg)
+	})
 }
 
 // backupTo writes the backup on a worker and reports on msg.

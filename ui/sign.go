@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -11,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -112,51 +110,22 @@ func (g *App) signScreen() fyne.CanvasObject {
 }
 
 // signDialogFolder is where the Sign screen's file dialog opens: the
-// folder of the file on screen, else the user's Documents (not the folder
-// of the key file opened last, where Fyne would start).
+// folder of the file on screen, else where the last document was chosen
+// (never the key file's folder: key dialogs are not remembered).
 func (g *App) signDialogFolder() string {
 	if g.sign.file != "" {
 		return filepath.Dir(g.sign.file)
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return ""
-	}
-	for _, sub := range []string{"Documents", "Документы", "Құжаттар"} {
-		if info, err := os.Stat(filepath.Join(home, sub)); err == nil && info.IsDir() {
-			return filepath.Join(home, sub)
-		}
-	}
-	return home
-}
-
-// startIn opens a file dialog in dir when dir is a readable folder.
-func startIn(d *dialog.FileDialog, dir string) {
-	if dir == "" {
-		return
-	}
-	if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-		d.SetLocation(l)
-	}
+	return g.lastFolder()
 }
 
 func (g *App) signFileCard() fyne.CanvasObject {
 	s := &g.sign
 	choose := widget.NewButtonWithIcon(T("sign.chooseFile"), theme.FolderOpenIcon(), func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				return
-			}
-			path := r.URI().Path()
-			r.Close()
+		g.chooseFile(fileChoice{title: T("files.openDocument"), start: g.signDialogFolder()}, func(path string) {
 			g.setSignFile(path)
 			g.show("sign")
-		}, g.win)
-		d.SetConfirmText(T("action.open"))
-		d.SetDismissText(T("action.cancel"))
-		startIn(d, g.signDialogFolder())
-		d.Resize(fyne.NewSize(800, 560))
-		d.Show()
+		})
 	})
 	if s.busy {
 		choose.Disable()
@@ -323,16 +292,11 @@ func (g *App) signSaveCard() fyne.CanvasObject {
 			g.show("sign")
 			return
 		}
-		d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
-			if err == nil && dir != nil {
-				s.outDir = dir.Path()
-			}
+		g.chooseFile(fileChoice{title: T("files.chooseFolder"), folder: true, start: s.outDir,
+			cancelled: func() { g.show("sign") }}, func(dir string) {
+			s.outDir = dir
 			g.show("sign")
-		}, g.win)
-		d.SetConfirmText(T("action.choose"))
-		d.SetDismissText(T("action.cancel"))
-		d.Resize(fyne.NewSize(800, 560))
-		d.Show()
+		})
 	}
 	box := container.NewVBox(where)
 	if s.file != "" {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -40,19 +41,10 @@ func (g *App) verifyScreen() fyne.CanvasObject {
 	v := &g.verify
 	choose := func(label string, set func(string)) *widget.Button {
 		b := widget.NewButtonWithIcon(label, theme.FolderOpenIcon(), func() {
-			d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-				if err != nil || r == nil {
-					return
-				}
-				path := r.URI().Path()
-				r.Close()
+			g.chooseFile(fileChoice{title: label}, func(path string) {
 				set(path)
 				g.startVerify()
-			}, g.win)
-			d.SetConfirmText(T("action.open"))
-			d.SetDismissText(T("action.cancel"))
-			d.Resize(fyne.NewSize(800, 560))
-			d.Show()
+			})
 		})
 		if v.busy {
 			b.Disable()
@@ -378,18 +370,9 @@ func (g *App) exportReport(r *pki.Report, kind string) {
 		dialog.ShowError(err, g.win)
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		defer w.Close()
-		if _, err := w.Write(data); err != nil {
+	g.askSavePath(filepath.Base(g.verify.file)+".report."+kind, func(path string) {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
 			dialog.ShowError(err, g.win)
 		}
-	}, g.win)
-	d.SetFileName(filepath.Base(g.verify.file) + ".report." + kind)
-	d.SetConfirmText(T("action.save"))
-	d.SetDismissText(T("action.cancel"))
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	})
 }

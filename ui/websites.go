@@ -18,7 +18,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/bridge"
@@ -205,21 +204,14 @@ func (p *webPrompts) ChooseKey(ctx context.Context, req bridge.KeyRequest) (sign
 		var d *dialog.ConfirmDialog
 		if req.Files {
 			browse := widget.NewButton(T("web.browseKey"), func() {
-				open := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-					if err != nil || r == nil {
-						return
-					}
-					path := r.URI().Path()
-					r.Close()
+				g.chooseFile(fileChoice{title: T("files.openKey"), exts: []string{".p12", ".pfx"}, keyFile: true}, func(path string) {
 					if keyfile.Check(path) != nil {
 						dialog.ShowError(errors.New(T("web.notKeyFile")), g.win)
 						return
 					}
 					reply(keyChoice{ref: signer.KeyRef{URI: path, Label: filepath.Base(path)}, ok: true})
 					d.Hide()
-				}, g.win)
-				open.SetFilter(storage.NewExtensionFileFilter([]string{".p12", ".pfx"}))
-				open.Show()
+				})
 			})
 			body.Add(browse)
 		}
@@ -253,17 +245,8 @@ func (p *webPrompts) ChooseKey(ctx context.Context, req bridge.KeyRequest) (sign
 func (p *webPrompts) ChooseFile(ctx context.Context, req bridge.FileRequest) (string, error) {
 	g := p.g
 	path, err := ask(ctx, func(reply func(string)) dialog.Dialog {
-		open := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				reply("")
-				return
-			}
-			reply(r.URI().Path())
-			r.Close()
-		}, g.win)
-		open.SetTitleText(T("web.chooseFileTitle", map[string]any{"Origin": req.Origin}))
-		open.Show()
-		return open
+		return g.chooseFile(fileChoice{title: T("web.chooseFileTitle", map[string]any{"Origin": req.Origin}),
+			cancelled: func() { reply("") }}, reply)
 	})
 	if err != nil {
 		return "", err

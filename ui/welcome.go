@@ -3,9 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -71,20 +69,10 @@ func (g *App) welcomeScreen() fyne.CanvasObject {
 
 // openKeyFileDialog lets the user pick a .p12 file and remembers it.
 func (g *App) openKeyFileDialog() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
+	g.chooseFile(fileChoice{title: T("files.openKey"), exts: []string{".p12", ".pfx"}, keyFile: true}, func(path string) {
 		g.addKeyFile(path, false)
 		g.show("keys")
-	}, g.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".p12", ".pfx", ".P12", ".PFX"}))
-	d.SetConfirmText(T("action.open"))
-	d.SetDismissText(T("action.cancel"))
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	})
 }
 
 // createTestKeyAction generates the test PKI off the UI goroutine and adds

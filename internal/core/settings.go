@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,6 +51,9 @@ type Settings struct {
 	// reported compromised, with the time from which nothing signed with
 	// them counts: they never sign again here.
 	Compromised map[string]time.Time `json:"compromised,omitempty"`
+	// RecentFolders are where the window's file dialogs last took a file,
+	// newest first.
+	RecentFolders []string `json:"recentFolders,omitempty"`
 }
 
 // DefaultSettings are the settings of a new user.
@@ -160,6 +164,9 @@ func (c *Core) Settings() Settings {
 	s.Modules = append([]string(nil), s.Modules...)
 	s.KeyPaths = append([]string(nil), s.KeyPaths...)
 	s.TestKeys = append([]string(nil), s.TestKeys...)
+	s.Websites = append([]string(nil), s.Websites...)
+	s.RecentFolders = append([]string(nil), s.RecentFolders...)
+	s.Compromised = maps.Clone(s.Compromised)
 	return s
 }
 

@@ -83,11 +83,13 @@ func UsualFolders() []string {
 	for _, sub := range []string{"Desktop", "Documents", "Downloads", "Рабочий стол", "Документы", "Загрузки", "ЭЦП", "ECP", "keys"} {
 		candidates = append(candidates, filepath.Join(home, sub))
 	}
-	candidates = append(candidates, removableMedia()...)
+	candidates = append(candidates, RemovableMedia()...)
 	return existing(candidates)
 }
 
-func removableMedia() []string {
+// RemovableMedia are the mounted USB sticks and card readers (drive letters
+// on Windows), where key files are carried.
+func RemovableMedia() []string {
 	switch runtime.GOOS {
 	case "windows":
 		return removableDrives()
