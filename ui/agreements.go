@@ -60,10 +60,7 @@ func (g *App) agreementsScreen() fyne.CanvasObject {
 	if !s.loaded && !s.busy {
 		g.loadAgreements()
 	}
-	left := container.NewVScroll(s.listBox)
-	left.SetMinSize(fyne.NewSize(260, 0))
-	split := container.NewHSplit(left, s.view)
-	split.Offset = 0.3
+	split := listAndDetail(container.NewVScroll(s.listBox), s.view)
 	return container.NewBorder(container.NewPadded(head), nil, nil, nil, container.NewPadded(split))
 }
 

@@ -101,6 +101,14 @@ func TestAgreementsScreen(t *testing.T) {
 		g.agreements.scroll.ScrollToBottom()
 	})
 	waitFor(t, "accept enabled at the end", func() bool { return g.agreements.readEnd && !g.agreements.accept.Disabled() })
+	onUI(func() { // the main action in view at the default size
+		size := fyne.NewSize(1040, 700)
+		g.win.Resize(size)
+		g.win.Content().Resize(size)
+		if !wholeInWindow(g, g.agreements.accept) {
+			t.Errorf("the accept button is not whole in the 1040×700 window: at %v", fyne.CurrentApp().Driver().AbsolutePositionForObject(g.agreements.accept))
+		}
+	})
 	onUI(func() { g.acceptDialog() })
 	onUI(func() { g.portal.dialog.Confirm() })
 	waitFor(t, "the password dialog", func() bool { return g.secret != nil })

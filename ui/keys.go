@@ -114,9 +114,10 @@ func (g *App) keysScreen() fyne.CanvasObject {
 		top.Add(banner(g.keysUI.tokenLvl, g.keysUI.tokenMsg, ""))
 	}
 	hint := wrapped(T("keys.dropHint"))
+	// The list keeps room for a name and the badges beside it, whatever
+	// the details panel holds.
 	left := container.NewBorder(nil, hint, nil, nil, list)
-	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(details)))
-	split.Offset = 0.42
+	split := listAndDetail(left, container.NewVScroll(container.NewPadded(details)))
 
 	title := widget.NewLabelWithStyle(T("keys.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
@@ -167,13 +168,14 @@ func (g *App) keyDetails(k *keyItem) fyne.CanvasObject {
 		box.Add(wrapped(T("keys.testIssuer")))
 	}
 
+	var identity fyne.CanvasObject // below the actions: they stay in view
 	if k.Certificate == nil {
 		box.Add(g.unlockPanel(k))
 	} else {
 		id := pki.IdentityOf(k.Certificate, now())
 		v, days := validityOf(k.Certificate, now())
 		box.Add(banner(v.level(), v.text(k.Certificate, days), expiryAdvice(v)))
-		box.Add(identityFields(id, k))
+		identity = identityFields(id, k)
 	}
 
 	signBtn := widget.NewButtonWithIcon(T("keys.signWith"), theme.DocumentCreateIcon(), func() {
@@ -181,7 +183,11 @@ func (g *App) keyDetails(k *keyItem) fyne.CanvasObject {
 		g.show("sign")
 	})
 	signBtn.Importance = widget.HighImportance
+	// What the key is for in a row; what is done to the key itself below,
+	// one to a line, so that the panel fits beside the list in every
+	// language.
 	actions := container.NewHBox(signBtn)
+	care := container.NewVBox()
 	if k.Certificate != nil {
 		cert := k
 		actions.Add(widget.NewButtonWithIcon(T("keys.details"), theme.InfoIcon(), func() { g.showCertificate(cert) }))
@@ -194,17 +200,23 @@ func (g *App) keyDetails(k *keyItem) fyne.CanvasObject {
 			cert := k.Certificate
 			report := widget.NewButtonWithIcon(T("compromise.button"), theme.WarningIcon(), func() { g.compromiseDialog(cert) })
 			report.Importance = widget.DangerImportance
-			actions.Add(report)
+			care.Add(container.NewHBox(report))
 		}
 	}
 	if k.Source == sourceOpened {
 		uri := k.URI
-		actions.Add(widget.NewButtonWithIcon(T("keys.forget"), theme.DeleteIcon(), func() {
+		care.Add(container.NewHBox(widget.NewButtonWithIcon(T("keys.forget"), theme.DeleteIcon(), func() {
 			g.forgetKey(uri)
 			g.show("keys")
-		}))
+		})))
 	}
 	box.Add(actions)
+	if identity != nil {
+		box.Add(identity)
+	}
+	if len(care.Objects) > 0 {
+		box.Add(care)
+	}
 	return box
 }
 

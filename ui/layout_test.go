@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/assets/translations"
+	"github.com/qoltanba/qoltanba/sync/store"
 )
 
 // TestDocumentsFiltersFit: in every language, at the default window size
@@ -145,4 +146,93 @@ func (a box) overlaps(b box) bool {
 // walkObjects calls f on o and everything drawn under it.
 func walkObjects(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
 	visit(o, func(o fyne.CanvasObject) bool { f(o); return true })
+}
+
+// mainActions are each screen's main buttons (translation keys): they
+// must be in view, whole, at the default window size.
+var mainActions = map[string][]string{
+	"welcome":   {"welcome.open"},
+	"keys":      {"keys.openFile", "keys.signWith"},
+	"sign":      {"sign.button"},
+	"verify":    {"verify.chooseSigned"},
+	"documents": {"documents.add"},
+	"registers": {"registers.saveCSV", "registers.saveText"},
+	"about":     {"about.selfTest"},
+	// agreements: TestAgreementsScreen, which has a portal with one.
+}
+
+// TestMainActionsInView: at 1040×700, in every language, with a key
+// open, a file chosen and documents stored, each screen's main action lies
+// whole inside the window, and no button, label, entry or drop-down runs
+// past the window's right edge (the Keys screen's details once pushed the
+// list to a sliver and ran off the window).
+func TestMainActionsInView(t *testing.T) {
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedDocuments(t, st)
+	g := newTestAppWith(t, Options{Store: st})
+	key, err := createTestKey(g.settings.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "шарт.txt")
+	os.WriteFile(file, []byte("Шарт"), 0o600)
+	size := fyne.NewSize(1040, 700)
+	onUI(func() {
+		g.addKeyFile(key, true)
+		g.setSignFile(file)
+	})
+	t.Cleanup(func() { onUI(func() { g.SetLanguage("en") }) })
+	for _, lang := range translations.Languages {
+		for _, id := range ScreenIDs() {
+			onUI(func() {
+				g.SetLanguage(lang)
+				g.win.Resize(size)
+				g.show(id)
+				g.win.Content().Resize(size)
+			})
+			onUI(func() {
+				found := map[string]bool{}
+				walkObjects(g.win.Content(), func(o fyne.CanvasObject) {
+					p := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+					s := o.Size()
+					switch v := o.(type) {
+					case *widget.Button:
+						for _, k := range mainActions[id] {
+							if v.Text != T(k) {
+								continue
+							}
+							found[k] = true
+							if !wholeInWindow(g, v) {
+								t.Errorf("%s, %s: %q at %v size %v is not whole in the %s window", lang, id, v.Text, p, s, sizeName(size))
+							}
+						}
+					case *widget.Label, *widget.Select, *widget.Entry:
+					default:
+						return
+					}
+					if p.X+s.Width > size.Width+0.5 {
+						t.Errorf("%s, %s: %T %q runs to x=%.0f, past the window's %.0f", lang, id, o, texts(o), p.X+s.Width, size.Width)
+					}
+				})
+				for _, k := range mainActions[id] {
+					if !found[k] {
+						t.Errorf("%s, %s: no %q button", lang, id, T(k))
+					}
+				}
+			})
+		}
+	}
+}
+
+// wholeInWindow says o is visible and lies whole inside the window.
+func wholeInWindow(g *App, o fyne.CanvasObject) bool {
+	if o == nil || !o.Visible() {
+		return false
+	}
+	p := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+	s, win := o.Size(), g.win.Canvas().Size()
+	return p.X >= 0 && p.Y >= 0 && p.X+s.Width <= win.Width+0.5 && p.Y+s.Height <= win.Height+0.5
 }

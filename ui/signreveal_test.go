@@ -23,14 +23,7 @@ func TestSignKeepsProgressInView(t *testing.T) {
 	if err := os.WriteFile(doc, []byte("Шарт / Договор\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	inWindow := func(o fyne.CanvasObject) bool {
-		if o == nil || !o.Visible() {
-			return false
-		}
-		p := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
-		size := g.win.Canvas().Size()
-		return p.Y >= 0 && p.Y+o.Size().Height <= size.Height && p.X+o.Size().Width <= size.Width
-	}
+	inWindow := func(o fyne.CanvasObject) bool { return wholeInWindow(g, o) }
 	onUI(func() {
 		g.SetLanguage("kk")
 		g.win.Resize(fyne.NewSize(1040, 700))

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -105,6 +106,9 @@ func fields(rows ...[2]string) *fyne.Container {
 		k := widget.NewLabelWithStyle(r[0], fyne.TextAlignTrailing, fyne.TextStyle{})
 		v := widget.NewLabel(r[1])
 		v.Wrapping = fyne.TextWrapWord
+		if len(r[1]) > 32 && !strings.ContainsAny(r[1], " \t") {
+			v.Wrapping = fyne.TextWrapBreak // a path or a serial: one long word
+		}
 		v.Selectable = true
 		c.Add(k)
 		c.Add(v)
@@ -160,4 +164,25 @@ func bold(text string) *widget.Label {
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.Wrapping = fyne.TextWrapWord
 	return l
+}
+
+// listWidth is the narrowest a list beside its details gets: room for a
+// name and its badges.
+const listWidth = 290
+
+// listAndDetail lays out the Keys, Documents and Agreements screens: the
+// list at the left, the same width on each, the chosen item's details at
+// the right.
+func listAndDetail(list, detail fyne.CanvasObject) *container.Split {
+	split := container.NewHSplit(withMinWidth(list, listWidth), detail)
+	split.Offset = 0.36
+	return split
+}
+
+// withMinWidth keeps o at least w wide (a split or a border otherwise
+// gives a list only the width of its narrowest row).
+func withMinWidth(o fyne.CanvasObject, w float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(w, 0))
+	return container.NewStack(r, o)
 }
