@@ -141,7 +141,7 @@ func (g *App) detailView(det *docDetail) fyne.CanvasObject {
 	if g.docs.busy {
 		paperBtn.Disable()
 	}
-	actions := container.NewHBox(signBtn, exportBtn, paperBtn)
+	actions := actionRow(signBtn, exportBtn, paperBtn)
 	if b := g.sendButton(det); b != nil {
 		actions.Add(b)
 	}
@@ -283,7 +283,9 @@ func signaturesView(sigs []store.Signature) fyne.CanvasObject {
 		}
 		line := T("documents.sigLine", map[string]any{"Version": s.Version, "Index": s.Index, "Time": shortTime(s.SigningTime), "Format": format})
 		icon := widget.NewIcon(indicationLevel(ind).icon())
-		text := container.NewVBox(bold(who), wrapped(line), wrapped(T("verdict."+string(ind))))
+		name := bold(who)
+		name.Wrapping = fyne.TextWrapWord
+		text := container.NewVBox(name, wrapped(line), wrapped(T("verdict."+string(ind))))
 		box.Add(container.NewBorder(nil, nil, container.NewVBox(icon), nil, text))
 	}
 	return box

@@ -168,7 +168,7 @@ func (g *App) keyDetails(k *keyItem) fyne.CanvasObject {
 		box.Add(wrapped(T("keys.testIssuer")))
 	}
 
-	var identity fyne.CanvasObject // below the actions: they stay in view
+	var identity fyne.CanvasObject // below the actions, which stay in view
 	if k.Certificate == nil {
 		box.Add(g.unlockPanel(k))
 	} else {
@@ -183,11 +183,8 @@ func (g *App) keyDetails(k *keyItem) fyne.CanvasObject {
 		g.show("sign")
 	})
 	signBtn.Importance = widget.HighImportance
-	// What the key is for in a row; what is done to the key itself below,
-	// one to a line, so that the panel fits beside the list in every
-	// language.
-	actions := container.NewHBox(signBtn)
-	care := container.NewVBox()
+	// One row, wrapped where the words do not fit beside the list.
+	actions := actionRow(signBtn)
 	if k.Certificate != nil {
 		cert := k
 		actions.Add(widget.NewButtonWithIcon(T("keys.details"), theme.InfoIcon(), func() { g.showCertificate(cert) }))
@@ -200,22 +197,19 @@ func (g *App) keyDetails(k *keyItem) fyne.CanvasObject {
 			cert := k.Certificate
 			report := widget.NewButtonWithIcon(T("compromise.button"), theme.WarningIcon(), func() { g.compromiseDialog(cert) })
 			report.Importance = widget.DangerImportance
-			care.Add(container.NewHBox(report))
+			actions.Add(report)
 		}
 	}
 	if k.Source == sourceOpened {
 		uri := k.URI
-		care.Add(container.NewHBox(widget.NewButtonWithIcon(T("keys.forget"), theme.DeleteIcon(), func() {
+		actions.Add(widget.NewButtonWithIcon(T("keys.forget"), theme.DeleteIcon(), func() {
 			g.forgetKey(uri)
 			g.show("keys")
-		})))
+		}))
 	}
 	box.Add(actions)
 	if identity != nil {
 		box.Add(identity)
-	}
-	if len(care.Objects) > 0 {
-		box.Add(care)
 	}
 	return box
 }

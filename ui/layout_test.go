@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"image/png"
@@ -154,8 +155,8 @@ var mainActions = map[string][]string{
 	"welcome":   {"welcome.open"},
 	"keys":      {"keys.openFile", "keys.signWith"},
 	"sign":      {"sign.button"},
-	"verify":    {"verify.chooseSigned"},
-	"documents": {"documents.add"},
+	"verify":    {"verify.otherFile"},
+	"documents": {"documents.add", "documents.sign", "documents.export"},
 	"registers": {"registers.saveCSV", "registers.saveText"},
 	"about":     {"about.selfTest"},
 	// agreements: TestAgreementsScreen, which has a portal with one.
@@ -180,6 +181,13 @@ func TestMainActionsInView(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "шарт.txt")
 	os.WriteFile(file, []byte("Шарт"), 0o600)
 	size := fyne.NewSize(1040, 700)
+	// A signature made and verified: the Verify screen shows a report and
+	// its buttons, the Documents screen the signed document, opened.
+	signAndVerify(t, g, key, TestKeyPassword, false)
+	signed, err := st.List(context.Background(), store.Query{Text: "contract.txt"})
+	if err != nil || len(signed.Documents) != 1 {
+		t.Fatalf("the signed document in the store: %v, %v", signed.Documents, err)
+	}
 	onUI(func() {
 		g.addKeyFile(key, true)
 		g.setSignFile(file)
@@ -190,6 +198,15 @@ func TestMainActionsInView(t *testing.T) {
 			onUI(func() {
 				g.SetLanguage(lang)
 				g.win.Resize(size)
+				g.show(id)
+				if id == "documents" {
+					g.openDocument(signed.Documents[0].ID)
+				}
+			})
+			if id == "documents" {
+				waitFor(t, "the document", func() bool { return g.docs.detail != nil })
+			}
+			onUI(func() {
 				g.show(id)
 				g.win.Content().Resize(size)
 			})

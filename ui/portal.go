@@ -409,7 +409,7 @@ func (g *App) portalCard(det *docDetail) fyne.CanvasObject {
 		}
 	}
 	if len(buttons) > 0 {
-		box.Add(container.NewHBox(buttons...))
+		box.Add(actionRow(buttons...))
 	}
 	return card(T("portal.title"), box)
 }

@@ -354,7 +354,7 @@ func (g *App) signResult() fyne.CanvasObject {
 			}
 		}
 	})
-	return container.NewVBox(banner(lvl, T("sign.done"), text), container.NewHBox(verify, folder))
+	return container.NewVBox(banner(lvl, T("sign.done"), text), actionRow(verify, folder))
 }
 
 func humanSize(n int64) string {

@@ -44,6 +44,11 @@ func TestSignKeepsProgressInView(t *testing.T) {
 		if !inWindow(g.sign.bar) {
 			t.Errorf("while signing the progress bar is out of view")
 		}
+		// Nothing is signed until the password is given (the bar once
+		// showed 100% behind the dialog).
+		if v := g.sign.bar.Value; v >= 1 {
+			t.Errorf("behind the password dialog the progress bar shows %.0f%%", v*100)
+		}
 		g.secret.cancel()
 	})
 	waitFor(t, "the end of the signing", func() bool { return !g.sign.busy })

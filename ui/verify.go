@@ -176,7 +176,7 @@ func (g *App) reportView(r *pki.Report) fyne.CanvasObject {
 	}
 	saveText := widget.NewButtonWithIcon(T("verify.exportText"), theme.DocumentSaveIcon(), func() { g.exportReport(r, "txt") })
 	saveJSON := widget.NewButtonWithIcon(T("verify.exportJSON"), theme.DocumentSaveIcon(), func() { g.exportReport(r, "json") })
-	box.Add(container.NewHBox(saveText, saveJSON))
+	box.Add(actionRow(saveText, saveJSON))
 	return box
 }
 

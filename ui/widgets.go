@@ -186,3 +186,9 @@ func withMinWidth(o fyne.CanvasObject, w float32) fyne.CanvasObject {
 	r.SetMinSize(fyne.NewSize(w, 0))
 	return container.NewStack(r, o)
 }
+
+// actionRow lays buttons out in a row that wraps onto more lines where
+// the words of a language do not fit beside each other.
+func actionRow(buttons ...fyne.CanvasObject) *fyne.Container {
+	return container.New(layout.NewRowWrapLayout(), buttons...)
+}
