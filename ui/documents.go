@@ -364,6 +364,9 @@ func addErrorText(path string, err error) string {
 	case errors.Is(err, store.ErrEmpty):
 		return T("documents.empty", args)
 	}
+	if text := diskErrorText(err); text != "" {
+		return text
+	}
 	args["Error"] = err.Error()
 	return T("documents.addFailed", args)
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/qoltanba/qoltanba/assets/translations"
 	"github.com/qoltanba/qoltanba/sync/evidence"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
@@ -410,4 +413,21 @@ func TestPaperCopyButton(t *testing.T) {
 	if !strings.Contains(g.docs.notice, "Бумажная копия сохранена") {
 		t.Errorf("notice %q", g.docs.notice)
 	}
+}
+
+// TestDiskErrorsInWords: a disk that refuses a write is said in the
+// user's words, with what to do, when adding and when signing.
+func TestDiskErrorsInWords(t *testing.T) {
+	full := fmt.Errorf("add: %w", &fs.PathError{Op: "write", Path: "qoltanba.db", Err: syscall.ENOSPC})
+	readOnly := fmt.Errorf("add: %w", &fs.PathError{Op: "open", Path: "qoltanba.db", Err: syscall.EROFS})
+	for _, lang := range translations.Languages {
+		SetLanguage(lang)
+		if got := addErrorText("шарт.txt", full); got != T("error.diskFull") {
+			t.Errorf("%s: adding on a full disk says %q", lang, got)
+		}
+		if got := signErrorText(readOnly); got != T("error.diskReadOnly") {
+			t.Errorf("%s: signing on a read-only disk says %q", lang, got)
+		}
+	}
+	SetLanguage("en")
 }

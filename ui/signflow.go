@@ -17,6 +17,7 @@ import (
 
 	"github.com/qoltanba/qoltanba/internal/atomicfile"
 	"github.com/qoltanba/qoltanba/internal/core"
+	"github.com/qoltanba/qoltanba/internal/diskerr"
 	"github.com/qoltanba/qoltanba/signer"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
@@ -264,7 +265,21 @@ func signErrorText(err error) string {
 	case errors.Is(err, signer.ErrWrongPassword), errors.Is(err, signer.ErrPINLocked), errors.Is(err, signer.ErrNoKey):
 		return keyErrorText(err)
 	}
+	if text := diskErrorText(err); text != "" {
+		return text
+	}
 	return T("error.signFailed", map[string]any{"Error": err.Error()})
+}
+
+// diskErrorText says what to do when the disk refused a write, or "".
+func diskErrorText(err error) string {
+	switch {
+	case diskerr.Full(err):
+		return T("error.diskFull")
+	case diskerr.ReadOnly(err):
+		return T("error.diskReadOnly")
+	}
+	return ""
 }
 
 func pkiIdentity(c *x509.Certificate) pki.Identity { return pki.IdentityOf(c, now()) }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/qoltanba/qoltanba/internal/diskerr"
 )
 
 // stdio is the program's standard streams, passed explicitly so tests can run
@@ -132,9 +134,9 @@ func report(s stdio, err error) int {
 // stored was changed (every change commits whole or not at all).
 func diskHint(err error) string {
 	switch {
-	case isDiskFull(err):
+	case diskerr.Full(err):
 		return "the disk is full: free some space, or keep the data elsewhere with --data-dir DIR; nothing stored before was lost"
-	case isReadOnlyDisk(err):
+	case diskerr.ReadOnly(err):
 		return "the disk is read-only: keep the data on a writable disk with --data-dir DIR"
 	}
 	return ""

@@ -1,4 +1,4 @@
-package main
+package diskerr
 
 import (
 	"errors"
@@ -6,8 +6,8 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-func isDiskFull(err error) bool {
+func full(err error) bool {
 	return errors.Is(err, windows.ERROR_DISK_FULL) || errors.Is(err, windows.ERROR_HANDLE_DISK_FULL)
 }
 
-func isReadOnlyDisk(err error) bool { return errors.Is(err, windows.ERROR_WRITE_PROTECT) }
+func readOnly(err error) bool { return errors.Is(err, windows.ERROR_WRITE_PROTECT) }
