@@ -1,7 +1,7 @@
-//go:build !linux
+//go:build !linux && !windows
 
 package bridge
 
-// portHolder is not known on this system (Windows' owner lookup lands
-// with the Windows build): the error says "another program".
+// portHolder is not known on this system: the error says "another
+// program".
 func portHolder(string) string { return "" }
