@@ -3,10 +3,8 @@ package bridge
 import (
 	"bufio"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 )
 
@@ -15,12 +13,8 @@ import (
 // the user's own processes are visible (and every one to root); "" when
 // the system does not tell.
 func portHolder(addr string) string {
-	_, portText, err := net.SplitHostPort(addr)
-	if err != nil {
-		return ""
-	}
-	port, err := strconv.Atoi(portText)
-	if err != nil {
+	port := listenPort(addr)
+	if port == 0 {
 		return ""
 	}
 	inodes := map[string]bool{}

@@ -2,9 +2,7 @@ package bridge
 
 import (
 	"fmt"
-	"net"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"unsafe"
 
@@ -24,12 +22,8 @@ const tcpTableOwnerPIDListener = 3
 // TCP table (IPv4, then IPv6) and the owner's image path; "" when the
 // system does not tell (Wine never does: its table has no owners).
 func portHolder(addr string) string {
-	_, portText, err := net.SplitHostPort(addr)
-	if err != nil {
-		return ""
-	}
-	port, err := strconv.Atoi(portText)
-	if err != nil {
+	port := listenPort(addr)
+	if port == 0 {
 		return ""
 	}
 	for _, family := range []struct {

@@ -1,6 +1,23 @@
 package bridge
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"net"
+	"strconv"
+)
+
+// listenPort is addr's port, or 0.
+func listenPort(addr string) int {
+	_, text, err := net.SplitHostPort(addr)
+	if err != nil {
+		return 0
+	}
+	port, err := strconv.Atoi(text)
+	if err != nil {
+		return 0
+	}
+	return port
+}
 
 // tcpRows says where a row of Windows' TCP table with owners
 // (MIB_TCPROW_OWNER_PID, or MIB_TCP6ROW_OWNER_PID for IPv6) keeps the

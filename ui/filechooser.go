@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/qoltanba/qoltanba/internal/core"
+	"github.com/qoltanba/qoltanba/signer/keyfile"
 )
 
 // fileChoice says what a file dialog asks for. The program's own dialog
@@ -390,7 +391,7 @@ func (fc *fileChooser) placesList() fyne.CanvasObject {
 	for _, p := range usualPlaces() {
 		add(T(p.label), p.path, theme.FolderIcon())
 	}
-	if drives := drivePlaces(); len(drives) > 0 {
+	if drives := keyfile.Drives(); len(drives) > 0 {
 		box.Add(widget.NewSeparator())
 		for _, d := range drives {
 			add(d, d, theme.StorageIcon())
