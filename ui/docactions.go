@@ -70,7 +70,11 @@ func (g *App) docSignDialog(id store.ID) {
 		if isPDF {
 			kinds = append([]string{T("sign.formatPDF")}, kinds...)
 		}
-		stamp := widget.NewCheck(T("sign.stamp"), func(on bool) { choice.stamp = on })
+		place := g.stampPlace()
+		stamp := widget.NewCheck(T("sign.stamp"), func(on bool) {
+			choice.stamp = on
+			enable(place, on && choice.inside)
+		})
 		kind := widget.NewRadioGroup(kinds, func(v string) {
 			choice.inside = isPDF && v == kinds[0]
 			choice.detached = v == kinds[len(kinds)-1]
@@ -79,7 +83,9 @@ func (g *App) docSignDialog(id store.ID) {
 			} else {
 				stamp.Disable()
 			}
+			enable(place, choice.stamp && choice.inside)
 		})
+		enable(place, false)
 		switch {
 		case isPDF:
 			kind.SetSelected(kinds[0])
@@ -91,6 +97,7 @@ func (g *App) docSignDialog(id store.ID) {
 		box.Add(kind)
 		if isPDF {
 			box.Add(stamp)
+			box.Add(place)
 		}
 		ts := widget.NewCheck(T("sign.timestamp", map[string]any{"URL": g.settings.TSA}), func(on bool) { choice.timestamp = on })
 		ts.SetChecked(choice.timestamp)
@@ -132,7 +139,7 @@ func (g *App) startDocSign(id store.ID, c docSignChoice) {
 	if c.inside {
 		opts = docsign.Options{Format: docsign.FormatPDF, TSA: opts.TSA}
 		if c.stamp {
-			stamp = &core.PDFStamp{Page: 1, Language: Language()}
+			stamp = g.pdfStamp()
 		}
 	}
 	keyURI := k.URI

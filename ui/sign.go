@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"cmp"
 	"path/filepath"
 	"strings"
 
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/internal/units"
 	"github.com/qoltanba/qoltanba/signer"
+	"github.com/qoltanba/qoltanba/signer/pdf"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -185,9 +187,15 @@ func (g *App) signHowCard() fyne.CanvasObject {
 		return ts
 	}
 	if s.format == "pdf" {
-		stamp := widget.NewCheck(T("sign.stamp"), func(on bool) { s.stamp = on })
+		place := g.stampPlace()
+		stamp := widget.NewCheck(T("sign.stamp"), func(on bool) {
+			s.stamp = on
+			enable(place, on)
+		})
 		stamp.SetChecked(s.stamp)
+		enable(place, s.stamp)
 		box.Add(stamp)
+		box.Add(place)
 		box.Add(timestamp())
 		box.Add(wrapped(T("sign.pdfNote")))
 	} else if s.format == "cms" {
@@ -359,4 +367,44 @@ func (g *App) signResult() fyne.CanvasObject {
 
 func humanSize(n int64) string {
 	return units.SizeIn(n, units.Names{Bytes: T("unit.bytes"), KB: T("unit.kb"), MB: T("unit.mb"), GB: T("unit.gb")})
+}
+
+// stampPlace chooses where a PDF's visible signature goes: the first or
+// the last page (acts and invoices are signed at their end), and the
+// corner; remembered in the settings for the next time.
+func (g *App) stampPlace() *fyne.Container {
+	set := g.core.Settings()
+	page := g.enumSelect("", []string{"first", "last"}, func(v string) string { return T("sign.stampPage." + v) },
+		cmp.Or(set.StampPage, "first"), func(v string) { g.updateSettings(func(c *core.Settings) { c.StampPage = v }) })
+	corners := make([]string, len(pdf.Corners))
+	for i, c := range pdf.Corners {
+		corners[i] = string(c)
+	}
+	corner := g.enumSelect("", corners, func(v string) string { return T("sign.stampCorner." + v) },
+		cmp.Or(set.StampCorner, string(pdf.BottomRight)), func(v string) { g.updateSettings(func(c *core.Settings) { c.StampCorner = v }) })
+	return container.NewHBox(widget.NewLabel(T("sign.stampWhere")), page, corner)
+}
+
+// pdfStamp is the visible signature as the settings place it, in the
+// window's language.
+func (g *App) pdfStamp() *core.PDFStamp {
+	set := g.core.Settings()
+	st := &core.PDFStamp{Page: 1, Corner: pdf.Corner(set.StampCorner), Language: Language()}
+	if set.StampPage == "last" {
+		st.Page = -1
+	}
+	return st
+}
+
+// enable enables or disables every widget in c.
+func enable(c *fyne.Container, on bool) {
+	for _, o := range c.Objects {
+		if d, ok := o.(fyne.Disableable); ok {
+			if on {
+				d.Enable()
+			} else {
+				d.Disable()
+			}
+		}
+	}
 }

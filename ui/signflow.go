@@ -204,7 +204,7 @@ func (g *App) signFile(ctx context.Context, job signJob, ui *dialogUI, written f
 		item.Output = job.out
 	}
 	if job.format == "pdf" && job.stamp {
-		stamp = &core.PDFStamp{Page: 1, Language: Language()}
+		stamp = g.pdfStamp()
 	}
 	if job.cosign && job.format != "pdf" {
 		// The earlier signature is what is signed into; the core checks

@@ -1,13 +1,17 @@
 package ui
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
+	"github.com/qoltanba/qoltanba/signer/pdf"
 	"github.com/qoltanba/qoltanba/signer/pki"
 )
 
@@ -40,6 +44,23 @@ func TestSignPDFScreen(t *testing.T) {
 	if g.sign.format != "pdf" || !contains(screen, T("sign.stamp")) {
 		t.Fatalf("a PDF is not signed inside by default: format %q; texts %q", g.sign.format, screen)
 	}
+	// The stamp on the last page's top left, as an act is signed.
+	onUI(func() {
+		visit(g.win.Content(), func(o fyne.CanvasObject) bool {
+			if sel, ok := o.(*widget.Select); ok {
+				switch sel.Selected {
+				case T("sign.stampPage.first"):
+					sel.SetSelected(T("sign.stampPage.last"))
+				case T("sign.stampCorner.bottom-right"):
+					sel.SetSelected(T("sign.stampCorner.top-left"))
+				}
+			}
+			return true
+		})
+	})
+	if set := g.core.Settings(); set.StampPage != "last" || set.StampCorner != "top-left" {
+		t.Fatalf("the stamp's place is not remembered: %q %q", set.StampPage, set.StampCorner)
+	}
 	onUI(func() { g.startSign() })
 	waitFor(t, "the password dialog", func() bool { return g.secret != nil })
 	var summary [][2]string
@@ -60,6 +81,23 @@ func TestSignPDFScreen(t *testing.T) {
 	data, _ := os.ReadFile(g.sign.result)
 	if !strings.Contains(string(data), "/FontFile2") {
 		t.Error("no stamp in the signed PDF")
+	}
+	f, err := pdf.Open(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, _, err := f.Page(-1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	annots, _ := f.Array(last["Annots"])
+	if len(annots) == 0 {
+		t.Fatal("the stamp is not on the last page")
+	}
+	widgetDict, _ := f.Dict(annots[len(annots)-1])
+	rect, _ := f.Array(widgetDict["Rect"])
+	if len(rect) != 4 || rect[0] != pdf.Real(36) && rect[0] != pdf.Int(36) {
+		t.Errorf("the stamp is at %v, not at the top left", rect)
 	}
 	onUI(func() {
 		g.verify = verifyState{file: g.sign.result}

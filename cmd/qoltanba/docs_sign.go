@@ -29,6 +29,8 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 	requireTS := fs.Bool("require-timestamp", false, "cms --tsa: fail (and store nothing) when no timestamp can be had")
 	fs.BoolVar(&opts.Compact, "compact", false, "xml: compact output (no line breaks), as egov.kz expects")
 	fs.StringVar(&opts.XMLID, "xml-id", "", "xml: sign only the element with this `Id`")
+	var stamp stampFlags
+	stamp.register(fs)
 	var trust, modules multiFlag
 	fs.Var(&trust, "trust", "trust the root certificates in `FILE_OR_DIR` when checking the new signature (repeatable)")
 	fs.Var(&modules, "pkcs11", "look for token keys through the PKCS#11 `MODULE` (repeatable)")
@@ -46,7 +48,14 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 	if *key == "" {
 		return usagef("name the key with --key FILE.p12 or --key 'pkcs11:token=…;object=…'")
 	}
+	pdfStamp, err := stamp.pdfStamp(*dir)
+	if err != nil {
+		return err
+	}
 	if len(rest) > 1 || *allWaiting {
+		if pdfStamp != nil {
+			return usagef("--stamp signs one document at a time")
+		}
 		return docsSignBatch(ctx, s, rest, *allWaiting, *key, opts, *requireTS, core.VerifyOptions{Offline: *offline, Trust: trust}, modules, *dir, *asJSON, ui)
 	}
 	if len(rest) != 1 {
@@ -68,10 +77,13 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 			opts.Format = docsign.FormatPDF
 		}
 	}
+	if pdfStamp != nil && opts.Format != docsign.FormatPDF {
+		return usagef("--stamp is for a PDF signed inside (--format pdf)")
+	}
 	fmt.Fprintf(s.err, "Signing document %s\n", id)
 	res, err := c.SignDocument(ctx, core.DocumentSignRequest{
 		Origin: signer.LocalUser, KeyURI: *key, ID: id, Options: opts, RequireTimestamp: *requireTS,
-		Verify: core.VerifyOptions{Offline: *offline, Trust: trust},
+		Verify: core.VerifyOptions{Offline: *offline, Trust: trust}, PDFStamp: pdfStamp,
 	}, ui)
 	var invalid *docsign.InvalidError
 	switch {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,13 +23,14 @@ import (
 // signFlags are the options of `qoltanba sign`.
 type signFlags struct {
 	key, format, tsa, out, data string
-	stamp, stampLang, subFilter string
-	dataDir                     string
-	xmlID, xmlParent            string
-	detached, compact, cosign   bool
-	requireTS, force            bool
-	pem, base64                 bool
-	modules                     multiFlag
+	subFilter                   string
+	stampFlags
+	dataDir                   string
+	xmlID, xmlParent          string
+	detached, compact, cosign bool
+	requireTS, force          bool
+	pem, base64               bool
+	modules                   multiFlag
 }
 
 func signCmd(ctx context.Context, s stdio, args []string) error {
@@ -47,8 +49,7 @@ func signCmd(ctx context.Context, s stdio, args []string) error {
 	fs.BoolVar(&f.pem, "pem", false, "cms: write PEM instead of DER")
 	fs.BoolVar(&f.base64, "base64", false, "raw, cms: write base64 instead of binary")
 	fs.StringVar(&f.out, "o", "", "write to `OUT` ('-' for standard output; default: next to IN)")
-	fs.StringVar(&f.stamp, "stamp", "", "pdf: a visible signature on `PAGE[,X,Y]` (points from the page's bottom left; default: its bottom right)")
-	fs.StringVar(&f.stampLang, "stamp-lang", "", "pdf: the stamp's `LANGUAGE`: kk, ru or en (default: the program's)")
+	f.stampFlags.register(fs)
 	fs.StringVar(&f.subFilter, "pdf-subfilter", "", "pdf: the `SUBFILTER`: ETSI.CAdES.detached (default, PAdES) or adbe.pkcs7.detached (for readers that know no PAdES)")
 	fs.BoolVar(&f.force, "force", false, "replace OUT when it exists (by default an existing signature is never overwritten)")
 	fs.Var(&f.modules, "pkcs11", "look for token keys through the PKCS#11 `MODULE` (repeatable; default: the settings', else the usual drivers)")
@@ -213,39 +214,10 @@ func (f *signFlags) check() error {
 	default:
 		return usagef("unknown format %q (xml, pdf, cms or raw)", f.format)
 	}
-	if f.format != "pdf" && (f.stamp != "" || f.stampLang != "" || f.subFilter != "") {
-		return usagef("--stamp, --stamp-lang and --pdf-subfilter are for pdf")
+	if f.format != "pdf" && (f.stampFlags.given() || f.subFilter != "") {
+		return usagef("--stamp, --stamp-lang, --stamp-corner and --pdf-subfilter are for pdf")
 	}
 	return nil
-}
-
-// pdfStamp reads --stamp PAGE[,X,Y] and --stamp-lang (nil without --stamp).
-func (f *signFlags) pdfStamp(dataDir string) (*core.PDFStamp, error) {
-	if f.stamp == "" {
-		if f.stampLang != "" {
-			return nil, usagef("--stamp-lang goes with --stamp")
-		}
-		return nil, nil
-	}
-	parts := strings.Split(f.stamp, ",")
-	st := &core.PDFStamp{Language: f.stampLang}
-	page, err := strconv.Atoi(parts[0])
-	if err != nil || page < 1 || (len(parts) != 1 && len(parts) != 3) {
-		return nil, usagef("--stamp is PAGE or PAGE,X,Y (points from the page's bottom left), not %q", f.stamp)
-	}
-	st.Page = page
-	if len(parts) == 3 {
-		x, errX := strconv.ParseFloat(parts[1], 64)
-		y, errY := strconv.ParseFloat(parts[2], 64)
-		if errX != nil || errY != nil || x < 0 || y < 0 {
-			return nil, usagef("--stamp is PAGE or PAGE,X,Y (points from the page's bottom left), not %q", f.stamp)
-		}
-		st.X, st.Y = x, y
-	}
-	if st.Language, err = languageFlag(st.Language, dataDir, "--stamp-lang"); err != nil {
-		return nil, err
-	}
-	return st, nil
 }
 
 // encode applies --base64 (and --pem where pemEncode is given).
@@ -279,4 +251,51 @@ func writeOutput(s stdio, path string, data []byte) error {
 	}
 	fmt.Fprintf(s.err, "Written %s\n", path)
 	return nil
+}
+
+// stampFlags are the visible signature's flags of sign and docs sign.
+type stampFlags struct{ stamp, stampLang, stampCorner string }
+
+func (f *stampFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.stamp, "stamp", "", "pdf: a visible signature on `PAGE[,X,Y]` (PAGE a number, or last, or -N from the end; X,Y points from the page's bottom left; default: the corner of --stamp-corner)")
+	fs.StringVar(&f.stampCorner, "stamp-corner", "", "pdf --stamp: the page's `CORNER`: bottom-right (default), bottom-left, top-right or top-left")
+	fs.StringVar(&f.stampLang, "stamp-lang", "", "pdf --stamp: the stamp's `LANGUAGE`: kk, ru or en (default: the program's)")
+}
+
+func (f *stampFlags) given() bool { return f.stamp != "" || f.stampLang != "" || f.stampCorner != "" }
+
+// pdfStamp reads --stamp PAGE[,X,Y], --stamp-corner and --stamp-lang (nil
+// without --stamp).
+func (f *stampFlags) pdfStamp(dataDir string) (*core.PDFStamp, error) {
+	if f.stamp == "" {
+		if f.stampLang != "" || f.stampCorner != "" {
+			return nil, usagef("--stamp-lang and --stamp-corner go with --stamp")
+		}
+		return nil, nil
+	}
+	parts := strings.Split(f.stamp, ",")
+	st := &core.PDFStamp{Language: f.stampLang, Corner: pdf.Corner(f.stampCorner)}
+	page, err := strconv.Atoi(parts[0])
+	if parts[0] == "last" {
+		page, err = -1, nil
+	}
+	if err != nil || page == 0 || (len(parts) != 1 && len(parts) != 3) {
+		return nil, usagef("--stamp is PAGE or PAGE,X,Y (PAGE a number, last, or -N from the end; X,Y points from the page's bottom left), not %q", f.stamp)
+	}
+	if st.Corner != "" && (len(parts) == 3 || !slices.Contains(pdf.Corners, st.Corner)) {
+		return nil, usagef("--stamp-corner is one of %v, without X,Y in --stamp", pdf.Corners)
+	}
+	st.Page = page
+	if len(parts) == 3 {
+		x, errX := strconv.ParseFloat(parts[1], 64)
+		y, errY := strconv.ParseFloat(parts[2], 64)
+		if errX != nil || errY != nil || x < 0 || y < 0 {
+			return nil, usagef("--stamp is PAGE or PAGE,X,Y (PAGE a number, last, or -N from the end; X,Y points from the page's bottom left), not %q", f.stamp)
+		}
+		st.X, st.Y = x, y
+	}
+	if st.Language, err = languageFlag(st.Language, dataDir, "--stamp-lang"); err != nil {
+		return nil, err
+	}
+	return st, nil
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/qoltanba/qoltanba/signer/testpki"
+	"github.com/qoltanba/qoltanba/sync/store"
 )
 
 // TestSignPDF: a .pdf is signed inside by default (name.signed.pdf), a
@@ -41,7 +44,8 @@ func TestSignPDF(t *testing.T) {
 		t.Error("the second signature has no stamp or not the SubFilter asked")
 	}
 	for _, bad := range [][]string{{"--stamp", "0"}, {"--stamp", "1,2"}, {"--stamp", "1", "--stamp-lang", "de"}, {"--stamp-lang", "kk"},
-		{"--pdf-subfilter", "x"}, {"--format", "cms", "--stamp", "1"}} {
+		{"--pdf-subfilter", "x"}, {"--format", "cms", "--stamp", "1"}, {"--stamp", "first"}, {"--stamp", "1", "--stamp-corner", "middle"},
+		{"--stamp", "1,10,10", "--stamp-corner", "top-left"}, {"--stamp-corner", "top-left"}} {
 		if code, _, stderr := runCLI(t, pw, append([]string{"sign", "--key", p.Find("gost/legal_signer").P12Path, "--password-stdin", "-o", filepath.Join(dir, "x.pdf")}, append(bad, in)...)...); code != 1 || !strings.Contains(stderr, "--") {
 			t.Errorf("sign %v: %d %s", bad, code, stderr)
 		}
@@ -79,7 +83,8 @@ func TestSignPDF(t *testing.T) {
 // PDF is its second version, the signature's format pdf.
 func TestDocsSignPDF(t *testing.T) {
 	p, _ := servedPKI(t)
-	t.Setenv(dataDirEnv, t.TempDir())
+	data := t.TempDir()
+	t.Setenv(dataDirEnv, data)
 	src, err := os.ReadFile(filepath.Join("..", "..", "signer", "pdf", "testdata", "table.pdf"))
 	if err != nil {
 		t.Fatal(err)
@@ -89,5 +94,26 @@ func TestDocsSignPDF(t *testing.T) {
 		"--trust", p.Root(testpki.FamilyGOST).CertPath, "--json")
 	if code != 0 || !strings.Contains(stdout, `"format": "pdf"`) || !strings.Contains(stdout, `"version": 2`) {
 		t.Fatalf("docs sign a PDF: %d %s %s", code, stdout, stderr)
+	}
+	// A second signer, visibly: on the last page's top left.
+	code, stdout, stderr = runCLI(t, "Qwerty12\n", "docs", "sign", id, "--key", p.Find("gost/legal_signer").P12Path, "--password-stdin",
+		"--trust", p.Root(testpki.FamilyGOST).CertPath, "--stamp", "last", "--stamp-corner", "top-left", "--stamp-lang", "kk", "--json")
+	if code != 0 || !strings.Contains(stdout, `"version": 3`) {
+		t.Fatalf("docs sign a PDF with a stamp: %d %s %s", code, stdout, stderr)
+	}
+	st, err := store.Open(data, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docID, _ := store.ParseID(id)
+	third, err := st.Content(context.Background(), docID, 3)
+	st.Close()
+	if err != nil || !bytes.Contains(third, []byte("/FontFile2")) {
+		t.Errorf("the third version has no stamp: %v", err)
+	}
+	// A stamp on a document that is not a PDF is refused before the password.
+	txt := addDoc(t, "act.txt", "Акт")
+	if code, _, stderr := runCLI(t, "Qwerty12\n", "docs", "sign", txt, "--key", p.Find("gost/legal_head").P12Path, "--password-stdin", "--stamp", "1"); code != 2 && code != 1 || !strings.Contains(stderr, "--stamp is for a PDF") {
+		t.Errorf("a stamp on a text: %d %s", code, stderr)
 	}
 }

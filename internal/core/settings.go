@@ -51,6 +51,11 @@ type Settings struct {
 	// reported compromised, with the time from which nothing signed with
 	// them counts: they never sign again here.
 	Compromised map[string]time.Time `json:"compromised,omitempty"`
+	// StampPage ("first" or "last"; "" the first) and StampCorner (a
+	// pdf.Corner; "" bottom right) are where the window last put a PDF's
+	// visible signature.
+	StampPage   string `json:"stampPage,omitempty"`
+	StampCorner string `json:"stampCorner,omitempty"`
 	// RecentFolders are where the window's file dialogs last took a file,
 	// newest first.
 	RecentFolders []string `json:"recentFolders,omitempty"`

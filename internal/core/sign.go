@@ -302,11 +302,10 @@ func prepare(req SignRequest, it Item, progress func(float64)) (prepared, error)
 		}
 		p.doc.Size = info.Size()
 		if req.Format == signer.FormatPDF {
-			page := 1
-			if req.PDFStamp != nil {
-				page = max(req.PDFStamp.Page, 1)
+			if st := req.PDFStamp; st != nil && st.Corner != "" && !slices.Contains(pdf.Corners, st.Corner) {
+				return p, fmt.Errorf("%w: no stamp corner %q (%v)", ErrInput, st.Corner, pdf.Corners)
 			}
-			if err := checkPDF(it, page); err != nil {
+			if err := checkPDF(it, req.PDFStamp.page()); err != nil {
 				return p, err
 			}
 		}
@@ -566,13 +565,23 @@ func timestamped(ctx context.Context, req SignRequest, out Signed, stamp func(co
 	return out, nil
 }
 
-// PDFStamp places a visible signature: on Page (1-based), at X, Y points
-// from the page's bottom left (both zero: its bottom right), in Language
+// PDFStamp places a visible signature: on Page (1-based; negative from
+// the end, -1 the last; 0 the first), at X, Y points from the page's bottom
+// left or, both zero, in its Corner (bottom right when empty), in Language
 // (kk, ru or en).
 type PDFStamp struct {
 	Page     int
 	X, Y     float64
+	Corner   pdf.Corner
 	Language string
+}
+
+// page is the stamp's page as pdf.Options takes it.
+func (st *PDFStamp) page() int {
+	if st == nil || st.Page == 0 {
+		return 1
+	}
+	return st.Page
 }
 
 // checkPDF opens a PDF before the secret is asked: encrypted, damaged or
@@ -615,7 +624,7 @@ func signPDF(ctx context.Context, req SignRequest, p prepared, key *signer.Key, 
 		if err != nil {
 			return out, err
 		}
-		opts.Appearance, opts.Page = ap, max(st.Page, 1)
+		opts.Appearance, opts.Page, opts.Corner = ap, st.page(), st.Corner
 		if st.X != 0 || st.Y != 0 {
 			opts.Rect = [4]float64{st.X, st.Y, st.X + pdf.StampSize[0], st.Y + pdf.StampSize[1]}
 		}

@@ -21,8 +21,19 @@ func (f *File) Catalog() (Dict, Ref, error) {
 	return d, ref, nil
 }
 
-// Page finds page n (1-based): its dictionary and reference.
+// Page finds page n (1-based; negative counts from the end, -1 the last):
+// its dictionary and reference.
 func (f *File) Page(n int) (Dict, Ref, error) {
+	if n < 0 {
+		count, err := f.PageCount()
+		if err != nil {
+			return nil, Ref{}, err
+		}
+		if n+count+1 < 1 {
+			return nil, Ref{}, fmt.Errorf("%w: %d from the end of %d", ErrNoPage, -n, count)
+		}
+		n += count + 1
+	}
 	cat, _, err := f.Catalog()
 	if err != nil {
 		return nil, Ref{}, err

@@ -41,10 +41,12 @@ type Options struct {
 	Field string
 	// Reserve is the room for the CMS in bytes (default DefaultReserve).
 	Reserve int
-	// Page (1-based, default 1) carries the field's widget; Rect is its
-	// place in points, zero for an invisible signature.
-	Page int
-	Rect [4]float64
+	// Page (1-based, default 1; negative from the end, -1 the last)
+	// carries the field's widget; Rect is its place in points, zero for an
+	// invisible signature or, with an Appearance, for the page's Corner.
+	Page   int
+	Rect   [4]float64
+	Corner Corner
 	// Appearance, for a visible signature, draws it: a form XObject
 	// (stream dictionary and content) and the objects it needs.
 	Appearance *Appearance
@@ -195,7 +197,7 @@ func buildUpdate(f *File, opts Options) (*update, error) {
 	if opts.Reserve <= 0 {
 		opts.Reserve = DefaultReserve
 	}
-	if opts.Page <= 0 {
+	if opts.Page == 0 {
 		opts.Page = 1
 	}
 	if opts.Time.IsZero() {
@@ -210,7 +212,7 @@ func buildUpdate(f *File, opts Options) (*update, error) {
 		return nil, err
 	}
 	if opts.Appearance != nil && opts.Rect == [4]float64{} {
-		opts.Rect, err = f.stampPlace(page, opts.Appearance)
+		opts.Rect, err = f.stampPlace(page, opts.Appearance, opts.Corner)
 		if err != nil {
 			return nil, err
 		}
@@ -505,9 +507,23 @@ func pdfDate(t time.Time) string {
 	return fmt.Sprintf("D:%s%c%02d'%02d'", t.Format("20060102150405"), sign, off/3600, off%3600/60)
 }
 
-// stampPlace is where a stamp goes when no place is given: the bottom
-// right of the page's media box, half an inch from its edges.
-func (f *File) stampPlace(page Dict, ap *Appearance) ([4]float64, error) {
+// Corner is the corner of a page a stamp goes to when no place is given.
+type Corner string
+
+// The corners, half an inch from the page's edges.
+const (
+	BottomRight Corner = "bottom-right" // the default
+	BottomLeft  Corner = "bottom-left"
+	TopRight    Corner = "top-right"
+	TopLeft     Corner = "top-left"
+)
+
+// Corners are the corners a stamp may go to, the default first.
+var Corners = []Corner{BottomRight, BottomLeft, TopRight, TopLeft}
+
+// stampPlace is where a stamp goes when no place is given: corner of the
+// page's media box (bottom right when empty), half an inch from its edges.
+func (f *File) stampPlace(page Dict, ap *Appearance, corner Corner) ([4]float64, error) {
 	box, err := f.inherited(page, "MediaBox")
 	if err != nil {
 		return [4]float64{}, err
@@ -528,8 +544,18 @@ func (f *File) stampPlace(page Dict, ap *Appearance) ([4]float64, error) {
 		w, h = num(bbox[2])-num(bbox[0]), num(bbox[3])-num(bbox[1])
 	}
 	const margin = 36
-	x := max(media[0], media[2]-margin-w)
-	y := media[1] + margin
+	x, y := max(media[0], media[2]-margin-w), media[1]+margin
+	switch corner {
+	case BottomRight, "":
+	case BottomLeft:
+		x = media[0] + margin
+	case TopRight:
+		y = max(media[1], media[3]-margin-h)
+	case TopLeft:
+		x, y = media[0]+margin, max(media[1], media[3]-margin-h)
+	default:
+		return [4]float64{}, fmt.Errorf("pdf: no corner %q (%v)", corner, Corners)
+	}
 	return [4]float64{x, y, x + w, y + h}, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"net"
 	"os"
@@ -531,4 +532,74 @@ func signedAttrs(t *testing.T, der []byte) ([]byte, []byte) {
 	attrs := bytes.Clone(si.SignedAttrs.FullBytes)
 	attrs[0] = 0x31 // [0] IMPLICIT is signed as a SET
 	return attrs, si.Signature
+}
+
+// TestStampCorners: a stamp with no place given goes to the corner asked
+// for, half an inch in from the edges, on the page asked for — the last
+// one too, counted from the end; an unknown corner is refused.
+func TestStampCorners(t *testing.T) {
+	p := testPKI(t)
+	e := p.Find("rsa/legal_head")
+	ap, err := pdf.Stamp("Қол қойылды", []string{"БЕКОВА ДИНАРА"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h := pdf.StampSize[0], pdf.StampSize[1]
+	for _, tc := range []struct {
+		corner pdf.Corner
+		x, y   func(media [4]float64) float64
+	}{
+		{"", func(m [4]float64) float64 { return m[2] - 36 - w }, func(m [4]float64) float64 { return m[1] + 36 }},
+		{pdf.BottomLeft, func(m [4]float64) float64 { return m[0] + 36 }, func(m [4]float64) float64 { return m[1] + 36 }},
+		{pdf.TopRight, func(m [4]float64) float64 { return m[2] - 36 - w }, func(m [4]float64) float64 { return m[3] - 36 - h }},
+		{pdf.TopLeft, func(m [4]float64) float64 { return m[0] + 36 }, func(m [4]float64) float64 { return m[3] - 36 - h }},
+	} {
+		t.Run(string(tc.corner), func(t *testing.T) {
+			path := copyFile(t, filepath.Join("testdata", "xrefstream.pdf"), t.TempDir())
+			if _, err := pdf.SignFile(path, path, pdf.Options{Page: -1, Corner: tc.corner, Appearance: ap}, signer(t, e)); err != nil {
+				t.Fatal(err)
+			}
+			f := open(t, path)
+			n, _ := f.PageCount()
+			last, _, err := f.Page(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			annots, err := f.Array(last["Annots"])
+			if err != nil || len(annots) == 0 {
+				t.Fatalf("the last page (%d) has no widget: %v", n, err)
+			}
+			widget, _ := f.Dict(annots[len(annots)-1])
+			rect, _ := f.Array(widget["Rect"])
+			mb, _ := f.Array(last["MediaBox"])
+			if len(rect) != 4 || len(mb) != 4 {
+				t.Fatalf("widget /Rect %v, page /MediaBox %v", rect, mb)
+			}
+			var media [4]float64
+			for i := range mb {
+				media[i] = number(mb[i])
+			}
+			if x, y := number(rect[0]), number(rect[1]); math.Abs(x-tc.x(media)) > 0.01 || math.Abs(y-tc.y(media)) > 0.01 {
+				t.Errorf("stamp at %.1f,%.1f on a %v page, want %.1f,%.1f", x, y, media, tc.x(media), tc.y(media))
+			}
+			qpdfCheck(t, path)
+		})
+	}
+	path := copyFile(t, filepath.Join("testdata", "xrefstream.pdf"), t.TempDir())
+	if _, err := pdf.SignFile(path, path, pdf.Options{Corner: "middle", Appearance: ap}, signer(t, e)); err == nil {
+		t.Error("an unknown corner was taken")
+	}
+	if _, err := pdf.SignFile(path, path, pdf.Options{Page: -99, Appearance: ap}, signer(t, e)); !errors.Is(err, pdf.ErrNoPage) {
+		t.Errorf("page 99 from the end of a short file: %v", err)
+	}
+}
+
+func number(o pdf.Object) float64 {
+	switch v := o.(type) {
+	case pdf.Int:
+		return float64(v)
+	case pdf.Real:
+		return float64(v)
+	}
+	return math.NaN()
 }
