@@ -154,7 +154,7 @@ func (g *App) batchSummary(res *core.BatchResult) {
 	for _, bi := range res.Items {
 		switch {
 		case bi.Skipped != "":
-			rows.Add(wrapped(T("batch.skipped", map[string]any{"Title": bi.Title, "Why": bi.Skipped})))
+			rows.Add(wrapped(T("batch.skipped", map[string]any{"Title": bi.Title, "Why": skipReason(bi)})))
 		case bi.Err != nil:
 			rows.Add(wrapped(T("batch.failed", map[string]any{"Title": bi.Title, "Why": docSignErrorText(bi.Err)})))
 		}
@@ -163,4 +163,20 @@ func (g *App) batchSummary(res *core.BatchResult) {
 	scroll.SetMinSize(fyne.NewSize(520, 200))
 	d := dialog.NewCustom(T("batch.summaryTitle"), T("action.close"), scroll, g.win)
 	d.Show()
+}
+
+// skipReason says in the user's words why a document was left out of a
+// batch; a reason the program has no words for is shown as it came.
+func skipReason(bi core.BatchItem) string {
+	switch {
+	case errors.Is(bi.SkipErr, store.ErrTampered):
+		return T("batch.why.damaged")
+	case errors.Is(bi.SkipErr, core.ErrNotSignable):
+		return T("batch.why.state")
+	case errors.Is(bi.SkipErr, core.ErrNotInside):
+		return T("batch.why.pdf")
+	case errors.Is(bi.SkipErr, docsign.ErrFormat):
+		return T("batch.why.format")
+	}
+	return bi.Skipped
 }

@@ -53,10 +53,7 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 		return err
 	}
 	if len(rest) > 1 || *allWaiting {
-		if pdfStamp != nil {
-			return usagef("--stamp signs one document at a time")
-		}
-		return docsSignBatch(ctx, s, rest, *allWaiting, *key, opts, *requireTS, core.VerifyOptions{Offline: *offline, Trust: trust}, modules, *dir, *asJSON, ui)
+		return docsSignBatch(ctx, s, rest, *allWaiting, *key, opts, pdfStamp, *requireTS, core.VerifyOptions{Offline: *offline, Trust: trust}, modules, *dir, *asJSON, ui)
 	}
 	if len(rest) != 1 {
 		return usagef("name one or more document ids, or --all-waiting")
@@ -70,16 +67,6 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 		return err
 	}
 	defer closeCore(c)
-	if opts.Format == "" && !opts.Detached {
-		// A PDF is signed inside unless asked otherwise (the Documents
-		// screen does the same).
-		if d, err := c.Store.Document(ctx, id); err == nil && docsign.IsPDFMediaType(d.MediaType) {
-			opts.Format = docsign.FormatPDF
-		}
-	}
-	if pdfStamp != nil && opts.Format != docsign.FormatPDF {
-		return usagef("--stamp is for a PDF signed inside (--format pdf)")
-	}
 	fmt.Fprintf(s.err, "Signing document %s\n", id)
 	res, err := c.SignDocument(ctx, core.DocumentSignRequest{
 		Origin: signer.LocalUser, KeyURI: *key, ID: id, Options: opts, RequireTimestamp: *requireTS,
@@ -122,7 +109,7 @@ func docsSign(ctx context.Context, s stdio, args []string) error {
 // batch. Damaged or unsignable documents are skipped and said so; the
 // summary lists each.
 func docsSignBatch(ctx context.Context, s stdio, args []string, allWaiting bool, key string, opts docsign.Options,
-	requireTS bool, verify core.VerifyOptions, modules []string, dir string, asJSON bool, ui *terminalUI) error {
+	stamp *core.PDFStamp, requireTS bool, verify core.VerifyOptions, modules []string, dir string, asJSON bool, ui *terminalUI) error {
 	c, err := openCore(s, dir, modules, true)
 	if err != nil {
 		return err
@@ -160,7 +147,7 @@ func docsSignBatch(ctx context.Context, s stdio, args []string, allWaiting bool,
 	}
 	fmt.Fprintf(s.err, "Signing %d document(s) with one password\n", len(ids))
 	res, err := c.SignDocuments(ctx, core.DocumentsSignRequest{Origin: signer.LocalUser, KeyURI: key, IDs: ids, Options: opts,
-		RequireTimestamp: requireTS, Verify: verify}, ui)
+		PDFStamp: stamp, RequireTimestamp: requireTS, Verify: verify}, ui)
 	if res == nil {
 		return signError(err)
 	}

@@ -113,7 +113,7 @@ func TestDocsSignPDF(t *testing.T) {
 	}
 	// A stamp on a document that is not a PDF is refused before the password.
 	txt := addDoc(t, "act.txt", "Акт")
-	if code, _, stderr := runCLI(t, "Qwerty12\n", "docs", "sign", txt, "--key", p.Find("gost/legal_head").P12Path, "--password-stdin", "--stamp", "1"); code != 2 && code != 1 || !strings.Contains(stderr, "--stamp is for a PDF") {
+	if code, _, stderr := runCLI(t, "Qwerty12\n", "docs", "sign", txt, "--key", p.Find("gost/legal_head").P12Path, "--password-stdin", "--stamp", "1"); code != 2 && code != 1 || !strings.Contains(stderr, "a visible stamp is for a PDF signed inside") {
 		t.Errorf("a stamp on a text: %d %s", code, stderr)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/qoltanba/qoltanba/internal/core"
 	"github.com/qoltanba/qoltanba/signer/testpki"
+	"github.com/qoltanba/qoltanba/sync/docsign"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
@@ -167,5 +168,67 @@ func BenchmarkSignDocuments(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/1000docs")
 		})
+	}
+}
+
+// TestSignDocumentsBatchPDF: in one batch, with one password, PDFs are
+// signed inside — each becomes its next version, stamped where asked —
+// while a text gets a CMS and an XML an XMLDSig; a PDF signed as a
+// detached CMS when the batch says so.
+func TestSignDocumentsBatchPDF(t *testing.T) {
+	p := gostPKI(t)
+	c, _ := batchCore(t)
+	ctx := context.Background()
+	pdfBytes, err := os.ReadFile(filepath.Join("..", "..", "signer", "pdf", "testdata", "table.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := c.Store.AddDocuments(ctx, []store.NewDocument{
+		{Name: "act-1.pdf", Content: pdfBytes}, {Name: "act-2.pdf", Content: pdfBytes},
+		{Name: "note.txt", Content: []byte("Хат")},
+		{Name: "invoice.xml", Content: []byte(`<?xml version="1.0" encoding="UTF-8"?><invoice n="1"/>`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []store.ID
+	for _, d := range docs {
+		ids = append(ids, d.ID)
+	}
+	ui := &scriptUI{secrets: []string{testpki.DefaultPassword}}
+	res, err := c.SignDocuments(ctx, core.DocumentsSignRequest{KeyURI: p.Find("gost/legal_head").P12Path, IDs: ids,
+		PDFStamp: &core.PDFStamp{Page: -1, Corner: "top-right", Language: "kk"}}, ui)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Signed != 4 || res.Failed+res.Skipped != 0 || len(ui.requests) != 1 || len(ui.consents) != 1 {
+		t.Fatalf("batch: %+v; %d passwords asked, %d consents", res, len(ui.requests), len(ui.consents))
+	}
+	for i, want := range []struct {
+		format  string
+		version uint32
+	}{{"pdf", 2}, {"pdf", 2}, {"cms", 1}, {"xmldsig", 1}} {
+		d, err := c.Store.Document(ctx, ids[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		sigs, _ := c.Store.Signatures(ctx, ids[i], d.Version)
+		if d.Version != want.version || len(sigs) != 1 || sigs[0].Format != want.format {
+			t.Errorf("%s: version %d, signatures %d (%v), want version %d and one %s", docs[i].Name, d.Version, len(sigs), sigs, want.version, want.format)
+		}
+		if want.format == "pdf" {
+			signed, _ := c.Store.Content(ctx, ids[i], 2)
+			if !strings.Contains(string(signed), "/FontFile2") {
+				t.Errorf("%s: no stamp in the signed PDF", docs[i].Name)
+			}
+		}
+	}
+	// A detached batch signs a PDF as CMS, beside it.
+	more, _ := c.Store.AddDocument(ctx, store.NewDocument{Name: "act-3.pdf", Content: pdfBytes})
+	ui = &scriptUI{secrets: []string{testpki.DefaultPassword}}
+	res, err = c.SignDocuments(ctx, core.DocumentsSignRequest{KeyURI: p.Find("gost/legal_head").P12Path, IDs: []store.ID{more.ID},
+		Options: docsign.Options{Detached: true}}, ui)
+	if err != nil || res.Signed != 1 || res.Items[0].Signature.Format != "cms" {
+		t.Errorf("a detached batch on a PDF: %+v %v", res, err)
 	}
 }

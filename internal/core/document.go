@@ -57,6 +57,9 @@ func (c *Core) SignDocument(ctx context.Context, req DocumentSignRequest, ui sig
 		return nil, err
 	}
 	o := plan.Options
+	if req.PDFStamp != nil && o.Format != docsign.FormatPDF {
+		return nil, fmt.Errorf("%w: a visible stamp is for a PDF signed inside, not a %s signature", ErrInput, o.Format)
+	}
 	if o.Format == docsign.FormatPDF {
 		if req.Save != nil {
 			return nil, fmt.Errorf("%w: a PDF signed inside is stored as a new version, not through Save", ErrInput)

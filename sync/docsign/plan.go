@@ -24,8 +24,9 @@ var ErrFormat = errors.New("format does not fit")
 
 // Options choose how a version is signed.
 type Options struct {
-	// Format is FormatXML or FormatCMS; empty picks XML for XML content
-	// and CMS otherwise.
+	// Format is FormatXML, FormatCMS or FormatPDF; empty picks XML for
+	// XML content, PDF (signed inside) for a PDF unless Detached, and CMS
+	// otherwise.
 	Format string
 	// Detached (CMS) leaves the content out of the signature.
 	Detached bool
@@ -58,9 +59,13 @@ func Prepare(ctx context.Context, st store.Store, id store.ID, opts Options) (*P
 	}
 	isXML := IsXMLMediaType(v.MediaType)
 	if opts.Format == "" {
-		opts.Format = FormatCMS
-		if isXML {
+		switch {
+		case isXML:
 			opts.Format = FormatXML
+		case IsPDFMediaType(v.MediaType) && !opts.Detached:
+			opts.Format = FormatPDF
+		default:
+			opts.Format = FormatCMS
 		}
 	}
 	switch opts.Format {
