@@ -285,7 +285,7 @@ func (g *App) fillAgreementView() {
 	case s.textErr != "":
 		body = banner(levelBad, T("agreements.textFailed"), s.textErr)
 	case s.text == "":
-		body = widget.NewProgressBarInfinite()
+		body = loading()
 	default:
 		s.reader = newReader(s.text, readerSizes[s.size])
 		s.scroll = s.reader.scroll

@@ -114,7 +114,7 @@ func (g *App) fillDetail() {
 		icon := widget.NewIcon(theme.UploadIcon())
 		o = container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(48), icon)), hint)
 	case s.detail == nil:
-		o = widget.NewProgressBarInfinite()
+		o = loading()
 	default:
 		o = g.detailView(s.detail)
 	}

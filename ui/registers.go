@@ -86,7 +86,7 @@ func (g *App) registersScreen() fyne.CanvasObject {
 	case s.err != "":
 		body = banner(levelBad, T("registers.failed"), s.err)
 	case s.reg == nil:
-		body = widget.NewProgressBarInfinite()
+		body = loading()
 		if !s.busy {
 			g.loadRegister()
 		}

@@ -192,3 +192,7 @@ func withMinWidth(o fyne.CanvasObject, w float32) fyne.CanvasObject {
 func actionRow(buttons ...fyne.CanvasObject) *fyne.Container {
 	return container.New(layout.NewRowWrapLayout(), buttons...)
 }
+
+// loading is a thin moving bar at the top of a pane whose content is on
+// its way (a bare infinite bar would fill the whole pane).
+func loading() fyne.CanvasObject { return container.NewVBox(widget.NewProgressBarInfinite()) }
