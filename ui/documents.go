@@ -204,11 +204,14 @@ func (g *App) resetDocsPaging() {
 	g.docs.after, g.docs.back = store.ID{}, nil
 }
 
-// loadDocs lists the current page on a worker and fills the list.
 // storeChanged reloads what the window shows of the store once the
 // core changed it; UI goroutine.
 func (g *App) storeChanged(c core.Change) {
-	if g.closed || g.store == nil || !g.docs.loaded {
+	if g.closed || g.store == nil {
+		return
+	}
+	g.registerChanged()
+	if !g.docs.loaded {
 		return
 	}
 	g.loadDocs()
@@ -217,6 +220,7 @@ func (g *App) storeChanged(c core.Change) {
 	}
 }
 
+// loadDocs lists the current page on a worker and fills the list.
 func (g *App) loadDocs() {
 	s := &g.docs
 	st := g.store

@@ -27,6 +27,7 @@ type registersState struct {
 	reg       *register.Register
 	err       string
 	busy      bool
+	stale     bool // the store changed while the register was read
 	notice    string
 	level     level
 }
@@ -160,8 +161,8 @@ func (g *App) loadRegister() {
 			if err != nil {
 				s.err = err.Error()
 			}
-			if s.direction != dir || s.period != period {
-				s.reg = nil // changed meanwhile: load again
+			if s.direction != dir || s.period != period || s.stale {
+				s.reg, s.stale = nil, false // changed meanwhile: load again
 			}
 			g.refreshIfShown("registers")
 		})
@@ -203,4 +204,19 @@ func (g *App) refreshIfShown(id string) {
 // registerDetail says a register row's journal line in the window's language.
 func registerDetail(r register.Row) string {
 	return journalDetail(store.Entry{Action: r.Action, Detail: r.Detail})
+}
+
+// registerChanged follows the store: the register on screen is read
+// again, one not on screen when it is next shown.
+func (g *App) registerChanged() {
+	s := &g.registers
+	switch {
+	case s.busy:
+		s.stale = true
+	case s.reg == nil:
+	case g.current == "registers":
+		g.loadRegister()
+	default:
+		s.reg = nil
+	}
 }

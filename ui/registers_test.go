@@ -46,6 +46,22 @@ func TestRegistersScreen(t *testing.T) {
 		t.Errorf("the received document is in the outgoing register:\n%s", all)
 	}
 	shot(t, g, "registers-kk")
+	// A document signed meanwhile (here through the core, as a website
+	// or the Documents screen would) appears without leaving the screen.
+	act, err := st.AddDocument(ctx, store.NewDocument{Name: "акт-5.txt", Content: []byte("Акт № 5")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddSignature(ctx, act.ID, 1, store.NewSignature{Format: "cms", Bytes: []byte("акт"),
+		Signer: store.Signer{CommonName: "АБАЕВ АЙДОС"}, Origin: "made"}); err != nil {
+		t.Fatal(err)
+	}
+	g.core.Changed(act.ID)
+	waitFor(t, "the register to follow the store", func() bool {
+		var all string
+		onUI(func() { all = strings.Join(texts(g.win.Content()), "\n") })
+		return strings.Contains(all, "акт-5")
+	})
 	onUI(func() { g.registers.direction = register.Incoming; g.loadRegister() })
 	waitFor(t, "the incoming register", func() bool {
 		return g.registers.reg != nil && !g.registers.busy && g.registers.reg.Direction == register.Incoming
