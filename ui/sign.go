@@ -382,7 +382,9 @@ func (g *App) stampPlace() *fyne.Container {
 	}
 	corner := g.enumSelect("", corners, func(v string) string { return T("sign.stampCorner." + v) },
 		cmp.Or(set.StampCorner, string(pdf.BottomRight)), func(v string) { g.updateSettings(func(c *core.Settings) { c.StampCorner = v }) })
-	return container.NewHBox(widget.NewLabel(T("sign.stampWhere")), page, corner)
+	// The drop-downs as wide as their longest words.
+	return container.NewBorder(nil, nil, widget.NewLabel(T("sign.stampWhere")), nil,
+		container.New(&contentWidthRow{selects: []*widget.Select{page, corner}}, page, corner))
 }
 
 // pdfStamp is the visible signature as the settings place it, in the
@@ -396,14 +398,17 @@ func (g *App) pdfStamp() *core.PDFStamp {
 	return st
 }
 
-// enable enables or disables every widget in c.
+// enable enables or disables every widget in c and its containers.
 func enable(c *fyne.Container, on bool) {
 	for _, o := range c.Objects {
-		if d, ok := o.(fyne.Disableable); ok {
+		switch o := o.(type) {
+		case *fyne.Container:
+			enable(o, on)
+		case fyne.Disableable:
 			if on {
-				d.Enable()
+				o.Enable()
 			} else {
-				d.Disable()
+				o.Disable()
 			}
 		}
 	}

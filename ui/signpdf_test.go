@@ -44,10 +44,17 @@ func TestSignPDFScreen(t *testing.T) {
 	if g.sign.format != "pdf" || !contains(screen, T("sign.stamp")) {
 		t.Fatalf("a PDF is not signed inside by default: format %q; texts %q", g.sign.format, screen)
 	}
-	// The stamp on the last page's top left, as an act is signed.
+	// The stamp on the last page's top left, as an act is signed; the
+	// drop-downs say their words whole.
 	onUI(func() {
+		size := fyne.NewSize(1040, 700)
+		g.win.Resize(size)
+		g.win.Content().Resize(size)
 		visit(g.win.Content(), func(o fyne.CanvasObject) bool {
 			if sel, ok := o.(*widget.Select); ok {
+				if (sel.Selected == T("sign.stampPage.first") || sel.Selected == T("sign.stampCorner.bottom-right")) && sel.Size().Width+0.5 < selectWidth(sel) {
+					t.Errorf("the drop-down %q is %.0f wide, its longest option needs %.0f", sel.Selected, sel.Size().Width, selectWidth(sel))
+				}
 				switch sel.Selected {
 				case T("sign.stampPage.first"):
 					sel.SetSelected(T("sign.stampPage.last"))
