@@ -38,7 +38,7 @@ var _ signer.UI = (*dialogUI)(nil)
 // secretDialog is the password dialog on screen; tests reach it via App.secret.
 type secretDialog struct {
 	summary [][2]string
-	entry   *widget.Entry
+	entry   *keyEntry
 	errMsg  *widget.Label
 	dialog  *dialog.ConfirmDialog
 	submit  func()
@@ -184,7 +184,9 @@ func consentRows(c signer.Consent) [][2]string {
 // showSecret shows the password dialog: what is signed and with which key
 // first, then the masked entry (paste works; copying out does not).
 func (g *App) showSecret(summary [][2]string, test bool, prompt, placeholder, notice, failed string, answer chan<- secretAnswer) {
-	entry := widget.NewPasswordEntry()
+	// A password entry that passes Escape to the dialog: it cancels.
+	entry := newKeyEntry()
+	entry.Password, entry.Wrapping = true, fyne.TextWrap(fyne.TextTruncateClip)
 	entry.SetPlaceHolder(placeholder)
 	errMsg := wrapped(failed)
 	errMsg.Importance = widget.DangerImportance
@@ -228,6 +230,13 @@ func (g *App) showSecret(summary [][2]string, test bool, prompt, placeholder, no
 	sd.submit = d.Confirm
 	sd.cancel = func() { d.Dismiss(); entry.SetText(""); reply(secretAnswer{}) }
 	entry.OnSubmitted = func(string) { d.Confirm() }
+	entry.onKey = func(k *fyne.KeyEvent) bool {
+		if k.Name != fyne.KeyEscape {
+			return false
+		}
+		sd.cancel()
+		return true
+	}
 	g.secret = sd
 	d.Resize(fyne.NewSize(560, 0))
 	d.Show()

@@ -448,7 +448,8 @@ func (r *fileRow) Tapped(*fyne.PointEvent) { r.fc.list.Select(r.id) }
 func (r *fileRow) DoubleTapped(*fyne.PointEvent) { r.fc.activate(r.id) }
 
 // keyEntry is a one-line entry that lets its dialog see Escape and the
-// arrows first (a focused entry otherwise keeps every key).
+// arrows first (a focused entry otherwise keeps every key): the file
+// dialog's path and name boxes, the password dialog's entry.
 type keyEntry struct {
 	widget.Entry
 	onKey func(*fyne.KeyEvent) bool

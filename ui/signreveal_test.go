@@ -38,6 +38,15 @@ func TestSignKeepsProgressInView(t *testing.T) {
 			t.Errorf("the Sign button is out of view at 1040×700: %v", fyne.CurrentApp().Driver().AbsolutePositionForObject(g.sign.signBtn))
 		}
 	})
+	// Escape in the password dialog cancels: nothing signed, nothing said
+	// as failed.
+	onUI(g.startSign)
+	waitFor(t, "the password dialog", func() bool { return g.secret != nil })
+	onUI(func() { g.secret.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
+	waitFor(t, "the signing cancelled by Escape", func() bool { return !g.sign.busy })
+	if g.secret != nil || g.sign.result != "" {
+		t.Errorf("after Escape: dialog %v, result %q", g.secret != nil, g.sign.result)
+	}
 	onUI(g.startSign)
 	waitFor(t, "the password dialog", func() bool { return g.secret != nil })
 	onUI(func() {
