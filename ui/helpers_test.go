@@ -72,7 +72,7 @@ func sharedDir(t *testing.T, sub string) string { return sharedtest.Dir(t, sub) 
 
 // newTestApp is the GUI on Fyne's test driver, with its own data folder, an
 // in-memory document store, no key folders searched and no token modules.
-func newTestApp(t *testing.T) *App {
+func newTestApp(t testing.TB) *App {
 	t.Helper()
 	st, err := store.OpenMemory(store.Options{})
 	if err != nil {
@@ -83,7 +83,7 @@ func newTestApp(t *testing.T) *App {
 
 // newTestAppWith is newTestApp with options of the test's own (Store,
 // OpenStore, DataDir); the rest is filled in as newTestApp does.
-func newTestAppWith(t *testing.T, opts Options) *App {
+func newTestAppWith(t testing.TB, opts Options) *App {
 	t.Helper()
 	a := test.NewTempApp(t)
 	SetLanguage("")
