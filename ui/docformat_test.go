@@ -8,8 +8,11 @@ import (
 	"path/filepath"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
+	"github.com/qoltanba/qoltanba/signer/pdf"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
@@ -100,6 +103,26 @@ func TestDocSignPDFInside(t *testing.T) {
 	if !contains(dialogTexts, T("sign.formatPDF")) || !contains(dialogTexts, T("sign.stamp")) {
 		t.Errorf("the dialog for a PDF does not offer signing inside; texts %q", dialogTexts)
 	}
+	// A visible stamp, on the last page: the place drop-downs come alive
+	// with the tick.
+	onUI(func() {
+		visit(g.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+			switch w := o.(type) {
+			case *widget.Check:
+				if w.Text == T("sign.stamp") {
+					test.Tap(w)
+				}
+			case *widget.Select:
+				if w.Selected == T("sign.stampPage.first") {
+					if w.Disabled() {
+						t.Error("the page drop-down is disabled with the stamp ticked")
+					}
+					w.SetSelected(T("sign.stampPage.last"))
+				}
+			}
+			return true
+		})
+	})
 	onUI(func() { g.docs.signDialog.Confirm() })
 	waitFor(t, "the password dialog", func() bool { return g.secret != nil })
 	test.Type(g.secret.entry, TestKeyPassword)
@@ -112,5 +135,16 @@ func TestDocSignPDFInside(t *testing.T) {
 	}
 	if s := g.docs.detail.sigs[0]; s.Format != "pdf" {
 		t.Errorf("the PDF got a %q signature, want pdf", s.Format)
+	}
+	signed, err := st.Content(context.Background(), doc.ID, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := pdf.Open(bytes.NewReader(signed), int64(len(signed)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last, _, err := f.Page(-1); err != nil || last["Annots"] == nil || !bytes.Contains(signed, []byte("/FontFile2")) {
+		t.Errorf("no stamp on the last page of the signed version (%v)", err)
 	}
 }
