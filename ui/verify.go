@@ -20,7 +20,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/qoltanba/qoltanba/signer/cms"
 	"github.com/qoltanba/qoltanba/signer/pki"
 	"github.com/qoltanba/qoltanba/signer/xmldsig"
 )
@@ -312,36 +311,11 @@ func statusText(c pki.CertStatusReport) string {
 	return text
 }
 
-// scopeText says in the user's language what a signature covers; the
-// formats describe it in English (cms.Scope…, xmldsig's "whole document"
-// and "element Id=…"), and an unknown description passes as it is.
-func scopeText(scope string) string {
-	switch {
-	case scope == cms.ScopeAttached:
-		return T("scope.attached")
-	case scope == cms.ScopeDetached:
-		return T("scope.detached")
-	case scope == cms.ScopeDigest:
-		return T("scope.digest")
-	case scope == "whole document":
-		return T("scope.whole")
-	case scope == "the certificate itself":
-		return T("scope.certificate")
-	case strings.HasPrefix(scope, "element "):
-		return T("scope.element", map[string]any{"Detail": strings.TrimPrefix(scope, "element ")})
-	}
-	return scope
-}
+// scopeText says in the user's language what a signature covers.
+func scopeText(scope string) string { return reportwords.Scope(Language(), scope) }
 
-// messageText translates a report message by its code; unknown codes keep
-// the core's English text.
-func messageText(m pki.Message) string {
-	key := "msg." + m.Code
-	if t := T(key); t != key {
-		return t
-	}
-	return m.Text
-}
+// messageText says a report message in the user's language.
+func messageText(m pki.Message) string { return reportwords.MessageText(Language(), m) }
 
 // reportLabels are pki.TextLabels in the user's language, for the details
 // view and the text export.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
 	"github.com/qoltanba/qoltanba/sync/store"
 )
 
@@ -66,21 +67,45 @@ func TestNoEnglishInKkRu(t *testing.T) {
 	onUI(func() { g.addKeyFile(key, true) })
 	signAndVerify(t, g, key, TestKeyPassword, false)
 	verified := g.verify.file
+	// A PDF signed inside, then changed: its scope says revision, bytes
+	// and the change.
+	src, err := os.ReadFile(filepath.Join("..", "signer", "pdf", "testdata", "table.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	act := filepath.Join(t.TempDir(), "act.pdf")
+	os.WriteFile(act, src, 0o600)
+	onUI(func() {
+		g.setSignFile(act)
+		g.sign.keyURI, _ = filepath.Abs(key)
+		g.show("sign")
+		g.startSign()
+	})
+	waitFor(t, "the password dialog", func() bool { return g.secret != nil })
+	test.Type(g.secret.entry, TestKeyPassword)
+	onUI(func() { g.secret.submit() })
+	waitFor(t, "the PDF signed", func() bool { return !g.sign.busy && g.sign.result != "" })
+	signedPDF := g.sign.result
+	f, _ := os.OpenFile(signedPDF, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("\n% a later edit\n%%EOF\n")
+	f.Close()
 	for _, lang := range []string{"kk", "ru"} {
-		onUI(func() {
-			g.SetLanguage(lang)
-			g.verify = verifyState{file: verified}
-			g.show("verify")
-			g.startVerify()
-		})
-		waitFor(t, "the verification", func() bool { return !g.verify.busy && g.verify.report != nil })
-		onUI(func() {
-			g.verify.details = map[int]bool{0: true}
-			g.show("verify")
-		})
-		var all []string
-		onUI(func() { all = texts(g.win.Content()) })
-		checkWords(t, lang, "verify (a report)", all)
+		for _, file := range []string{verified, signedPDF} {
+			onUI(func() {
+				g.SetLanguage(lang)
+				g.verify = verifyState{file: file}
+				g.show("verify")
+				g.startVerify()
+			})
+			waitFor(t, "the verification", func() bool { return !g.verify.busy && g.verify.report != nil })
+			onUI(func() {
+				g.verify.details = map[int]bool{0: true}
+				g.show("verify")
+			})
+			var all []string
+			onUI(func() { all = texts(g.win.Content()) })
+			checkWords(t, lang, "verify (a report of "+filepath.Base(file)+")", all)
+		}
 		for _, id := range ScreenIDs() {
 			var all []string
 			onUI(func() {

@@ -14,7 +14,7 @@ var MessageCodes = []string{
 	pki.MsgRevokedAfterSigning, pki.MsgExpiredAfterSigning, pki.MsgStatusFromCache, pki.MsgStaleRevocation,
 	pki.MsgRevocationError, pki.MsgCAStatusUnknown, pki.MsgTimestampRejected, pki.MsgNoSigningTime,
 	pki.MsgAuthenticationKey, pki.MsgUnboundCertificate, pki.MsgFormat, pki.MsgCrypto, pki.MsgChain,
-	pki.MsgValidity, pki.MsgRevoked,
+	pki.MsgValidity, pki.MsgRevoked, pki.MsgNotVerified,
 }
 
 // Labels are the report's words in a language (kk, ru, en).
@@ -34,9 +34,8 @@ func Labels(lang string) pki.TextLabels {
 		Messages:    map[string]string{},
 		RoleNames:   map[pki.Role]string{},
 		Sources:     map[string]string{"cache": t("report.sourceCache")},
-		Scopes: map[string]string{"attached content": t("report.scopeAttached"), "detached data": t("report.scopeDetached"),
-			"whole document": t("report.scopeWhole"), "digest only": t("report.scopeDigest")},
-		Fetched: t("report.fetched"),
+		Scope:       func(s string) string { return Scope(lang, s) },
+		Fetched:     t("report.fetched"),
 	}
 	for _, r := range []pki.Role{pki.RoleIndividual, pki.RoleLegal, pki.RoleHead, pki.RoleSigner, pki.RoleFinancial, pki.RoleHR,
 		pki.RoleEmployee, pki.RoleInfoSystem, pki.RoleTreasury} {
@@ -49,7 +48,24 @@ func Labels(lang string) pki.TextLabels {
 		l.Statuses[s] = t("status." + string(s))
 	}
 	for _, code := range MessageCodes {
+		if keepOwnWords(lang, code) {
+			continue
+		}
 		l.Messages[code] = t("msg." + code)
 	}
 	return l
 }
+
+// MessageText says a report message in lang: its code's words, or the
+// verifier's own sentence where there are none.
+func MessageText(lang string, m pki.Message) string {
+	key := "msg." + m.Code
+	if t := translations.Text(lang, key); t != key && !keepOwnWords(lang, m.Code) {
+		return t
+	}
+	return m.Text
+}
+
+// keepOwnWords: in English a part left unverified is said in the
+// verifier's own, more exact sentence (which bytes, how many signers).
+func keepOwnWords(lang, code string) bool { return lang == "en" && code == pki.MsgNotVerified }

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -329,7 +331,47 @@ var (
 	ErrByteRange   = errors.New("pdf: the signature's byte range")
 )
 
-// Scope says in words what the signature covers.
+// ScopeParts are what Scope says, for saying it in other words
+// (internal/reportwords).
+type ScopeParts struct {
+	Revision int
+	Covers   int64
+	After    Change
+	// LaterSignatures: with UnsignedChanges, later signatures came first.
+	LaterSignatures bool
+	Appended        int64
+	Updates         int // -1: more than were counted
+}
+
+var scopeRE = regexp.MustCompile(`^PDF revision (\d+) \(bytes 0–(\d+)\)(?:(, the whole file)|(; later revisions add signatures only)|(; later revisions add signatures)?; CHANGED after signing: (\d+) bytes in (?:(\d+) incremental update\(s\)|incremental updates) no signature covers)?$`)
+
+// ParseScope reads what Scope wrote; ok is false for any other text.
+func ParseScope(text string) (p ScopeParts, ok bool) {
+	m := scopeRE.FindStringSubmatch(text)
+	if m == nil {
+		return p, false
+	}
+	p.Revision, _ = strconv.Atoi(m[1])
+	p.Covers, _ = strconv.ParseInt(m[2], 10, 64)
+	switch {
+	case m[3] != "":
+		p.After = Unchanged
+	case m[4] != "":
+		p.After = LaterSignatures
+	case m[6] != "":
+		p.After, p.LaterSignatures = UnsignedChanges, m[5] != ""
+		p.Appended, _ = strconv.ParseInt(m[6], 10, 64)
+		p.Updates = -1
+		if m[7] != "" {
+			p.Updates, _ = strconv.Atoi(m[7])
+		}
+	default:
+		return p, false
+	}
+	return p, true
+}
+
+// Scope says in words what the signature covers (ParseScope reads it).
 func (s Signature) Scope() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "PDF revision %d (bytes 0–%d)", s.Revision, s.Covers)

@@ -23,12 +23,12 @@ type TextLabels struct {
 	Statuses                                                map[CertStatusValue]string
 	Messages                                                map[string]string
 	// RoleNames name roles (the role itself when missing), Sources the
-	// status sources ("cache"; OCSP and CRL stay as they are), Scopes the
-	// fixed scopes a format names ("attached content"); Fetched says when a
-	// cached status was fetched.
+	// status sources ("cache"; OCSP and CRL stay as they are), Scope says
+	// a format's scope in the labels' language (nil: as the format wrote
+	// it); Fetched says when a cached status was fetched.
 	RoleNames map[Role]string
 	Sources   map[string]string
-	Scopes    map[string]string
+	Scope     func(string) string
 	Fetched   string
 }
 
@@ -84,8 +84,8 @@ func (s *SignatureReport) text(w *bufio.Writer, l TextLabels, n, total int) {
 	head := fmt.Sprintf("%s %d %s %d", l.Signature, n, l.Of, total)
 	if s.Format != "" || s.Scope != "" {
 		scope := s.Scope
-		if t, ok := l.Scopes[scope]; ok {
-			scope = t
+		if l.Scope != nil {
+			scope = l.Scope(scope)
 		}
 		head += " (" + strings.Trim(formatText(s.Format)+", "+scope, ", ") + ")"
 	}
