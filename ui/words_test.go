@@ -76,12 +76,18 @@ func TestNoEnglishInKkRu(t *testing.T) {
 	act := filepath.Join(t.TempDir(), "act.pdf")
 	os.WriteFile(act, src, 0o600)
 	onUI(func() {
+		g.SetLanguage("kk")
 		g.setSignFile(act)
 		g.sign.keyURI, _ = filepath.Abs(key)
+		g.sign.stamp = true
 		g.show("sign")
 		g.startSign()
 	})
 	waitFor(t, "the password dialog", func() bool { return g.secret != nil })
+	// The password dialog: what is signed, for whom, in Kazakh.
+	var asked []string
+	onUI(func() { asked = texts(g.win.Canvas().Overlays().Top()) })
+	checkWords(t, "kk", "the password dialog", asked)
 	test.Type(g.secret.entry, TestKeyPassword)
 	onUI(func() { g.secret.submit() })
 	waitFor(t, "the PDF signed", func() bool { return !g.sign.busy && g.sign.result != "" })
