@@ -41,6 +41,12 @@ func Scope(lang, scope string) string {
 		text += t("scope.pdfWhole")
 	case pdf.LaterSignatures:
 		text += t("scope.pdfLaterSignatures")
+	case pdf.ValidationData:
+		if p.LaterSignatures {
+			text += t("scope.pdfSignaturesAndData")
+		} else {
+			text += t("scope.pdfValidationData")
+		}
 	case pdf.UnsignedChanges:
 		if p.LaterSignatures {
 			text += t("scope.pdfLaterThen")

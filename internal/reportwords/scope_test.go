@@ -20,6 +20,8 @@ func TestScope(t *testing.T) {
 		{"PDF revision 1 (bytes 0–2048); later revisions add signatures; CHANGED after signing: 40 bytes in 1 incremental update(s) no signature covers",
 			"добавляют подписи; ИЗМЕНЁН после подписания: 40 байт в добавочных обновлениях (1)"},
 		{"PDF revision 2 (bytes 0–9); CHANGED after signing: 7 bytes in incremental updates no signature covers", "ИЗМЕНЁН после подписания: 7 байт"},
+		{"PDF revision 1 (bytes 0–2048); later revisions add validation data only", "данные для проверки"},
+		{"PDF revision 1 (bytes 0–2048); later revisions add signatures and validation data only", "подписи и данные для проверки"},
 		{"something else", "something else"},
 	} {
 		if got := Scope("ru", tc.scope); !strings.Contains(got, tc.ru) {

@@ -34,6 +34,12 @@ func FuzzSignatures(f *testing.F) {
 			signed, _ := os.ReadFile(path)
 			f.Add(signed)
 		}
+		// With validation data after the signatures (PAdES-B-LT).
+		if _, err := pdf.AddDSS(path, pdf.DSS{Certs: [][]byte{[]byte("a certificate")}, OCSPs: [][]byte{[]byte("a response")}}); err != nil {
+			f.Fatal(err)
+		}
+		withDSS, _ := os.ReadFile(path)
+		f.Add(withDSS)
 	}
 	f.Add([]byte("%PDF-1.4\n1 0 obj<</Length 1 0 R>>stream\nx\nendstream endobj\nxref\n0 2\n0000000000 65535 f\r\n0000000009 00000 n\r\ntrailer<</Root 1 0 R>>\nstartxref\n60\n%%EOF"))
 	f.Add([]byte("%PDF-1.7\ntrailer<</Root 1 0 R/Size 2>>\nstartxref\n0\n%%EOF"))
@@ -45,6 +51,10 @@ func FuzzSignatures(f *testing.F) {
 		}
 		file.Page(1)
 		file.PageCount()
+		file.Page(-1)
+		if dss, err := pdf.ReadDSS(file); err == nil && dss.Len() > 1000 {
+			t.Fatalf("ReadDSS took %d items", dss.Len())
+		}
 		evs, sigs, err := pdf.Verify(file)
 		if err != nil {
 			return

@@ -326,7 +326,16 @@ func buildUpdate(f *File, opts Options) (*update, error) {
 		return nil, fmt.Errorf("%w: the page and the catalog are one object", ErrDamaged)
 	}
 
-	// The objects, then the cross-reference in the file's own form.
+	data, at := writeUpdate(f, objs, next, catRef)
+	return &update{data: data, reserve: opts.Reserve, field: opts.Field,
+		byteRange: at[sigRef.Num] + holeByteRange, contents: at[sigRef.Num] + holeContents}, nil
+}
+
+// writeUpdate lays out an incremental update of f: objs (by number; next
+// is the first number not used) then the cross-reference in the file's own
+// form (table or stream) and the trailer, with catRef as its root. at says
+// where each object's body starts in the update.
+func writeUpdate(f *File, objs map[int][]byte, next int, catRef Ref) (data []byte, at map[int]int) {
 	var out bytes.Buffer
 	base := f.Size()
 	if last, err := f.window(base-1, 1); err == nil && last[0] != '\n' && last[0] != '\r' {
@@ -337,14 +346,11 @@ func buildUpdate(f *File, opts Options) (*update, error) {
 		nums = append(nums, n)
 	}
 	sort.Ints(nums)
-	offsets := map[int]int64{}
-	u := &update{reserve: opts.Reserve, field: opts.Field}
+	offsets, at := map[int]int64{}, map[int]int{}
 	for _, n := range nums {
 		offsets[n] = base + int64(out.Len())
 		fmt.Fprintf(&out, "%d 0 obj\n", n)
-		if n == sigRef.Num {
-			u.byteRange, u.contents = out.Len()+holeByteRange, out.Len()+holeContents
-		}
+		at[n] = out.Len()
 		out.Write(objs[n])
 		out.WriteString("\nendobj\n")
 	}
@@ -364,8 +370,7 @@ func buildUpdate(f *File, opts Options) (*update, error) {
 		writeXRefTable(&out, nums, offsets, trailer)
 	}
 	fmt.Fprintf(&out, "startxref\n%d\n%%%%EOF\n", xrefAt)
-	u.data = out.Bytes()
-	return u, nil
+	return out.Bytes(), at
 }
 
 // encode is an object in PDF syntax.

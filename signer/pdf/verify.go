@@ -36,6 +36,10 @@ const (
 	// UnsignedChanges: bytes after the last signed revision that no
 	// signature covers — the file was changed after it was signed.
 	UnsignedChanges Change = "unsigned-changes"
+	// ValidationData: what came after adds validation data only (a
+	// document security store, AddDSS), and any later signatures: nothing
+	// signed was changed.
+	ValidationData Change = "validation-data"
 )
 
 // Signature is one signature field's signature, as the file has it.
@@ -234,9 +238,9 @@ func judge(f *File, sigs []Signature) {
 			last = max(last, s.Covers)
 		}
 	}
-	appended, updates := f.size-last, 0
-	if appended > 0 {
-		updates = f.countUpdates(last)
+	appended, updates, validation := f.size-last, 0, false
+	if appended > 0 && last > 0 {
+		updates, validation = f.countUpdates(last), f.validationDataOnly(last)
 	}
 	for i := range sigs {
 		s := &sigs[i]
@@ -249,6 +253,8 @@ func judge(f *File, sigs []Signature) {
 			s.WholeFile = true
 		case last == f.size:
 			s.After = LaterSignatures
+		case validation:
+			s.After = ValidationData
 		default:
 			s.After, s.Appended, s.Updates = UnsignedChanges, appended, updates
 			if s.Covers < last {
@@ -337,13 +343,14 @@ type ScopeParts struct {
 	Revision int
 	Covers   int64
 	After    Change
-	// LaterSignatures: with UnsignedChanges, later signatures came first.
+	// LaterSignatures: with UnsignedChanges or ValidationData, later
+	// signatures came too.
 	LaterSignatures bool
 	Appended        int64
 	Updates         int // -1: more than were counted
 }
 
-var scopeRE = regexp.MustCompile(`^PDF revision (\d+) \(bytes 0–(\d+)\)(?:(, the whole file)|(; later revisions add signatures only)|(; later revisions add signatures)?; CHANGED after signing: (\d+) bytes in (?:(\d+) incremental update\(s\)|incremental updates) no signature covers)?$`)
+var scopeRE = regexp.MustCompile(`^PDF revision (\d+) \(bytes 0–(\d+)\)(?:(, the whole file)|(; later revisions add signatures only)|(; later revisions add signatures)?; CHANGED after signing: (\d+) bytes in (?:(\d+) incremental update\(s\)|incremental updates) no signature covers|; later revisions add (signatures and )?(validation data only))?$`)
 
 // ParseScope reads what Scope wrote; ok is false for any other text.
 func ParseScope(text string) (p ScopeParts, ok bool) {
@@ -358,6 +365,8 @@ func ParseScope(text string) (p ScopeParts, ok bool) {
 		p.After = Unchanged
 	case m[4] != "":
 		p.After = LaterSignatures
+	case m[9] != "":
+		p.After, p.LaterSignatures = ValidationData, m[8] != ""
 	case m[6] != "":
 		p.After, p.LaterSignatures = UnsignedChanges, m[5] != ""
 		p.Appended, _ = strconv.ParseInt(m[6], 10, 64)
@@ -380,6 +389,12 @@ func (s Signature) Scope() string {
 		b.WriteString(", the whole file")
 	case LaterSignatures:
 		b.WriteString("; later revisions add signatures only")
+	case ValidationData:
+		if s.Covers < s.lastSigned {
+			b.WriteString("; later revisions add signatures and validation data only")
+		} else {
+			b.WriteString("; later revisions add validation data only")
+		}
 	case UnsignedChanges:
 		if s.Covers < s.lastSigned {
 			b.WriteString("; later revisions add signatures")
@@ -403,4 +418,76 @@ func parseDate(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("not a PDF date: %q", s)
+}
+
+// validationDataOnly says the bytes after the revision that ends at last
+// only add validation data: of the objects that revision had, none is
+// written again but the catalog (and a document security store it had),
+// and the catalog only gains or changes its /DSS; the trailer keeps its
+// root and information dictionary. New objects can then be reached only
+// through /DSS: nothing shown or signed can have changed.
+func (f *File) validationDataOnly(last int64) bool {
+	// Whole updates only: the newest cross-reference is after last, and
+	// every object written there is one it lists, where it says.
+	if f.StartXRef < last || f.size-last > maxTailScan {
+		return false
+	}
+	tail := make([]byte, f.size-last)
+	if _, err := f.r.ReadAt(tail, last); err != nil && err != io.EOF {
+		return false
+	}
+	for _, m := range objHeader.FindAllSubmatchIndex(tail, -1) {
+		n, err := strconv.Atoi(string(tail[m[2]:m[3]]))
+		if e, ok := f.xref[n]; err != nil || !ok || e.kind != 1 || e.offset != last+int64(m[2]) {
+			return false
+		}
+	}
+	old, err := Open(io.NewSectionReader(f.r, 0, last), last)
+	if err != nil || !sameObject(f.Trailer["Root"], old.Trailer["Root"]) || !sameObject(f.Trailer["Info"], old.Trailer["Info"]) {
+		return false
+	}
+	cat, catRef, err := f.Catalog()
+	if err != nil {
+		return false
+	}
+	oldCat, _, err := old.Catalog()
+	if err != nil {
+		return false
+	}
+	a, b := clone(cat), clone(oldCat)
+	delete(a, "DSS")
+	delete(b, "DSS")
+	if !bytes.Equal(encode(a), encode(b)) {
+		return false
+	}
+	oldDSS, _ := oldCat["DSS"].(Ref)
+	known := old.NextObject()
+	for n, e := range f.xref {
+		off := e.offset
+		switch e.kind {
+		case 1:
+		case 2:
+			off = f.xref[e.stream].offset
+		default:
+			continue
+		}
+		if off < last || n >= known {
+			continue // as signed, or new
+		}
+		if n != catRef.Num && (oldDSS.Num == 0 || n != oldDSS.Num) {
+			return false
+		}
+	}
+	return true
+}
+
+// objHeader finds "N G obj" at the start of a line.
+var objHeader = regexp.MustCompile(`(?:^|[\r\n])(\d+)[ \t]+\d+[ \t]+obj\b`)
+
+// sameObject compares two trailer entries by their PDF syntax.
+func sameObject(a, b Object) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return bytes.Equal(encode(a), encode(b))
 }
