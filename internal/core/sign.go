@@ -258,6 +258,13 @@ func (c *Core) Sign(ctx context.Context, req SignRequest, ui signer.UI) (*SignRe
 		if err != nil {
 			return partial(res, req, err)
 		}
+		if r := req.forItem(p.item); r.Format == signer.FormatPDF && r.TSA != "" && out.Warning == "" {
+			// Timestamped, so online: the data to verify it later without
+			// a network go into the PDF (PAdES-B-LT).
+			if err := c.addValidationData(ctx, p.item.Output); err != nil {
+				out.Warning = fmt.Sprintf("signed and timestamped, without the data to verify it offline later: %v", err)
+			}
+		}
 		res.Outputs = append(res.Outputs, out)
 		if req.OnSigned != nil {
 			if err := req.OnSigned(i, out, key.Certificate); err != nil {
@@ -721,4 +728,49 @@ func preview(b []byte) string {
 		return ""
 	}
 	return string(b)
+}
+
+// addValidationData verifies a signed PDF's signatures now, online, and
+// puts what that relied on — certificates, OCSP responses, CRLs — into its
+// document security store (PAdES-B-LT), so that they verify the same way
+// later without a network.
+func (c *Core) addValidationData(ctx context.Context, path string) error {
+	x, err := examinePDFAt(path)
+	if err != nil {
+		return err
+	}
+	v, err := c.Verifier(VerifyOptions{})
+	if err != nil {
+		return err
+	}
+	m, err := v.Material(ctx, x.Evidence, v.Verify(ctx, x.Evidence))
+	if err != nil {
+		return err
+	}
+	var dss pdf.DSS
+	for _, cert := range m.Certificates {
+		dss.Certs = append(dss.Certs, cert.Raw)
+	}
+	for _, r := range m.Revocation {
+		switch r.Kind {
+		case pki.KindOCSP:
+			dss.OCSPs = append(dss.OCSPs, r.DER)
+		case pki.KindCRL:
+			dss.CRLs = append(dss.CRLs, r.DER)
+		}
+	}
+	if len(dss.OCSPs)+len(dss.CRLs) == 0 {
+		return errors.New("no revocation data could be had for the signer's certificate")
+	}
+	_, err = pdf.AddDSS(path, dss)
+	return err
+}
+
+// examinePDFAt examines the signed PDF at path.
+func examinePDFAt(path string) (*Examined, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	return examinePDF(path, info.Size())
 }

@@ -3,11 +3,13 @@ package core
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/qoltanba/qoltanba/signer/cms"
@@ -60,6 +62,10 @@ type Examined struct {
 	// says it was found beside the signature rather than named.
 	Original string
 	Guessed  bool
+	// Validation is the validation data a PDF carries (its document
+	// security store): the verifier's cache takes it before judging, so
+	// that the signatures verify without a network as when they were made.
+	Validation pdf.DSS
 }
 
 // ExamineFile recognises a signed file (XML, or CMS in DER, PEM or base64)
@@ -151,7 +157,8 @@ func examinePDF(path string, size int64) (*Examined, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotSignature, err)
 	}
-	return &Examined{Evidence: ev}, nil
+	dss, _ := pdf.ReadDSS(f) // unreadable validation data is only missed
+	return &Examined{Evidence: ev, Validation: dss}, nil
 }
 
 // VerifyFile examines a signed file and judges it with the core's verifier.
@@ -164,7 +171,38 @@ func (c *Core) VerifyFile(ctx context.Context, path, original string, opts Verif
 	if err != nil {
 		return nil, nil, err
 	}
+	preloadValidation(v, x)
 	return v.Verify(ctx, x.Evidence), x, nil
+}
+
+// preloadValidation gives the verifier what a PDF's document security
+// store holds: its certificates join each signature's own for building
+// chains (the CA certificates, offline), its OCSP responses and CRLs go to
+// the cache, matched with all those certificates.
+func preloadValidation(v *pki.Verifier, x *Examined) {
+	d := x.Validation
+	if d.Len() == 0 {
+		return
+	}
+	var stored []*x509.Certificate
+	for _, der := range d.Certs {
+		if c, err := x509.ParseCertificate(der); err == nil {
+			stored = append(stored, c)
+		}
+	}
+	certs := slices.Clone(stored)
+	for i := range x.Evidence {
+		e := &x.Evidence[i]
+		e.Certificates = append(e.Certificates, stored...)
+		certs = append(certs, e.Certificates...)
+		if e.Certificate != nil {
+			certs = append(certs, e.Certificate)
+		}
+		for _, ts := range e.Timestamps {
+			certs = append(certs, ts.Certificates...)
+		}
+	}
+	v.Preload(certs, d.OCSPs, d.CRLs)
 }
 
 func looksXML(b []byte) bool {
