@@ -3,13 +3,11 @@ package core
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/qoltanba/qoltanba/signer/cms"
@@ -171,38 +169,8 @@ func (c *Core) VerifyFile(ctx context.Context, path, original string, opts Verif
 	if err != nil {
 		return nil, nil, err
 	}
-	preloadValidation(v, x)
+	pdf.UseValidationData(v, x.Evidence, x.Validation)
 	return v.Verify(ctx, x.Evidence), x, nil
-}
-
-// preloadValidation gives the verifier what a PDF's document security
-// store holds: its certificates join each signature's own for building
-// chains (the CA certificates, offline), its OCSP responses and CRLs go to
-// the cache, matched with all those certificates.
-func preloadValidation(v *pki.Verifier, x *Examined) {
-	d := x.Validation
-	if d.Len() == 0 {
-		return
-	}
-	var stored []*x509.Certificate
-	for _, der := range d.Certs {
-		if c, err := x509.ParseCertificate(der); err == nil {
-			stored = append(stored, c)
-		}
-	}
-	certs := slices.Clone(stored)
-	for i := range x.Evidence {
-		e := &x.Evidence[i]
-		e.Certificates = append(e.Certificates, stored...)
-		certs = append(certs, e.Certificates...)
-		if e.Certificate != nil {
-			certs = append(certs, e.Certificate)
-		}
-		for _, ts := range e.Timestamps {
-			certs = append(certs, ts.Certificates...)
-		}
-	}
-	v.Preload(certs, d.OCSPs, d.CRLs)
 }
 
 func looksXML(b []byte) bool {

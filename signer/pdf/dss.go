@@ -3,11 +3,15 @@ package pdf
 import (
 	"bytes"
 	"crypto/sha256"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+
+	"github.com/qoltanba/qoltanba/signer/pki"
 )
 
 // DSS is a PDF's document security store (ISO 32000-2, 12.8.4.3; ETSI EN
@@ -186,4 +190,33 @@ func dssUpdate(f *File, add DSS) ([]byte, int, error) {
 	objs[catRef.Num] = encode(newCat)
 	data, _ := writeUpdate(f, objs, next, catRef)
 	return data, added, nil
+}
+
+// UseValidationData gives v what a document security store holds: its
+// certificates join each signature's own in evs for building chains (the
+// CA certificates, offline), its OCSP responses and CRLs go to v's cache,
+// matched with all those certificates (pki.Verifier.Preload).
+func UseValidationData(v *pki.Verifier, evs []pki.Evidence, d DSS) {
+	if d.Len() == 0 {
+		return
+	}
+	var stored []*x509.Certificate
+	for _, der := range d.Certs {
+		if c, err := x509.ParseCertificate(der); err == nil {
+			stored = append(stored, c)
+		}
+	}
+	certs := slices.Clone(stored)
+	for i := range evs {
+		e := &evs[i]
+		e.Certificates = append(e.Certificates, stored...)
+		certs = append(certs, e.Certificates...)
+		if e.Certificate != nil {
+			certs = append(certs, e.Certificate)
+		}
+		for _, ts := range e.Timestamps {
+			certs = append(certs, ts.Certificates...)
+		}
+	}
+	v.Preload(certs, d.OCSPs, d.CRLs)
 }

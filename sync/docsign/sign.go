@@ -256,6 +256,9 @@ func ArrivedPDF(ctx context.Context, verifier func() (*pki.Verifier, error), con
 	if err != nil {
 		return nil, err
 	}
+	if dss, err := pdf.ReadDSS(f); err == nil {
+		pdf.UseValidationData(v, evs, dss) // verified as the sender could, offline too
+	}
 	var out []store.NewSignature
 	for i, s := range sigs {
 		if len(s.CMS) == 0 {
