@@ -59,8 +59,8 @@ type fileChooser struct {
 	taken  bool // a path was handed on
 
 	dir     string      // the folder listed
-	prefix  string      // what the path box adds after dir: names are filtered by it
-	entries []fileEntry // dir's folders and matching files, parent first
+	listed  []fileEntry // dir as read from disk, parent first
+	entries []fileEntry // what the list shows: listed, filtered by what is typed
 	chosen  int         // index into entries, -1 for none
 
 	dlg     *dialog.CustomDialog
@@ -176,20 +176,25 @@ func (fc *fileChooser) close() { fc.dlg.Hide() }
 
 // open lists dir and puts it in the path box.
 func (fc *fileChooser) open(dir string) {
-	fc.list.UnselectAll()
+	fc.listed = nil // read it afresh
 	fc.load(dir, "")
 	fc.path.setQuietly(withSeparator(dir))
 }
 
-// load lists dir's entries that begin with prefix (case ignored).
+// load lists dir's entries that begin with prefix (case ignored). The
+// folder is read from disk once, not at every key typed in the path box.
 func (fc *fileChooser) load(dir, prefix string) {
-	entries, err := readFolder(dir, fc.choice)
-	if err != nil {
-		fc.problem.SetText(T("files.cannotRead", map[string]any{"Path": dir, "Err": err.Error()}))
-		return
+	if dir != fc.dir || fc.listed == nil {
+		listed, err := readFolder(dir, fc.choice)
+		if err != nil {
+			fc.problem.SetText(T("files.cannotRead", map[string]any{"Path": dir, "Err": err.Error()}))
+			return
+		}
+		fc.dir, fc.listed = dir, listed
 	}
-	fc.dir, fc.prefix, fc.chosen = dir, prefix, -1
+	fc.chosen = -1
 	fc.problem.SetText("")
+	entries := slices.Clone(fc.listed)
 	if prefix != "" {
 		p := strings.ToLower(prefix)
 		entries = slices.DeleteFunc(entries, func(e fileEntry) bool {
