@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"text/template"
@@ -67,12 +68,22 @@ func SetLanguage(code string) {
 // built-in translations' and ours).
 var fyneLocales = []string{"en", "kk", "ru", "cs", "de", "el", "es", "fr", "pl", "pt", "pt-BR", "sv", "ta", "uk", "zh-Hans"}
 
+// fyneSpeaks is the language speakFyneWords registered last (langMu).
+var fyneSpeaks string
+
 // speakFyneWords makes Fyne's own words — its dialogs' OK, Yes, No, an
 // entry's Copy and Paste — follow the language chosen here: our "fyne.*"
 // keys in that language are registered under every locale Fyne might pick
 // from the system's, since its localizer cannot be switched otherwise.
 // It runs on the window's goroutine (Fyne reads its bundle there).
 func speakFyneWords(code string) {
+	langMu.Lock()
+	same := fyneSpeaks == code
+	fyneSpeaks = code
+	langMu.Unlock()
+	if same {
+		return // registered already: each registration re-reads the system's locales
+	}
 	words := map[string]string{}
 	for k, v := range messages[code] {
 		if name, ok := strings.CutPrefix(k, "fyne."); ok {
@@ -83,7 +94,7 @@ func speakFyneWords(code string) {
 	if err != nil {
 		return
 	}
-	for _, l := range append(fyneLocales, lang.SystemLocale().String()) {
+	for _, l := range slices.Concat(fyneLocales, []string{lang.SystemLocale().String()}) {
 		if err := lang.AddTranslationsForLocale(data, fyne.Locale(l)); err != nil {
 			fyne.LogError("Fyne's words in "+code, err)
 		}
