@@ -397,19 +397,3 @@ func (g *App) pdfStamp() *core.PDFStamp {
 	}
 	return st
 }
-
-// enable enables or disables every widget in c and its containers.
-func enable(c *fyne.Container, on bool) {
-	for _, o := range c.Objects {
-		switch o := o.(type) {
-		case *fyne.Container:
-			enable(o, on)
-		case fyne.Disableable:
-			if on {
-				o.Enable()
-			} else {
-				o.Disable()
-			}
-		}
-	}
-}

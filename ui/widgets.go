@@ -196,3 +196,19 @@ func actionRow(buttons ...fyne.CanvasObject) *fyne.Container {
 // loading is a thin moving bar at the top of a pane whose content is on
 // its way (a bare infinite bar would fill the whole pane).
 func loading() fyne.CanvasObject { return container.NewVBox(widget.NewProgressBarInfinite()) }
+
+// enable enables or disables every widget in c and its containers.
+func enable(c *fyne.Container, on bool) {
+	for _, o := range c.Objects {
+		switch o := o.(type) {
+		case *fyne.Container:
+			enable(o, on)
+		case fyne.Disableable:
+			if on {
+				o.Enable()
+			} else {
+				o.Disable()
+			}
+		}
+	}
+}

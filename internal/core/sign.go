@@ -254,11 +254,12 @@ func (c *Core) Sign(ctx context.Context, req SignRequest, ui signer.UI) (*SignRe
 			return partial(res, req, err)
 		}
 		progress := func(f float64) { req.report(StageSign, (float64(i)+f)/float64(len(items))) }
-		out, err := signOne(ctx, req.forItem(p.item), p, key, progress)
+		r := req.forItem(p.item)
+		out, err := signOne(ctx, r, p, key, progress)
 		if err != nil {
 			return partial(res, req, err)
 		}
-		if r := req.forItem(p.item); r.Format == signer.FormatPDF && r.TSA != "" && out.Warning == "" {
+		if r.Format == signer.FormatPDF && r.TSA != "" && out.Warning == "" {
 			// Timestamped, so online: the data to verify it later without
 			// a network go into the PDF (PAdES-B-LT).
 			if err := c.addValidationData(ctx, p.item.Output); err != nil {
@@ -735,7 +736,7 @@ func preview(b []byte) string {
 // document security store (PAdES-B-LT), so that they verify the same way
 // later without a network.
 func (c *Core) addValidationData(ctx context.Context, path string) error {
-	x, err := examinePDFAt(path)
+	x, err := ExamineFile(path, "")
 	if err != nil {
 		return err
 	}
@@ -764,13 +765,4 @@ func (c *Core) addValidationData(ctx context.Context, path string) error {
 	}
 	_, err = pdf.AddDSS(path, dss)
 	return err
-}
-
-// examinePDFAt examines the signed PDF at path.
-func examinePDFAt(path string) (*Examined, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	return examinePDF(path, info.Size())
 }

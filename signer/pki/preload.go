@@ -16,8 +16,8 @@ import (
 // when they read it, as they verify what they fetch. It returns how many
 // entries were added.
 func (v *Verifier) Preload(certs []*x509.Certificate, ocsps, crls [][]byte) int {
-	if v.Cache == nil {
-		return 0
+	if v.Cache == nil || v.Cache.Dir == "" {
+		return 0 // a cache that keeps nothing
 	}
 	ocspURL := ""
 	if v.Revocation != nil && v.Revocation.OCSP != nil {
