@@ -30,27 +30,7 @@ func TestDocumentsSignOfficeAsCMS(t *testing.T) {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.OpenMemory(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	doc, err := st.AddDocument(ctx, store.NewDocument{Name: "report-2026-q3.xlsx", Content: buf.Bytes()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := newTestAppWith(t, Options{Store: st})
-	g.settings.Offline = true
-	key, err := createTestKey(g.settings.DataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	onUI(func() {
-		g.addKeyFile(key, true)
-		g.show("documents")
-	})
-	openAndWait(t, g, doc.ID)
-	onUI(func() { g.docSignDialog(doc.ID) })
+	g, _, _ := docSignDialogFor(t, "report-2026-q3.xlsx", buf.Bytes())
 	var dialogTexts []string
 	onUI(func() { dialogTexts = texts(g.win.Canvas().Overlays().Top()) })
 	if contains(dialogTexts, T("sign.xmlNote")) || !contains(dialogTexts, T("sign.detached")) {
@@ -78,26 +58,7 @@ func TestDocSignPDFInside(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.OpenMemory(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := st.AddDocument(context.Background(), store.NewDocument{Name: "act.pdf", Content: content})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := newTestAppWith(t, Options{Store: st})
-	g.settings.Offline = true
-	key, err := createTestKey(g.settings.DataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	onUI(func() {
-		g.addKeyFile(key, true)
-		g.show("documents")
-	})
-	openAndWait(t, g, doc.ID)
-	onUI(func() { g.docSignDialog(doc.ID) })
+	g, st, doc := docSignDialogFor(t, "act.pdf", content)
 	var dialogTexts []string
 	onUI(func() { dialogTexts = texts(g.win.Canvas().Overlays().Top()) })
 	if !contains(dialogTexts, T("sign.formatPDF")) || !contains(dialogTexts, T("sign.stamp")) {
@@ -147,4 +108,31 @@ func TestDocSignPDFInside(t *testing.T) {
 	if last, _, err := f.Page(-1); err != nil || last["Annots"] == nil || !bytes.Contains(signed, []byte("/FontFile2")) {
 		t.Errorf("no stamp on the last page of the signed version (%v)", err)
 	}
+}
+
+// docSignDialogFor stores one document, opens it on the Documents screen
+// of an offline window with the TEST key, and opens its sign dialog.
+func docSignDialogFor(t *testing.T, name string, content []byte) (*App, store.Store, store.Document) {
+	t.Helper()
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := st.AddDocument(context.Background(), store.NewDocument{Name: name, Content: content})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newTestAppWith(t, Options{Store: st})
+	g.settings.Offline = true
+	key, err := createTestKey(g.settings.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onUI(func() {
+		g.addKeyFile(key, true)
+		g.show("documents")
+	})
+	openAndWait(t, g, doc.ID)
+	onUI(func() { g.docSignDialog(doc.ID) })
+	return g, st, doc
 }
